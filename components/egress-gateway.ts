@@ -1,0 +1,72 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { EGRESS_GATEWAY_LABEL, egressGatewayChartValues, WorkloadScaling } from "../lib/istio-values";
+import { meshNamespace } from "../lib/namespace";
+import { ISTIO_CHART_REPOSITORY, ISTIO_CHARTS } from "../versions";
+
+/** The Helm release name of the egress gateway: its Deployment, Service and ServiceAccount name. */
+export const EGRESS_GATEWAY_RELEASE = "istio-egressgateway";
+
+/** Arguments of {@link EgressGateway}. All are resolved by the config module. */
+export interface EgressGatewayArgs {
+    /**
+     * The Istio release; the version of the `gateway` chart.
+     * @default "1.31.1" (`DEFAULT_ISTIO_VERSION` in versions.ts)
+     */
+    version: string;
+    /**
+     * The gateway's own namespace, created by this component. It is never labelled
+     * `istio-injection=disabled`: the gateway pods are injected by istiod.
+     * @default "istio-egress"
+     */
+    namespace: string;
+    /**
+     * Replicas and resources of the gateway.
+     * @default with highAvailability: 2 to 5 replicas; without: 1 replica; requests 100m/128Mi,
+     * limits 2000m/1024Mi
+     */
+    scaling: WorkloadScaling;
+    /**
+     * The installed control plane. The gateway chart is applied only once it is ready: the gateway
+     * pods run the image `auto`, which only istiod's injection webhook replaces with a real proxy.
+     * @default none (required)
+     */
+    controlPlane: pulumi.Resource;
+}
+
+/**
+ * The egress gateway: Istio's `gateway` chart in its own namespace, behind a ClusterIP Service, the one
+ * way out of the mesh once egress is locked down.
+ */
+export class EgressGateway extends pulumi.ComponentResource {
+    /** The gateway's namespace. */
+    public readonly namespace: pulumi.Output<string>;
+    /** The in-cluster host name of the gateway's Service. */
+    public readonly host: pulumi.Output<string>;
+    /** The labels that select the gateway pods, for a Gateway's `selector`. */
+    public readonly selector: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: EgressGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("meshstack:istio:EgressGateway", name, {}, opts);
+
+        const namespace = meshNamespace(`${name}-namespace`, args.namespace, this);
+
+        new k8s.helm.v4.Chart(
+            `${name}-gateway`,
+            {
+                chart: ISTIO_CHARTS.gateway,
+                version: args.version,
+                repositoryOpts: { repo: ISTIO_CHART_REPOSITORY },
+                name: EGRESS_GATEWAY_RELEASE,
+                namespace: args.namespace,
+                values: egressGatewayChartValues(args.scaling),
+            },
+            { parent: this, dependsOn: [namespace, args.controlPlane] },
+        );
+
+        this.namespace = namespace.metadata.name;
+        this.host = pulumi.interpolate`${EGRESS_GATEWAY_RELEASE}.${this.namespace}.svc.cluster.local`;
+        this.selector = pulumi.output<Record<string, string>>({ istio: EGRESS_GATEWAY_LABEL });
+        this.registerOutputs({ namespace: this.namespace, host: this.host, selector: this.selector });
+    }
+}

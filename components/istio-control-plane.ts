@@ -1,0 +1,94 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { retainCustomResourceDefinitions } from "../lib/crd-protection";
+import { baseChartValues, istiodChartValues, WorkloadScaling } from "../lib/istio-values";
+import { meshNamespace } from "../lib/namespace";
+import { ResourceRequirements } from "../lib/quantity";
+import { ISTIO_CHART_REPOSITORY, ISTIO_CHARTS } from "../versions";
+
+/** Arguments of {@link IstioControlPlane}. All are resolved by the config module. */
+export interface IstioControlPlaneArgs {
+    /**
+     * The Istio release; the version of every Istio chart.
+     * @default "1.31.1" (`DEFAULT_ISTIO_VERSION` in versions.ts)
+     */
+    version: string;
+    /**
+     * The namespace of istiod, created by this component.
+     * @default "istio-system"
+     */
+    namespace: string;
+    /**
+     * Replicas and resources of istiod.
+     * @default with highAvailability: 2 to 5 replicas, requests 500m/2Gi, limits 2000m/4Gi;
+     * without: 1 replica, requests 100m/512Mi, limits 1000m/1Gi
+     */
+    istiod: WorkloadScaling;
+    /**
+     * Requests and limits of the sidecar proxy in every injected pod, mesh-wide.
+     * @default requests 100m CPU / 128Mi, limits 2000m / 1024Mi
+     */
+    proxyResources: ResourceRequirements;
+}
+
+/** Helm release names, as Istio's own Helm install guide names them. */
+const RELEASES = { base: "istio-base", istiod: "istiod" } as const;
+
+/**
+ * The Istio control plane from its official Helm charts, in the "minimal" shape: the `base` chart
+ * (CRDs, default validating webhook) and the `istiod` chart, no ingress gateway. Installed in order:
+ * namespace, then base, then istiod. A resource that `dependsOn` this component waits for istiod to be
+ * ready (Pulumi awaits the rendered Deployment), so its webhooks are serving.
+ */
+export class IstioControlPlane extends pulumi.ComponentResource {
+    /** The namespace istiod runs in. */
+    public readonly namespace: pulumi.Output<string>;
+    /** The installed Istio release. */
+    public readonly version: pulumi.Output<string>;
+    /** The in-cluster host name of istiod's Service. */
+    public readonly istiodHost: pulumi.Output<string>;
+
+    constructor(name: string, args: IstioControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("meshstack:istio:IstioControlPlane", name, {}, opts);
+
+        const namespace = meshNamespace(`${name}-namespace`, args.namespace, this);
+        const repositoryOpts = { repo: ISTIO_CHART_REPOSITORY };
+
+        // The namespace is passed as a plain string (ordering comes from dependsOn): an unknown input
+        // would make `pulumi preview` show the chart without its objects.
+        const base = new k8s.helm.v4.Chart(
+            `${name}-base`,
+            {
+                chart: ISTIO_CHARTS.base,
+                version: args.version,
+                repositoryOpts,
+                name: RELEASES.base,
+                namespace: args.namespace,
+                values: baseChartValues(args.namespace),
+            },
+            { parent: this, dependsOn: [namespace], transforms: [retainCustomResourceDefinitions] },
+        );
+
+        new k8s.helm.v4.Chart(
+            `${name}-istiod`,
+            {
+                chart: ISTIO_CHARTS.istiod,
+                version: args.version,
+                repositoryOpts,
+                name: RELEASES.istiod,
+                namespace: args.namespace,
+                values: istiodChartValues({
+                    istioNamespace: args.namespace,
+                    scaling: args.istiod,
+                    proxyResources: args.proxyResources,
+                }),
+            },
+            { parent: this, dependsOn: [base] },
+        );
+
+        this.namespace = namespace.metadata.name;
+        this.version = pulumi.output(args.version);
+        this.istiodHost = pulumi.interpolate`istiod.${this.namespace}.svc.cluster.local`;
+        this.registerOutputs({ namespace: this.namespace, version: this.version, istiodHost: this.istiodHost });
+    }
+}

@@ -1,0 +1,109 @@
+import * as pulumi from "@pulumi/pulumi";
+import { WorkloadScaling } from "../lib/istio-values";
+import { ResourceRequirements } from "../lib/quantity";
+import { EgressGateway } from "./egress-gateway";
+import { IstioControlPlane } from "./istio-control-plane";
+
+/** Istio settings of {@link MeshPlatformArgs}. */
+export interface MeshIstioArgs {
+    /**
+     * The Istio release of every Istio chart.
+     * @default "1.31.1" (`DEFAULT_ISTIO_VERSION` in versions.ts)
+     */
+    version: string;
+    /**
+     * The namespace of istiod.
+     * @default "istio-system"
+     */
+    namespace: string;
+    /**
+     * Requests and limits of every sidecar proxy in the mesh.
+     * @default requests 100m CPU / 128Mi, limits 2000m / 1024Mi
+     */
+    proxyResources: ResourceRequirements;
+    /**
+     * Replicas and resources of istiod.
+     * @default with highAvailability: 2 to 5 replicas, requests 500m/2Gi, limits 2000m/4Gi;
+     * without: 1 replica, requests 100m/512Mi, limits 1000m/1Gi
+     */
+    istiod: WorkloadScaling;
+    /**
+     * Namespace, replicas and resources of the egress gateway.
+     * @default namespace "istio-egress"; with highAvailability: 2 to 5 replicas, without: 1;
+     * requests 100m/128Mi, limits 2000m/1024Mi
+     */
+    egressGateway: WorkloadScaling & { namespace: string };
+}
+
+/** Arguments of {@link MeshPlatform}: the stack's resolved config (see config.ts). */
+export interface MeshPlatformArgs {
+    /**
+     * The Istio control plane and egress gateway.
+     * @default see {@link MeshIstioArgs}
+     */
+    istio: MeshIstioArgs;
+}
+
+/**
+ * The whole mesh of one environment: the Istio control plane and, once istiod is ready, the egress
+ * gateway. Istio custom resources added here must `dependsOn` {@link MeshPlatform.controlPlane}.
+ */
+export class MeshPlatform extends pulumi.ComponentResource {
+    /** The control plane; depend on it to wait for a ready istiod. */
+    public readonly controlPlane: IstioControlPlane;
+    /** The installed Istio release. */
+    public readonly istioVersion: pulumi.Output<string>;
+    /** The namespace of istiod. */
+    public readonly istioNamespace: pulumi.Output<string>;
+    /** The in-cluster host name of istiod. */
+    public readonly istiodHost: pulumi.Output<string>;
+    /** The namespace of the egress gateway. */
+    public readonly egressGatewayNamespace: pulumi.Output<string>;
+    /** The in-cluster host name of the egress gateway's Service. */
+    public readonly egressGatewayHost: pulumi.Output<string>;
+    /** The labels that select the egress gateway pods. */
+    public readonly egressGatewaySelector: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: MeshPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("meshstack:index:MeshPlatform", name, {}, opts);
+        const { istio } = args;
+
+        this.controlPlane = new IstioControlPlane(
+            `${name}-istio`,
+            {
+                version: istio.version,
+                namespace: istio.namespace,
+                istiod: istio.istiod,
+                proxyResources: istio.proxyResources,
+            },
+            { parent: this },
+        );
+
+        const { namespace: egressNamespace, ...egressScaling } = istio.egressGateway;
+        const egressGateway = new EgressGateway(
+            `${name}-egress`,
+            {
+                version: istio.version,
+                namespace: egressNamespace,
+                scaling: egressScaling,
+                controlPlane: this.controlPlane,
+            },
+            { parent: this },
+        );
+
+        this.istioVersion = this.controlPlane.version;
+        this.istioNamespace = this.controlPlane.namespace;
+        this.istiodHost = this.controlPlane.istiodHost;
+        this.egressGatewayNamespace = egressGateway.namespace;
+        this.egressGatewayHost = egressGateway.host;
+        this.egressGatewaySelector = egressGateway.selector;
+        this.registerOutputs({
+            istioVersion: this.istioVersion,
+            istioNamespace: this.istioNamespace,
+            istiodHost: this.istiodHost,
+            egressGatewayNamespace: this.egressGatewayNamespace,
+            egressGatewayHost: this.egressGatewayHost,
+            egressGatewaySelector: this.egressGatewaySelector,
+        });
+    }
+}

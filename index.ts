@@ -1,0 +1,12 @@
+import { MeshPlatform } from "./components/mesh-platform";
+import { loadMeshConfig } from "./config";
+
+const config = loadMeshConfig();
+const mesh = new MeshPlatform("meshstack", { istio: config.istio });
+
+export const istioVersion = mesh.istioVersion;
+export const istioNamespace = mesh.istioNamespace;
+export const istiodHost = mesh.istiodHost;
+export const egressGatewayNamespace = mesh.egressGatewayNamespace;
+export const egressGatewayHost = mesh.egressGatewayHost;
+export const egressGatewaySelector = mesh.egressGatewaySelector;

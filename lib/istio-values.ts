@@ -1,0 +1,141 @@
+/**
+ * The Helm values meshstack gives each Istio chart, built by pure functions from resolved config.
+ * Each chart has a local interface holding only the keys meshstack sets: a misspelt key is a type
+ * error here instead of a value Helm silently ignores. Key paths were checked against the Istio 1.31
+ * charts' values (`base`, `istiod`, `gateway`).
+ */
+import { ResourceRequirements } from "./quantity";
+
+/** How many replicas a workload runs and what each one gets. */
+export interface WorkloadScaling {
+    /** Replicas at rest; with autoscaling, the autoscaler's minimum. */
+    replicas: number;
+    /** The autoscaler's maximum; equal to `replicas`, no autoscaler is installed. */
+    maxReplicas: number;
+    /** Requests and limits of the workload's main container. */
+    resources: ResourceRequirements;
+}
+
+/** What the scaling settings imply: an autoscaler when it has room to scale, a PDB when one pod may go. */
+export interface ScalingPlan {
+    /** A HorizontalPodAutoscaler is installed (`maxReplicas > replicas`). */
+    autoscale: boolean;
+    /**
+     * A PodDisruptionBudget (minAvailable 1) is installed. Only with two or more replicas: with one, the
+     * budget would block every node drain.
+     */
+    disruptionBudget: boolean;
+}
+
+/** The autoscaler and disruption budget that `scaling` calls for. */
+export function scalingPlan(scaling: WorkloadScaling): ScalingPlan {
+    return {
+        autoscale: scaling.maxReplicas > scaling.replicas,
+        disruptionBudget: scaling.replicas >= 2,
+    };
+}
+
+/**
+ * The validating webhook's failure policy, rendered as `Fail` from the start. istiod flips a rendered
+ * `Ignore` to `Fail` at run time; Pulumi renders every update as a fresh install and applies it
+ * server-side, so a rendered `Ignore` would show as drift or an apply conflict on every update.
+ */
+export const VALIDATION_FAILURE_POLICY = "Fail";
+
+/** Values of the `base` chart that meshstack sets. */
+export interface BaseChartValues {
+    global: {
+        /** The namespace istiod runs in. */
+        istioNamespace: string;
+    };
+    base: {
+        validationFailurePolicy: typeof VALIDATION_FAILURE_POLICY;
+    };
+}
+
+/** Values for the `base` chart. */
+export function baseChartValues(istioNamespace: string): BaseChartValues {
+    return {
+        global: { istioNamespace },
+        base: { validationFailurePolicy: VALIDATION_FAILURE_POLICY },
+    };
+}
+
+/** Values of the `istiod` chart that meshstack sets. */
+export interface IstiodChartValues {
+    global: {
+        istioNamespace: string;
+        /** Sidecar (istio-proxy) settings for every injected pod in the mesh. */
+        proxy: { resources: ResourceRequirements };
+        defaultPodDisruptionBudget: { enabled: boolean };
+    };
+    base: {
+        validationFailurePolicy: typeof VALIDATION_FAILURE_POLICY;
+    };
+    replicaCount: number;
+    autoscaleEnabled: boolean;
+    autoscaleMin: number;
+    autoscaleMax: number;
+    resources: ResourceRequirements;
+    pdb: { minAvailable: number };
+}
+
+/** Inputs of {@link istiodChartValues}. */
+export interface IstiodValuesInput {
+    /** The namespace istiod runs in. */
+    istioNamespace: string;
+    /** Replicas and resources of istiod itself. */
+    scaling: WorkloadScaling;
+    /** Requests and limits of every sidecar proxy in the mesh. */
+    proxyResources: ResourceRequirements;
+}
+
+/** Values for the `istiod` chart. */
+export function istiodChartValues(input: IstiodValuesInput): IstiodChartValues {
+    const { scaling } = input;
+    const plan = scalingPlan(scaling);
+    return {
+        global: {
+            istioNamespace: input.istioNamespace,
+            proxy: { resources: input.proxyResources },
+            defaultPodDisruptionBudget: { enabled: plan.disruptionBudget },
+        },
+        base: { validationFailurePolicy: VALIDATION_FAILURE_POLICY },
+        replicaCount: scaling.replicas,
+        autoscaleEnabled: plan.autoscale,
+        autoscaleMin: scaling.replicas,
+        autoscaleMax: scaling.maxReplicas,
+        resources: scaling.resources,
+        pdb: { minAvailable: 1 },
+    };
+}
+
+/** The `istio` label of the egress gateway pods: the selector of every Gateway bound to it. */
+export const EGRESS_GATEWAY_LABEL = "egressgateway";
+
+/** Values of the `gateway` chart that meshstack sets. */
+export interface GatewayChartValues {
+    replicaCount: number;
+    autoscaling: { enabled: boolean; minReplicas: number; maxReplicas: number };
+    resources: ResourceRequirements;
+    service: { type: "ClusterIP" };
+    labels: { istio: typeof EGRESS_GATEWAY_LABEL };
+    /** `{}` renders no budget; the chart also renders none for fewer than two replicas. */
+    podDisruptionBudget: { minAvailable: number } | Record<string, never>;
+}
+
+/**
+ * Values for the `gateway` chart as an egress gateway: reachable only inside the cluster (a ClusterIP
+ * Service, never a LoadBalancer), labelled `istio: egressgateway`.
+ */
+export function egressGatewayChartValues(scaling: WorkloadScaling): GatewayChartValues {
+    const plan = scalingPlan(scaling);
+    return {
+        replicaCount: scaling.replicas,
+        autoscaling: { enabled: plan.autoscale, minReplicas: scaling.replicas, maxReplicas: scaling.maxReplicas },
+        resources: scaling.resources,
+        service: { type: "ClusterIP" },
+        labels: { istio: EGRESS_GATEWAY_LABEL },
+        podDisruptionBudget: plan.disruptionBudget ? { minAvailable: 1 } : {},
+    };
+}

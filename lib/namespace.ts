@@ -1,0 +1,23 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Labels on every namespace meshstack creates. */
+export const MESHSTACK_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
+    "app.kubernetes.io/part-of": "meshstack",
+};
+
+/**
+ * A namespace named exactly `namespace` (no auto-naming suffix: charts and users address it by name),
+ * registered as `resourceName` under `parent`.
+ */
+export function meshNamespace(
+    resourceName: string,
+    namespace: string,
+    parent: pulumi.Resource,
+): k8s.core.v1.Namespace {
+    return new k8s.core.v1.Namespace(
+        resourceName,
+        { metadata: { name: namespace, labels: { ...MESHSTACK_NAMESPACE_LABELS } } },
+        { parent },
+    );
+}

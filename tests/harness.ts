@@ -1,0 +1,191 @@
+/**
+ * Runs the real program (index.ts) with a real stack's config under Pulumi's mock runtime, and records
+ * every resource it declares: type, name, inputs, parent, dependsOn and transforms, plus the stack
+ * outputs. Every test of the program goes through {@link runProgram}.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+import YAML from "yaml";
+
+/** The project's root folder, where Pulumi.yaml and the stack files are. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+/** One resource the program registered. */
+export interface RecordedResource {
+    /** The Pulumi type token, e.g. `kubernetes:helm.sh/v4:Chart`. */
+    type: string;
+    /** The resource name. */
+    name: string;
+    /** The inputs as the engine received them (outputs resolved). */
+    inputs: Record<string, unknown>;
+    /** The parent's name; the stack's (`meshstack-<stack>`) for top-level resources. */
+    parent: string;
+    /** Names of the resources in the `dependsOn` option. */
+    dependsOn: string[];
+    /** The `transforms` option (the mock engine does not run them). */
+    transforms: pulumi.ResourceTransform[];
+}
+
+/** What one run of the program declared. */
+export interface ProgramRun {
+    /** Every resource but the stack itself, in registration order. */
+    resources: RecordedResource[];
+    /** The stack outputs. */
+    outputs: Record<string, unknown>;
+    /** The one resource named `name`; throws if there is none. */
+    resource(name: string): RecordedResource;
+    /** The resources of one type. */
+    ofType(type: string): RecordedResource[];
+}
+
+/** The project name, from Pulumi.yaml: config lookups need it to match. */
+export function projectName(): string {
+    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as { name: string };
+    return project.name;
+}
+
+/**
+ * A stack's config as the Pulumi CLI hands it to the program: `namespace:key` → string, with objects
+ * and lists as JSON. Read from the real `Pulumi.<stack>.yaml`.
+ */
+export function stackConfig(stack: string): Record<string, string> {
+    const file = path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
+    const parsed = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+    const config: Record<string, string> = {};
+    for (const [key, value] of Object.entries(parsed.config ?? {})) {
+        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return config;
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** The program failed; `declared` names every resource it had registered by then. */
+export class ProgramFailure extends Error {
+    constructor(
+        readonly cause: unknown,
+        readonly declared: string[],
+    ) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.name = "ProgramFailure";
+    }
+}
+
+interface Registration {
+    parent: pulumi.Resource | undefined;
+    dependsOn: pulumi.Resource[];
+    transforms: pulumi.ResourceTransform[];
+}
+
+function dependsOnList(value: pulumi.ResourceOptions["dependsOn"]): pulumi.Resource[] {
+    if (value === undefined) {
+        return [];
+    }
+    if (Array.isArray(value)) {
+        return value.map((entry) => {
+            if (!pulumi.Resource.isInstance(entry)) {
+                throw new Error("the harness records only plain Resource entries in dependsOn");
+            }
+            return entry;
+        });
+    }
+    if (pulumi.Resource.isInstance(value)) {
+        return [value];
+    }
+    throw new Error("the harness records only plain Resource values in dependsOn");
+}
+
+/**
+ * Runs index.ts under mocks for `stack`, with `config` (default: the stack file's config), and returns
+ * what it declared. Rejects with the program's error, e.g. a config error.
+ */
+export async function runProgram(stack: string, config: Record<string, string> = stackConfig(stack)): Promise<ProgramRun> {
+    const inputs = new Map<string, { type: string; name: string; inputs: Record<string, unknown> }>();
+    const registrations = new Map<string, Registration>();
+    const names = new Map<pulumi.Resource, string>();
+    const unexpected: string[] = [];
+
+    // Mocks never throw: a throwing mock hangs the run. Unexpected calls are collected and fail it.
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args: pulumi.runtime.MockResourceArgs) => {
+                inputs.set(`${args.type}::${args.name}`, { type: args.type, name: args.name, inputs: args.inputs });
+                return { id: `${args.name}-id`, state: args.inputs };
+            },
+            call: (args: pulumi.runtime.MockCallArgs) => {
+                unexpected.push(`unexpected invoke of ${args.token}`);
+                return {};
+            },
+        },
+        projectName(),
+        stack,
+        true,
+    );
+    pulumi.runtime.setAllConfig(config);
+
+    const programPath = require.resolve(path.join(PROJECT_ROOT, "index.ts"));
+    delete require.cache[programPath];
+
+    let outputs: Record<string, unknown> | undefined;
+    let failure: unknown;
+    try {
+        outputs = await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation((args) => {
+                names.set(args.resource, args.name);
+                registrations.set(`${args.type}::${args.name}`, {
+                    parent: args.opts.parent,
+                    dependsOn: dependsOnList(args.opts.dependsOn),
+                    transforms: args.opts.transforms ?? [],
+                });
+                return undefined;
+            });
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            return require(programPath) as Record<string, unknown>;
+        });
+    } catch (error) {
+        failure = error;
+    }
+    // Registrations still in flight (charts wait for their dependsOn) finish before we read them.
+    await pulumi.runtime.disconnect();
+    if (failure !== undefined) {
+        const declared = [...inputs.values()].filter((entry) => entry.type !== STACK_TYPE).map((entry) => entry.name);
+        throw new ProgramFailure(failure, declared);
+    }
+    if (unexpected.length > 0) {
+        throw new Error(unexpected.join("\n"));
+    }
+
+    const stackName = `${projectName()}-${stack}`;
+    // A resource without a parent option is a child of the stack.
+    const nameOf = (resource: pulumi.Resource | undefined): string =>
+        resource === undefined ? stackName : (names.get(resource) ?? "?");
+    const resources: RecordedResource[] = [];
+    for (const [key, registration] of registrations) {
+        const recorded = inputs.get(key);
+        if (recorded === undefined) {
+            throw new Error(`${key} was constructed but never reached the engine`);
+        }
+        resources.push({
+            ...recorded,
+            parent: nameOf(registration.parent),
+            dependsOn: registration.dependsOn.map(nameOf),
+            transforms: registration.transforms,
+        });
+    }
+
+    return {
+        resources,
+        outputs: outputs ?? {},
+        resource(name: string): RecordedResource {
+            const found = resources.filter((resource) => resource.name === name);
+            if (found.length !== 1) {
+                throw new Error(`expected one resource named ${name}, found ${found.length}`);
+            }
+            return found[0];
+        },
+        ofType(type: string): RecordedResource[] {
+            return resources.filter((resource) => resource.type === type);
+        },
+    };
+}

@@ -1,0 +1,32 @@
+/**
+ * Every version and chart repository meshstack installs, pinned in one place.
+ *
+ * Bumping Istio: change `DEFAULT_ISTIO_VERSION` (and `SUPPORTED_ISTIO_MINOR` for a new minor, after
+ * re-checking every Helm value path meshstack sets against that minor's charts), run `npm test`, and
+ * add a CHANGELOG entry.
+ */
+
+/**
+ * Istio's official Helm chart repository. The older storage.googleapis.com repository has no 1.31
+ * charts and goes away in December 2026.
+ */
+export const ISTIO_CHART_REPOSITORY = "https://blob.istio.io/istio-release/charts";
+
+/** The Istio release installed when `meshstack:istio.version` is not set. */
+export const DEFAULT_ISTIO_VERSION = "1.31.1";
+
+/**
+ * The Istio minor release whose charts meshstack's typed Helm values were checked against. Any patch
+ * release of this minor may be set in `meshstack:istio.version`.
+ */
+export const SUPPORTED_ISTIO_MINOR = "1.31";
+
+/** Names of the charts in {@link ISTIO_CHART_REPOSITORY} that meshstack installs. */
+export const ISTIO_CHARTS = {
+    /** Cluster-wide resources: the CRDs, the default validating webhook, the reader RBAC. */
+    base: "base",
+    /** The control plane: istiod, the sidecar injector, the mesh config. */
+    istiod: "istiod",
+    /** A standalone gateway deployment; meshstack uses it for the egress gateway. */
+    gateway: "gateway",
+} as const;
