@@ -1,0 +1,257 @@
+/**
+ * The real program (index.ts) with the real Pulumi.dev.yaml and Pulumi.prod.yaml: every resource it
+ * declares, with its inputs, parent, ordering and the stack outputs.
+ */
+import * as assert from "assert";
+import { retainCustomResourceDefinitions } from "../lib/crd-protection";
+import { ProgramRun, runProgram, stackConfig } from "./harness";
+
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const REPOSITORY = { repo: "https://blob.istio.io/istio-release/charts" };
+const PART_OF = { "app.kubernetes.io/part-of": "meshstack" };
+
+const SIDECAR_RESOURCES = {
+    requests: { cpu: "100m", memory: "128Mi" },
+    limits: { cpu: "2000m", memory: "1024Mi" },
+};
+
+describe("the program", () => {
+    let dev: ProgramRun;
+    let prod: ProgramRun;
+
+    before(async () => {
+        dev = await runProgram("dev");
+        prod = await runProgram("prod");
+    });
+
+    describe("in every stack", () => {
+        for (const stack of ["dev", "prod"]) {
+            const run = (): ProgramRun => (stack === "dev" ? dev : prod);
+
+            it(`${stack}: declares exactly the mesh's resources, each under its component`, () => {
+                const tree = run().resources.map((resource) => [resource.type, resource.name, resource.parent]);
+                assert.deepStrictEqual(tree, [
+                    ["meshstack:index:MeshPlatform", "meshstack", `meshstack-${stack}`],
+                    ["meshstack:istio:IstioControlPlane", "meshstack-istio", "meshstack"],
+                    [NAMESPACE, "meshstack-istio-namespace", "meshstack-istio"],
+                    [CHART, "meshstack-istio-base", "meshstack-istio"],
+                    [CHART, "meshstack-istio-istiod", "meshstack-istio"],
+                    ["meshstack:istio:EgressGateway", "meshstack-egress", "meshstack"],
+                    [NAMESPACE, "meshstack-egress-namespace", "meshstack-egress"],
+                    [CHART, "meshstack-egress-gateway", "meshstack-egress"],
+                ]);
+            });
+
+            it(`${stack}: installs in order: namespaces, base, istiod, egress gateway`, () => {
+                const edges = run()
+                    .resources.filter((resource) => resource.dependsOn.length > 0)
+                    .map((resource) => [resource.name, resource.dependsOn]);
+                assert.deepStrictEqual(edges, [
+                    ["meshstack-istio-base", ["meshstack-istio-namespace"]],
+                    ["meshstack-istio-istiod", ["meshstack-istio-base"]],
+                    // The control plane component: its istiod chart, which Pulumi awaits until ready.
+                    ["meshstack-egress-gateway", ["meshstack-egress-namespace", "meshstack-istio"]],
+                ]);
+            });
+
+            it(`${stack}: creates the namespaces by exact name, the egress one open to injection`, () => {
+                assert.deepStrictEqual(run().resource("meshstack-istio-namespace").inputs, {
+                    apiVersion: "v1",
+                    kind: "Namespace",
+                    metadata: { name: "istio-system", labels: PART_OF },
+                });
+                // No istio-injection=disabled: the gateway pods are injected.
+                assert.deepStrictEqual(run().resource("meshstack-egress-namespace").inputs, {
+                    apiVersion: "v1",
+                    kind: "Namespace",
+                    metadata: { name: "istio-egress", labels: PART_OF },
+                });
+            });
+
+            it(`${stack}: installs the base chart with a Fail validation policy and retained CRDs`, () => {
+                const base = run().resource("meshstack-istio-base");
+                assert.deepStrictEqual(base.inputs, {
+                    chart: "base",
+                    version: "1.31.1",
+                    repositoryOpts: REPOSITORY,
+                    name: "istio-base",
+                    namespace: "istio-system",
+                    values: {
+                        global: { istioNamespace: "istio-system" },
+                        base: { validationFailurePolicy: "Fail" },
+                    },
+                });
+                assert.deepStrictEqual(base.transforms, [retainCustomResourceDefinitions]);
+            });
+
+            it(`${stack}: attaches the CRD transform to the base chart only`, () => {
+                const withTransforms = run()
+                    .resources.filter((resource) => resource.transforms.length > 0)
+                    .map((resource) => resource.name);
+                assert.deepStrictEqual(withTransforms, ["meshstack-istio-base"]);
+            });
+
+            it(`${stack}: never sets a caBundle or hub/tag in any chart's values`, () => {
+                for (const chart of run().ofType(CHART)) {
+                    const text = JSON.stringify(chart.inputs.values);
+                    for (const key of ["caBundle", "validationCABundle", "\"hub\"", "\"tag\""]) {
+                        assert.ok(!text.includes(key), `${chart.name} sets ${key}`);
+                    }
+                }
+            });
+
+            it(`${stack}: exports the mesh's names and hosts`, () => {
+                assert.deepStrictEqual(run().outputs, {
+                    istioVersion: "1.31.1",
+                    istioNamespace: "istio-system",
+                    istiodHost: "istiod.istio-system.svc.cluster.local",
+                    egressGatewayNamespace: "istio-egress",
+                    egressGatewayHost: "istio-egressgateway.istio-egress.svc.cluster.local",
+                    egressGatewaySelector: { istio: "egressgateway" },
+                });
+            });
+        }
+    });
+
+    describe("dev", () => {
+        it("runs one small istiod without autoscaler or disruption budget", () => {
+            assert.deepStrictEqual(dev.resource("meshstack-istio-istiod").inputs, {
+                chart: "istiod",
+                version: "1.31.1",
+                repositoryOpts: REPOSITORY,
+                name: "istiod",
+                namespace: "istio-system",
+                values: {
+                    global: {
+                        istioNamespace: "istio-system",
+                        proxy: { resources: SIDECAR_RESOURCES },
+                        defaultPodDisruptionBudget: { enabled: false },
+                    },
+                    base: { validationFailurePolicy: "Fail" },
+                    replicaCount: 1,
+                    autoscaleEnabled: false,
+                    autoscaleMin: 1,
+                    autoscaleMax: 1,
+                    resources: {
+                        requests: { cpu: "100m", memory: "512Mi" },
+                        limits: { cpu: "1000m", memory: "1Gi" },
+                    },
+                    pdb: { minAvailable: 1 },
+                },
+            });
+        });
+
+        it("runs one egress gateway replica behind a ClusterIP service, without a budget", () => {
+            assert.deepStrictEqual(dev.resource("meshstack-egress-gateway").inputs, {
+                chart: "gateway",
+                version: "1.31.1",
+                repositoryOpts: REPOSITORY,
+                name: "istio-egressgateway",
+                namespace: "istio-egress",
+                values: {
+                    replicaCount: 1,
+                    autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 1 },
+                    resources: {
+                        requests: { cpu: "50m", memory: "64Mi" },
+                        limits: { cpu: "1000m", memory: "512Mi" },
+                    },
+                    service: { type: "ClusterIP" },
+                    labels: { istio: "egressgateway" },
+                    podDisruptionBudget: {},
+                },
+            });
+        });
+    });
+
+    describe("prod", () => {
+        it("runs istiod with 2 to 5 replicas and a disruption budget", () => {
+            assert.deepStrictEqual(prod.resource("meshstack-istio-istiod").inputs.values, {
+                global: {
+                    istioNamespace: "istio-system",
+                    proxy: { resources: SIDECAR_RESOURCES },
+                    defaultPodDisruptionBudget: { enabled: true },
+                },
+                base: { validationFailurePolicy: "Fail" },
+                replicaCount: 2,
+                autoscaleEnabled: true,
+                autoscaleMin: 2,
+                autoscaleMax: 5,
+                resources: {
+                    requests: { cpu: "500m", memory: "2Gi" },
+                    limits: { cpu: "2000m", memory: "4Gi" },
+                },
+                pdb: { minAvailable: 1 },
+            });
+        });
+
+        it("runs the egress gateway with 2 to 5 replicas and a disruption budget", () => {
+            assert.deepStrictEqual(prod.resource("meshstack-egress-gateway").inputs.values, {
+                replicaCount: 2,
+                autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
+                resources: SIDECAR_RESOURCES,
+                service: { type: "ClusterIP" },
+                labels: { istio: "egressgateway" },
+                podDisruptionBudget: { minAvailable: 1 },
+            });
+        });
+    });
+
+    describe("with config overrides", () => {
+        it("installs every Istio chart at the stack's version", async () => {
+            const config = stackConfig("dev");
+            const istio = JSON.parse(config["meshstack:istio"]) as Record<string, unknown>;
+            const run = await runProgram("dev", {
+                ...config,
+                "meshstack:istio": JSON.stringify({ ...istio, version: "1.31.4" }),
+            });
+            const versions = run.ofType(CHART).map((chart) => [chart.name, chart.inputs.version]);
+            assert.deepStrictEqual(versions, [
+                ["meshstack-istio-base", "1.31.4"],
+                ["meshstack-istio-istiod", "1.31.4"],
+                ["meshstack-egress-gateway", "1.31.4"],
+            ]);
+            assert.strictEqual(run.outputs.istioVersion, "1.31.4");
+        });
+
+        it("renames both namespaces everywhere they are used", async () => {
+            const run = await runProgram("prod", {
+                "meshstack:istio": JSON.stringify({ namespace: "mesh-system", egressGateway: { namespace: "mesh-egress" } }),
+            });
+            const namespaces = run.ofType(NAMESPACE).map((namespace) => namespace.inputs.metadata);
+            assert.deepStrictEqual(namespaces, [
+                { name: "mesh-system", labels: PART_OF },
+                { name: "mesh-egress", labels: PART_OF },
+            ]);
+            const placed = run.ofType(CHART).map((chart) => [chart.name, chart.inputs.namespace]);
+            assert.deepStrictEqual(placed, [
+                ["meshstack-istio-base", "mesh-system"],
+                ["meshstack-istio-istiod", "mesh-system"],
+                ["meshstack-egress-gateway", "mesh-egress"],
+            ]);
+            assert.deepStrictEqual(run.resource("meshstack-istio-base").inputs.values, {
+                global: { istioNamespace: "mesh-system" },
+                base: { validationFailurePolicy: "Fail" },
+            });
+            assert.strictEqual(run.outputs.istiodHost, "istiod.mesh-system.svc.cluster.local");
+            assert.strictEqual(run.outputs.egressGatewayHost, "istio-egressgateway.mesh-egress.svc.cluster.local");
+        });
+
+        it("with no meshstack config at all, deploys the secure, highly available defaults", async () => {
+            const run = await runProgram("prod", {});
+            const istiod = run.resource("meshstack-istio-istiod").inputs.values as Record<string, unknown>;
+            assert.deepStrictEqual(
+                [istiod.replicaCount, istiod.autoscaleEnabled, istiod.autoscaleMin, istiod.autoscaleMax],
+                [2, true, 2, 5],
+            );
+            assert.deepStrictEqual(run.resource("meshstack-egress-gateway").inputs.values, {
+                replicaCount: 2,
+                autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
+                resources: SIDECAR_RESOURCES,
+                service: { type: "ClusterIP" },
+                labels: { istio: "egressgateway" },
+                podDisruptionBudget: { minAvailable: 1 },
+            });
+        });
+    });
+});
