@@ -1,0 +1,84 @@
+import * as assert from "assert";
+import {
+    baseChartValues,
+    egressGatewayChartValues,
+    istiodChartValues,
+    scalingPlan,
+    ScalingPlan,
+    WorkloadScaling,
+} from "../lib/istio-values";
+
+const RESOURCES = { requests: { cpu: "10m", memory: "1Mi" }, limits: { cpu: "20m", memory: "2Mi" } };
+
+function scaling(replicas: number, maxReplicas: number): WorkloadScaling {
+    return { replicas, maxReplicas, resources: RESOURCES };
+}
+
+describe("Istio chart values", () => {
+    const plans: Array<[number, number, ScalingPlan]> = [
+        [1, 1, { autoscale: false, disruptionBudget: false }],
+        [1, 3, { autoscale: true, disruptionBudget: false }],
+        [2, 2, { autoscale: false, disruptionBudget: true }],
+        [2, 5, { autoscale: true, disruptionBudget: true }],
+        [5, 5, { autoscale: false, disruptionBudget: true }],
+    ];
+    for (const [replicas, maxReplicas, plan] of plans) {
+        it(`${replicas} to ${maxReplicas} replicas: autoscaler ${plan.autoscale}, budget ${plan.disruptionBudget}`, () => {
+            assert.deepStrictEqual(scalingPlan(scaling(replicas, maxReplicas)), plan);
+        });
+    }
+
+    it("base: Fail policy from the start, pointed at istiod's namespace", () => {
+        assert.deepStrictEqual(baseChartValues("mesh"), {
+            global: { istioNamespace: "mesh" },
+            base: { validationFailurePolicy: "Fail" },
+        });
+    });
+
+    const istiodCases: Array<[number, number, boolean, boolean]> = [
+        [1, 1, false, false],
+        [1, 4, true, false],
+        [3, 3, false, true],
+        [2, 6, true, true],
+    ];
+    for (const [replicas, maxReplicas, autoscale, budget] of istiodCases) {
+        it(`istiod ${replicas} to ${maxReplicas}: autoscaleEnabled ${autoscale}, PDB ${budget}`, () => {
+            assert.deepStrictEqual(
+                istiodChartValues({ istioNamespace: "istio-system", scaling: scaling(replicas, maxReplicas), proxyResources: RESOURCES }),
+                {
+                    global: {
+                        istioNamespace: "istio-system",
+                        proxy: { resources: RESOURCES },
+                        defaultPodDisruptionBudget: { enabled: budget },
+                    },
+                    base: { validationFailurePolicy: "Fail" },
+                    replicaCount: replicas,
+                    autoscaleEnabled: autoscale,
+                    autoscaleMin: replicas,
+                    autoscaleMax: maxReplicas,
+                    resources: RESOURCES,
+                    pdb: { minAvailable: 1 },
+                },
+            );
+        });
+    }
+
+    const gatewayCases: Array<[number, number, boolean, object]> = [
+        [1, 1, false, {}],
+        [1, 3, true, {}],
+        [2, 2, false, { minAvailable: 1 }],
+        [3, 8, true, { minAvailable: 1 }],
+    ];
+    for (const [replicas, maxReplicas, autoscale, budget] of gatewayCases) {
+        it(`egress gateway ${replicas} to ${maxReplicas}: autoscaling ${autoscale}, budget ${JSON.stringify(budget)}`, () => {
+            assert.deepStrictEqual(egressGatewayChartValues(scaling(replicas, maxReplicas)), {
+                replicaCount: replicas,
+                autoscaling: { enabled: autoscale, minReplicas: replicas, maxReplicas },
+                resources: RESOURCES,
+                service: { type: "ClusterIP" },
+                labels: { istio: "egressgateway" },
+                podDisruptionBudget: budget,
+            });
+        });
+    }
+});
