@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MeshIstioArgs } from "./components/mesh-platform";
 import {
+    closest,
     ConfigProblem,
     keyOf,
     ProblemList,
@@ -100,11 +101,12 @@ const RELEASE_VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
  * The resolved config from the raw values of the `meshstack:` keys (key without the namespace → value
  * as Pulumi holds it: objects and scalars parsed from the stack file). Throws {@link ConfigError}.
  */
-export function parseMeshConfig(raw: RawObject, stack: string): MeshConfig {
+export function parseMeshConfig(raw: RawObject, stack: string, earlier: readonly ConfigProblem[] = []): MeshConfig {
     const problems = new ProblemList();
+    problems.problems.push(...earlier);
     for (const key of Object.keys(raw)) {
         if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) {
-            problems.add(`${CONFIG_NAMESPACE}:${key}`, unknownKeyMessage(key, TOP_LEVEL_KEYS));
+            problems.add(`${CONFIG_NAMESPACE}:${key}`, topLevelKeyMessage(key));
         }
     }
     const highAvailability = readBoolean(raw.highAvailability, `${CONFIG_NAMESPACE}:highAvailability`, true, problems);
@@ -115,6 +117,18 @@ export function parseMeshConfig(raw: RawObject, stack: string): MeshConfig {
         throw new ConfigError(stack, problems.problems);
     }
     return { highAvailability, istio };
+}
+
+/** The message for an unknown top-level key; a path set without `--path` gets the command that works. */
+function topLevelKeyMessage(key: string): string {
+    const head = key.split(/[.[]/)[0];
+    if (head !== key && (TOP_LEVEL_KEYS as readonly string[]).includes(head)) {
+        return (
+            `unknown key: a path set as one flat key. Set it inside ${CONFIG_NAMESPACE}:${head} with ` +
+            `\`pulumi config set --path '${CONFIG_NAMESPACE}:${key}' <value>\`, then \`pulumi config rm '${CONFIG_NAMESPACE}:${key}'\`.`
+        );
+    }
+    return unknownKeyMessage(key, TOP_LEVEL_KEYS);
 }
 
 function readIstio(raw: unknown, key: string, defaults: MeshConfig, problems: ProblemList): MeshIstioArgs {
@@ -248,11 +262,20 @@ function checkVersion(value: string): string | undefined {
     return undefined;
 }
 
+/** Namespaces Kubernetes owns: meshstack would adopt them, and `pulumi destroy` would try to delete them. */
+const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
 function checkNamespace(value: string): string | undefined {
     if (value.length > 63 || !NAMESPACE_NAME.test(value)) {
         return (
             `${show(value)} is not a namespace name. Use at most 63 lowercase letters, digits and "-", ` +
             `starting and ending with a letter or digit.`
+        );
+    }
+    if (RESERVED_NAMESPACES.includes(value)) {
+        return (
+            `${show(value)} belongs to Kubernetes; meshstack creates and deletes the namespaces it uses. ` +
+            `Choose a namespace of the mesh's own.`
         );
     }
     return undefined;
@@ -281,7 +304,32 @@ function parseValue(text: string): unknown {
     }
 }
 
+/**
+ * Keys of a config namespace that is a likely typo of `meshstack` (`meshstak:istio`): Pulumi would pass
+ * them on unread, and the stack would deploy its defaults without a word.
+ */
+export function misspeltNamespaceProblems(all: Readonly<Record<string, string>>): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    for (const fullKey of Object.keys(all)) {
+        const separator = fullKey.indexOf(":");
+        const namespace = fullKey.slice(0, separator);
+        if (namespace !== CONFIG_NAMESPACE && closest(namespace, [CONFIG_NAMESPACE]) !== undefined) {
+            const meant = `${CONFIG_NAMESPACE}:${fullKey.slice(separator + 1)}`;
+            problems.push({
+                key: fullKey,
+                message: `unknown config namespace "${namespace}". Did you mean "${meant}"? Rename the key.`,
+            });
+        }
+    }
+    return problems;
+}
+
+/** The resolved config from the whole config map of a stack, as Pulumi hands it to a program. */
+export function configFromPulumi(all: Readonly<Record<string, string>>, stack: string): MeshConfig {
+    return parseMeshConfig(rawMeshConfig(all), stack, misspeltNamespaceProblems(all));
+}
+
 /** Reads and validates the current stack's config. The one place meshstack reads Pulumi config. */
 export function loadMeshConfig(): MeshConfig {
-    return parseMeshConfig(rawMeshConfig(pulumi.runtime.allConfig()), pulumi.getStack());
+    return configFromPulumi(pulumi.runtime.allConfig(), pulumi.getStack());
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { WorkloadScaling } from "../lib/istio-values";
+import { EgressGatewayScaling, WorkloadScaling } from "../lib/istio-values";
 import { ResourceRequirements } from "../lib/quantity";
 import { EgressGateway } from "./egress-gateway";
 import { IstioControlPlane } from "./istio-control-plane";
@@ -32,7 +32,7 @@ export interface MeshIstioArgs {
      * @default namespace "istio-egress"; with highAvailability: 2 to 5 replicas, without: 1;
      * requests 100m/128Mi, limits 2000m/1024Mi
      */
-    egressGateway: WorkloadScaling & { namespace: string };
+    egressGateway: EgressGatewayScaling;
 }
 
 /** Arguments of {@link MeshPlatform}: the stack's resolved config (see config.ts). */

@@ -10,8 +10,9 @@ export const CUSTOM_RESOURCE_DEFINITION_TYPE = "kubernetes:apiextensions.k8s.io/
  * VirtualService, DestinationRule, PeerAuthentication, …) with it.
  *
  * `retainOnDelete` set on the Chart itself does not reach the objects it renders
- * (pulumi/pulumi-kubernetes#3065), and Istio's `helm.sh/resource-policy: keep` annotation is on only some
- * of its CRDs, hence this transform. Every other object is left as it is (`undefined`).
+ * (pulumi/pulumi-kubernetes#3065). Istio's CRDs carry the Helm convention `helm.sh/resource-policy: keep`,
+ * but meshstack relies neither on how Pulumi treats that annotation nor on Istio keeping it: this
+ * transform sets the option explicitly. Every other object is left as it is (`undefined`).
  */
 export function retainCustomResourceDefinitions(
     args: pulumi.ResourceTransformArgs,

@@ -2,7 +2,7 @@
  * The config module: defaults, the real stack files, and the exact error for bad config.
  */
 import * as assert from "assert";
-import { defaultConfig, MeshConfig, parseMeshConfig, rawMeshConfig } from "../config";
+import { configFromPulumi, defaultConfig, MeshConfig, parseMeshConfig, rawMeshConfig } from "../config";
 import { ProgramFailure, runProgram, stackConfig } from "./harness";
 
 const HEADER_ONE = 'meshstack: the config of stack "dev" has 1 problem; nothing was changed. Fix them in Pulumi.dev.yaml:';
@@ -149,6 +149,13 @@ describe("config", () => {
                     'letters, digits and "-", starting and ending with a letter or digit.',
             },
             {
+                name: "a namespace Kubernetes owns",
+                raw: { istio: { egressGateway: { namespace: "kube-system" } } },
+                problem:
+                    '  - meshstack:istio.egressGateway.namespace: "kube-system" belongs to Kubernetes; meshstack ' +
+                    "creates and deletes the namespaces it uses. Choose a namespace of the mesh's own.",
+            },
+            {
                 name: "the egress gateway in istiod's namespace",
                 raw: { istio: { egressGateway: { namespace: "istio-system" } } },
                 problem:
@@ -255,6 +262,32 @@ describe("config", () => {
                 );
                 assert.deepStrictEqual(error.declared, []);
                 return true;
+            });
+        });
+
+        it("reports a key in a misspelt config namespace instead of deploying the defaults", () => {
+            assert.throws(
+                () =>
+                    configFromPulumi(
+                        { "meshstak:istio": '{"version":"1.31.1"}', "kubernetes:context": "dev-cluster" },
+                        "dev",
+                    ),
+                {
+                    message:
+                        `${HEADER_ONE}\n` +
+                        '  - meshstak:istio: unknown config namespace "meshstak". Did you mean "meshstack:istio"? ' +
+                        "Rename the key.",
+                },
+            );
+        });
+
+        it("gives the --path command for a nested key set as one flat key", () => {
+            assert.throws(() => configFromPulumi({ "meshstack:istio.version": "1.31.2" }, "dev"), {
+                message:
+                    `${HEADER_ONE}\n` +
+                    "  - meshstack:istio.version: unknown key: a path set as one flat key. Set it inside " +
+                    "meshstack:istio with `pulumi config set --path 'meshstack:istio.version' <value>`, then " +
+                    "`pulumi config rm 'meshstack:istio.version'`.",
             });
         });
 

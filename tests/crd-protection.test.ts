@@ -1,3 +1,4 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { CUSTOM_RESOURCE_DEFINITION_TYPE, retainCustomResourceDefinitions } from "../lib/crd-protection";
@@ -15,8 +16,10 @@ describe("CRD protection transform", () => {
         });
     });
 
-    it("uses the type Pulumi gives CRDs rendered by a chart", () => {
-        assert.strictEqual(CUSTOM_RESOURCE_DEFINITION_TYPE, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");
+    it("matches the type token the Kubernetes SDK registers CRDs with", () => {
+        const sdkType = (k8s.apiextensions.v1.CustomResourceDefinition as unknown as { __pulumiType: string }).__pulumiType;
+        assert.strictEqual(sdkType, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");
+        assert.notStrictEqual(retainCustomResourceDefinitions(transformArgs(sdkType)), undefined);
     });
 
     const untouched = [
