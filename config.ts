@@ -102,8 +102,7 @@ const RELEASE_VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
  * as Pulumi holds it: objects and scalars parsed from the stack file). Throws {@link ConfigError}.
  */
 export function parseMeshConfig(raw: RawObject, stack: string, earlier: readonly ConfigProblem[] = []): MeshConfig {
-    const problems = new ProblemList();
-    problems.problems.push(...earlier);
+    const problems = new ProblemList(earlier);
     for (const key of Object.keys(raw)) {
         if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) {
             problems.add(`${CONFIG_NAMESPACE}:${key}`, topLevelKeyMessage(key));
@@ -313,7 +312,7 @@ export function misspeltNamespaceProblems(all: Readonly<Record<string, string>>)
     for (const fullKey of Object.keys(all)) {
         const separator = fullKey.indexOf(":");
         const namespace = fullKey.slice(0, separator);
-        if (namespace !== CONFIG_NAMESPACE && closest(namespace, [CONFIG_NAMESPACE]) !== undefined) {
+        if (separator > 0 && namespace !== CONFIG_NAMESPACE && closest(namespace, [CONFIG_NAMESPACE]) !== undefined) {
             const meant = `${CONFIG_NAMESPACE}:${fullKey.slice(separator + 1)}`;
             problems.push({
                 key: fullKey,

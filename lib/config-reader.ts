@@ -14,7 +14,12 @@ export interface ConfigProblem {
 
 /** Collects the problems found while reading one config tree. */
 export class ProblemList {
-    readonly problems: ConfigProblem[] = [];
+    readonly problems: ConfigProblem[];
+
+    /** Starts with `earlier`: problems found before this pass (copied, never changed). */
+    constructor(earlier: readonly ConfigProblem[] = []) {
+        this.problems = [...earlier];
+    }
 
     add(key: string, message: string): void {
         this.problems.push({ key, message });

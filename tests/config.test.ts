@@ -281,6 +281,16 @@ describe("config", () => {
             );
         });
 
+        it("lists a misspelt namespace first, then the meshstack problems, in one error", () => {
+            assert.throws(() => configFromPulumi({ "MeshStack:istio": "{}", "meshstack:highAvailability": "1" }, "dev"), {
+                message: [
+                    'meshstack: the config of stack "dev" has 2 problems; nothing was changed. Fix them in Pulumi.dev.yaml:',
+                    '  - MeshStack:istio: unknown config namespace "MeshStack". Did you mean "meshstack:istio"? Rename the key.',
+                    "  - meshstack:highAvailability: expected true or false, got 1.",
+                ].join("\n"),
+            });
+        });
+
         it("gives the --path command for a nested key set as one flat key", () => {
             assert.throws(() => configFromPulumi({ "meshstack:istio.version": "1.31.2" }, "dev"), {
                 message:
