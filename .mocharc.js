@@ -1,10 +1,6 @@
-// Tests run TypeScript through ts-node with their own tsconfig (module node16, so that `import()` of
-// the ESM-only schema packages stays a real dynamic import). Type checking is `npm run typecheck`.
-process.env.TS_NODE_PROJECT = "tests/tsconfig.json";
-process.env.TS_NODE_TRANSPILE_ONLY = "true";
-
+// The tests run as JavaScript compiled by `scripts/build-tests.js` (TypeScript 7, the same strict
+// options as the program): `npm test` compiles, then runs mocha on .build/.
 module.exports = {
-    require: ["ts-node/register"],
-    spec: ["tests/**/*.test.ts"],
+    spec: [".build/tests/**/*.test.js"],
     timeout: 20000,
 };

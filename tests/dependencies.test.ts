@@ -17,4 +17,10 @@ describe("dependencies", () => {
         const { version } = require("typescript/package.json") as { version: string };
         assert.match(version, /^5\./);
     });
+
+    it("pins TypeScript 7 under its alias for the native type check", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { name, version } = require("typescript-native/package.json") as { name: string; version: string };
+        assert.deepStrictEqual([name, version], ["typescript", "7.0.2"]);
+    });
 });

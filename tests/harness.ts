@@ -8,8 +8,22 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 
-/** The project's root folder, where Pulumi.yaml and the stack files are. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+/**
+ * The project's root folder, where Pulumi.yaml and the stack files are: the nearest folder above this
+ * file that holds Pulumi.yaml (the tests run from .build/tests/ as well as from tests/).
+ */
+export const PROJECT_ROOT = findProjectRoot(__dirname);
+
+function findProjectRoot(start: string): string {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
+            return dir;
+        }
+        if (path.dirname(dir) === dir) {
+            throw new Error(`no Pulumi.yaml above ${start}`);
+        }
+    }
+}
 
 /** One resource the program registered. */
 export interface RecordedResource {
@@ -124,7 +138,8 @@ export async function runProgram(stack: string, config: Record<string, string> =
     );
     pulumi.runtime.setAllConfig(config);
 
-    const programPath = require.resolve(path.join(PROJECT_ROOT, "index.ts"));
+    // The program beside this file's folder: index.ts under ts-node, index.js when compiled.
+    const programPath = require.resolve("../index");
     delete require.cache[programPath];
 
     let outputs: Record<string, unknown> | undefined;
