@@ -2,7 +2,7 @@ import { MeshPlatform } from "./components/mesh-platform";
 import { loadMeshConfig } from "./config";
 
 const config = loadMeshConfig();
-const mesh = new MeshPlatform("meshstack", { istio: config.istio });
+const mesh = new MeshPlatform("meshstack", { cluster: config.cluster, istio: config.istio });
 
 export const istioVersion = mesh.istioVersion;
 export const istioNamespace = mesh.istioNamespace;

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { retainCustomResourceDefinitions } from "../lib/crd-protection";
+import { retainAndAdoptCustomResourceDefinitions } from "../lib/crd-protection";
 import { baseChartValues, istiodChartValues, WorkloadScaling } from "../lib/istio-values";
 import { meshNamespace } from "../lib/namespace";
 import { ResourceRequirements } from "../lib/quantity";
@@ -29,6 +29,13 @@ export interface IstioControlPlaneArgs {
      * @default requests 100m CPU / 128Mi, limits 2000m / 1024Mi
      */
     proxyResources: ResourceRequirements;
+    /**
+     * The provider of the objects retained on delete (Istio's CRDs): one that adopts an object that
+     * already exists, so that a stack re-created after `pulumi destroy` takes over the CRDs it left.
+     * Every other object uses the provider this component inherits.
+     * @default none (required)
+     */
+    retainedProvider: pulumi.ProviderResource;
 }
 
 /** Helm release names, as Istio's own Helm install guide names them. */
@@ -66,7 +73,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 values: baseChartValues(args.namespace),
             },
-            { parent: this, dependsOn: [namespace], transforms: [retainCustomResourceDefinitions] },
+            { parent: this, dependsOn: [namespace], transforms: [retainAndAdoptCustomResourceDefinitions(args.retainedProvider)] },
         );
 
         new k8s.helm.v4.Chart(

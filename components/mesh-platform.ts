@@ -1,5 +1,7 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EgressGatewayScaling, WorkloadScaling } from "../lib/istio-values";
+import { ClusterConnection, clusterProviderArgs } from "../lib/providers";
 import { ResourceRequirements } from "../lib/quantity";
 import { EgressGateway } from "./egress-gateway";
 import { IstioControlPlane } from "./istio-control-plane";
@@ -16,11 +18,14 @@ export interface MeshIstioArgs {
      * @default "istio-system"
      */
     namespace: string;
-    /**
-     * Requests and limits of every sidecar proxy in the mesh.
-     * @default requests 100m CPU / 128Mi, limits 2000m / 1024Mi
-     */
-    proxyResources: ResourceRequirements;
+    /** The sidecar proxy injected into every meshed pod. */
+    proxy: {
+        /**
+         * Requests and limits of every sidecar proxy in the mesh.
+         * @default requests 100m CPU / 128Mi, limits 2000m / 1024Mi
+         */
+        resources: ResourceRequirements;
+    };
     /**
      * Replicas and resources of istiod.
      * @default with highAvailability: 2 to 5 replicas, requests 500m/2Gi, limits 2000m/4Gi;
@@ -35,8 +40,13 @@ export interface MeshIstioArgs {
     egressGateway: EgressGatewayScaling;
 }
 
-/** Arguments of {@link MeshPlatform}: the stack's resolved config (see config.ts). */
+/** Arguments of {@link MeshPlatform}: the stack's resolved config (see config/). */
 export interface MeshPlatformArgs {
+    /**
+     * The target cluster.
+     * @default the kubeconfig's current context
+     */
+    cluster: ClusterConnection;
     /**
      * The Istio control plane and egress gateway.
      * @default see {@link MeshIstioArgs}
@@ -47,6 +57,12 @@ export interface MeshPlatformArgs {
 /**
  * The whole mesh of one environment: the Istio control plane and, once istiod is ready, the egress
  * gateway. Istio custom resources added here must `dependsOn` {@link MeshPlatform.controlPlane}.
+ *
+ * Every Kubernetes object goes through one of two explicit providers, both children of this component:
+ * `<name>-cluster`, which refuses to take over an object that already exists (so a rename without an
+ * alias fails instead of deleting a live object), and `<name>-cluster-retained`, which adopts existing
+ * objects and is used only for objects that are retained on delete (Istio's CRDs): there, adoption is
+ * safe because Pulumi never deletes them.
  */
 export class MeshPlatform extends pulumi.ComponentResource {
     /** The control plane; depend on it to wait for a ready istiod. */
@@ -68,15 +84,23 @@ export class MeshPlatform extends pulumi.ComponentResource {
         super("meshstack:index:MeshPlatform", name, {}, opts);
         const { istio } = args;
 
+        const cluster = new k8s.Provider(`${name}-cluster`, clusterProviderArgs(args.cluster, "refuse"), {
+            parent: this,
+        });
+        const retained = new k8s.Provider(`${name}-cluster-retained`, clusterProviderArgs(args.cluster, "adopt"), {
+            parent: this,
+        });
+
         this.controlPlane = new IstioControlPlane(
             `${name}-istio`,
             {
                 version: istio.version,
                 namespace: istio.namespace,
                 istiod: istio.istiod,
-                proxyResources: istio.proxyResources,
+                proxyResources: istio.proxy.resources,
+                retainedProvider: retained,
             },
-            { parent: this },
+            { parent: this, providers: [cluster] },
         );
 
         const { namespace: egressNamespace, ...egressScaling } = istio.egressGateway;
@@ -88,7 +112,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 scaling: egressScaling,
                 controlPlane: this.controlPlane,
             },
-            { parent: this },
+            { parent: this, providers: [cluster] },
         );
 
         this.istioVersion = this.controlPlane.version;

@@ -5,20 +5,26 @@ export const CUSTOM_RESOURCE_DEFINITION_TYPE = "kubernetes:apiextensions.k8s.io/
 
 /**
  * A `transforms` entry for a Helm v4 Chart: every CustomResourceDefinition the chart renders gets
- * `retainOnDelete: true`, so that neither `pulumi destroy` nor a refactor that drops or renames the chart
- * deletes it from the cluster. Deleting a CRD deletes every custom resource of its kind (each
- * VirtualService, DestinationRule, PeerAuthentication, …) with it.
+ * `retainOnDelete: true` and the `retainedProvider`, one that adopts objects that already exist.
  *
- * `retainOnDelete` set on the Chart itself does not reach the objects it renders
- * (pulumi/pulumi-kubernetes#3065). Istio's CRDs carry the Helm convention `helm.sh/resource-policy: keep`,
- * but meshstack relies neither on how Pulumi treats that annotation nor on Istio keeping it: this
- * transform sets the option explicitly. Every other object is left as it is (`undefined`).
+ * - Retained: neither `pulumi destroy` nor a refactor that drops or renames the chart deletes a CRD.
+ *   Deleting a CRD deletes every custom resource of its kind (each VirtualService, DestinationRule,
+ *   PeerAuthentication, …) with it. Helm v4 charts already map Istio's `helm.sh/resource-policy: keep`
+ *   annotation to `retainOnDelete`; meshstack sets it explicitly so that the guarantee does not hang
+ *   on an annotation upstream may drop.
+ * - Adopted: the next `pulumi up` after a destroy finds the retained CRDs in the cluster, and the
+ *   provider takes them over instead of failing with AlreadyExists. Safe exactly because these
+ *   objects are never deleted by Pulumi.
+ *
+ * Every other object keeps the chart's provider and options (`undefined`).
  */
-export function retainCustomResourceDefinitions(
-    args: pulumi.ResourceTransformArgs,
-): pulumi.ResourceTransformResult | undefined {
-    if (args.type !== CUSTOM_RESOURCE_DEFINITION_TYPE) {
-        return undefined;
-    }
-    return { props: args.props, opts: { ...args.opts, retainOnDelete: true } };
+export function retainAndAdoptCustomResourceDefinitions(
+    retainedProvider: pulumi.ProviderResource,
+): (args: pulumi.ResourceTransformArgs) => pulumi.ResourceTransformResult | undefined {
+    return (args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined => {
+        if (args.type !== CUSTOM_RESOURCE_DEFINITION_TYPE) {
+            return undefined;
+        }
+        return { props: args.props, opts: { ...args.opts, retainOnDelete: true, provider: retainedProvider } };
+    };
 }

@@ -2,7 +2,7 @@
  * The config module: defaults, the real stack files, and the exact error for bad config.
  */
 import * as assert from "assert";
-import { configFromPulumi, defaultConfig, MeshConfig, parseMeshConfig, rawMeshConfig } from "../config";
+import { ConfigError, configFromPulumi, MeshConfig, parseMeshConfig, rawMeshConfig } from "../config";
 import { ProgramFailure, runProgram, stackConfig } from "./harness";
 
 const HEADER_ONE = 'meshstack: the config of stack "dev" has 1 problem; nothing was changed. Fix them in Pulumi.dev.yaml:';
@@ -22,12 +22,15 @@ describe("config", () => {
         it("without any meshstack key, is highly available with the documented defaults", () => {
             const expected: MeshConfig = {
                 highAvailability: true,
+                cluster: {},
                 istio: {
                     version: "1.31.1",
                     namespace: "istio-system",
-                    proxyResources: {
-                        requests: { cpu: "100m", memory: "128Mi" },
-                        limits: { cpu: "2000m", memory: "1024Mi" },
+                    proxy: {
+                        resources: {
+                            requests: { cpu: "100m", memory: "128Mi" },
+                            limits: { cpu: "2000m", memory: "1024Mi" },
+                        },
                     },
                     istiod: {
                         replicas: 2,
@@ -49,7 +52,6 @@ describe("config", () => {
                 },
             };
             assert.deepStrictEqual(parseMeshConfig({}, "dev"), expected);
-            assert.deepStrictEqual(defaultConfig(true), expected);
         });
 
         it("with highAvailability false, defaults to one small replica of each", () => {
@@ -73,7 +75,7 @@ describe("config", () => {
                 { istio: { proxy: { resources: { limits: { memory: "512Mi" } } }, istiod: { replicas: 7 } } },
                 "dev",
             );
-            assert.deepStrictEqual(config.istio.proxyResources, {
+            assert.deepStrictEqual(config.istio.proxy.resources, {
                 requests: { cpu: "100m", memory: "128Mi" },
                 limits: { cpu: "2000m", memory: "512Mi" },
             });
@@ -110,7 +112,8 @@ describe("config", () => {
             {
                 name: "a misspelt top-level key",
                 raw: { isito: {} },
-                problem: '  - meshstack:isito: unknown key. Did you mean "istio"? Known keys here: highAvailability, istio.',
+                problem:
+                    '  - meshstack:isito: unknown key. Did you mean "istio"? Known keys here: highAvailability, cluster, istio.',
             },
             {
                 name: "an unknown key with no near match",
@@ -228,7 +231,7 @@ describe("config", () => {
             });
         }
 
-        it("lists every problem at once, in the order read, in one error", () => {
+        it("lists every problem at once, in the order of the keys in the schema, in one error", () => {
             const message = errorOf({
                 highAvailability: "no",
                 istio: { version: "latest", istiod: { replicas: 1, maxReplicas: 0 }, egressGateway: { namespace: "Egress" } },
@@ -239,10 +242,10 @@ describe("config", () => {
                     'meshstack: the config of stack "dev" has 5 problems; nothing was changed. Fix them in Pulumi.dev.yaml:',
                     '  - meshstack:highAvailability: expected true or false, got "no".',
                     '  - meshstack:istio.version: "latest" is not an Istio release. Set MAJOR.MINOR.PATCH, e.g. "1.31.1".',
-                    "  - meshstack:istio.istiod.maxReplicas: expected a whole number of at least 1, got 0.",
                     "  - meshstack:istio.istiod.replicas: 1 replica cannot stay available through a node drain, which " +
                         "meshstack:highAvailability requires. Set 2 or more, or set meshstack:highAvailability to " +
                         "false (dev stacks only).",
+                    "  - meshstack:istio.istiod.maxReplicas: expected a whole number of at least 1, got 0.",
                     '  - meshstack:istio.egressGateway.namespace: "Egress" is not a namespace name. Use at most 63 ' +
                         'lowercase letters, digits and "-", starting and ending with a letter or digit.',
                 ].join("\n"),
@@ -269,7 +272,7 @@ describe("config", () => {
             assert.throws(
                 () =>
                     configFromPulumi(
-                        { "meshstak:istio": '{"version":"1.31.1"}', "kubernetes:context": "dev-cluster" },
+                        { "meshstak:istio": '{"version":"1.31.1"}', "pulumi:disable-default-providers": '["kubernetes"]' },
                         "dev",
                     ),
                 {
@@ -301,9 +304,109 @@ describe("config", () => {
             });
         });
 
-        it("ignores keys of other namespaces (provider settings)", () => {
-            const raw = rawMeshConfig({ "kubernetes:context": "dev-cluster", "meshstack:highAvailability": "false" });
-            assert.strictEqual(parseMeshConfig(raw, "dev").highAvailability, false);
+        it("ignores keys of other namespaces", () => {
+            const config = configFromPulumi(
+                { "pulumi:disable-default-providers": '["kubernetes"]', "aws:region": "eu-central-1", "meshstack:highAvailability": "false" },
+                "dev",
+            );
+            assert.strictEqual(config.highAvailability, false);
         });
+
+        it("refuses the Kubernetes provider's own keys, which explicit providers would ignore", () => {
+            assert.throws(
+                () => configFromPulumi({ "kubernetes:context": "prod-admin", "kubernetes:enableServerSideApply": "false" }, "prod"),
+                {
+                    message: [
+                        'meshstack: the config of stack "prod" has 2 problems; nothing was changed. Fix them in Pulumi.prod.yaml:',
+                        "  - kubernetes:context: is not read: meshstack deploys through explicit Kubernetes providers, " +
+                            "which ignore the kubernetes:* config (the object would go to the kubeconfig's current " +
+                            "context). Set meshstack:cluster.context instead. Remove the key.",
+                        "  - kubernetes:enableServerSideApply: is not read: meshstack deploys through explicit Kubernetes " +
+                            "providers, which ignore the kubernetes:* config (the object would go to the kubeconfig's " +
+                            "current context). Remove the key.",
+                    ].join("\n"),
+                },
+            );
+        });
+
+        it("treats a key with no value (YAML null) as not set", () => {
+            const config = parseMeshConfig({ highAvailability: null, istio: { version: null, istiod: null } }, "dev");
+            assert.deepStrictEqual(
+                [config.highAvailability, config.istio.version, config.istio.istiod.replicas],
+                [true, "1.31.1", 2],
+            );
+        });
+
+        it("names a required value that is missing, and an empty context", () => {
+            assert.strictEqual(
+                errorOf({ cluster: { context: " " } }),
+                `${HEADER_ONE}\n  - meshstack:cluster.context: is empty. Set a value, or remove the key to use the default.`,
+            );
+        });
+
+        it("skips a cross-field check that reads an invalid key", () => {
+            // replicas is invalid, so "maxReplicas below replicas" would compare with a default: not reported.
+            assert.strictEqual(
+                errorOf({ highAvailability: false, istio: { istiod: { replicas: "3", maxReplicas: 1 } } }),
+                `${HEADER_ONE}\n  - meshstack:istio.istiod.replicas: expected a whole number of at least 1, got "3".`,
+            );
+        });
+
+        it("is a RunError whose stack is the trace, with the stack name and problems as fields", () => {
+            try {
+                parseMeshConfig({ highAvailability: "no" }, "dev");
+                assert.fail("expected a config error");
+            } catch (error) {
+                assert.ok(error instanceof ConfigError);
+                assert.strictEqual(error.name, "ConfigError");
+                assert.strictEqual(error.stackName, "dev");
+                assert.deepStrictEqual(error.problems, [
+                    { key: "meshstack:highAvailability", message: 'expected true or false, got "no".' },
+                ]);
+                assert.ok(error.stack?.startsWith("ConfigError: meshstack: the config of stack"), error.stack);
+                assert.match(error.stack ?? "", /\n\s+at /);
+            }
+        });
+    });
+
+    describe("quantities as YAML numbers", () => {
+        const cases: Array<[string, unknown, string]> = [
+            ["cpu", 1, "1"],
+            ["cpu", 0.5, "0.5"],
+            ["cpu", "250m", "250m"],
+            ["memory", 1073741824, "1073741824"],
+            ["memory", "1Gi", "1Gi"],
+        ];
+        for (const [field, value, expected] of cases) {
+            it(`accepts ${field}: ${JSON.stringify(value)} and passes it on as ${JSON.stringify(expected)}`, () => {
+                const config = parseMeshConfig(
+                    { istio: { istiod: { resources: { requests: { [field]: value }, limits: { cpu: 4, memory: "8Gi" } } } } },
+                    "dev",
+                );
+                assert.strictEqual(config.istio.istiod.resources.requests[field as "cpu" | "memory"], expected);
+            });
+        }
+
+        it("compares a number request with a string limit", () => {
+            assert.strictEqual(
+                errorOf({ istio: { proxy: { resources: { requests: { cpu: 3 } } } } }),
+                `${HEADER_ONE}\n  - meshstack:istio.proxy.resources.requests.cpu: "3" is above its limit "2000m" ` +
+                    "(meshstack:istio.proxy.resources.limits.cpu), which Kubernetes rejects. Lower the request or raise the limit.",
+            );
+        });
+
+        const refused: Array<[string, unknown, string]> = [
+            ["cpu", -1, '"-1" is not a CPU quantity. Use cores ("2", "0.5") or millicores ("500m").'],
+            ["cpu", true, 'true is not a CPU quantity. Use cores ("2", "0.5") or millicores ("500m").'],
+            ["memory", 1e21, '"1e+21" is not a memory quantity. Use bytes with a suffix, e.g. "128Mi", "1Gi" or "512M".'],
+        ];
+        for (const [field, value, message] of refused) {
+            it(`refuses ${field}: ${JSON.stringify(value)}`, () => {
+                assert.strictEqual(
+                    errorOf({ istio: { proxy: { resources: { limits: { [field]: value } } } } }),
+                    `${HEADER_ONE}\n  - meshstack:istio.proxy.resources.limits.${field}: ${message}`,
+                );
+            });
+        }
     });
 });

@@ -1,25 +1,35 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
-import { CUSTOM_RESOURCE_DEFINITION_TYPE, retainCustomResourceDefinitions } from "../lib/crd-protection";
+import { CUSTOM_RESOURCE_DEFINITION_TYPE, retainAndAdoptCustomResourceDefinitions } from "../lib/crd-protection";
+
+/** A stand-in provider: the transform only passes the reference on. */
+const RETAINED = { marker: "retained provider" } as unknown as pulumi.ProviderResource;
+const transform = retainAndAdoptCustomResourceDefinitions(RETAINED);
 
 function transformArgs(type: string, opts: pulumi.ResourceOptions = {}): pulumi.ResourceTransformArgs {
     return { custom: true, type, name: `meshstack-istio-base:${type}`, props: { spec: { group: "networking.istio.io" } }, opts };
 }
 
 describe("CRD protection transform", () => {
-    it("retains every CustomResourceDefinition on delete, keeping its props and other options", () => {
+    it("retains every CustomResourceDefinition and gives it the adopting provider, keeping its props and other options", () => {
         const args = transformArgs(CUSTOM_RESOURCE_DEFINITION_TYPE, { ignoreChanges: ["metadata"], version: "1" });
-        assert.deepStrictEqual(retainCustomResourceDefinitions(args), {
+        assert.deepStrictEqual(transform(args), {
             props: { spec: { group: "networking.istio.io" } },
-            opts: { ignoreChanges: ["metadata"], version: "1", retainOnDelete: true },
+            opts: { ignoreChanges: ["metadata"], version: "1", retainOnDelete: true, provider: RETAINED },
         });
+    });
+
+    it("replaces the provider the chart would pass on", () => {
+        const chartProvider = { marker: "chart provider" } as unknown as pulumi.ProviderResource;
+        const result = transform(transformArgs(CUSTOM_RESOURCE_DEFINITION_TYPE, { provider: chartProvider }));
+        assert.strictEqual(result?.opts?.provider, RETAINED);
     });
 
     it("matches the type token the Kubernetes SDK registers CRDs with", () => {
         const sdkType = (k8s.apiextensions.v1.CustomResourceDefinition as unknown as { __pulumiType: string }).__pulumiType;
         assert.strictEqual(sdkType, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");
-        assert.notStrictEqual(retainCustomResourceDefinitions(transformArgs(sdkType)), undefined);
+        assert.notStrictEqual(transform(transformArgs(sdkType)), undefined);
     });
 
     const untouched = [
@@ -31,8 +41,8 @@ describe("CRD protection transform", () => {
         "kubernetes:networking.istio.io/v1:VirtualService",
     ];
     for (const type of untouched) {
-        it(`leaves ${type} alone`, () => {
-            assert.strictEqual(retainCustomResourceDefinitions(transformArgs(type)), undefined);
+        it(`leaves ${type} alone (chart provider, deleted with the stack)`, () => {
+            assert.strictEqual(transform(transformArgs(type)), undefined);
         });
     }
 });

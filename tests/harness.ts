@@ -39,6 +39,11 @@ export interface RecordedResource {
     dependsOn: string[];
     /** The `transforms` option (the mock engine does not run them). */
     transforms: pulumi.ResourceTransform[];
+    /**
+     * The name of the provider the engine was asked to use (custom resources and remote components
+     * such as Helm charts), or `undefined` for the default provider. Unset for local components.
+     */
+    provider: string | undefined;
 }
 
 /** What one run of the program declared. */
@@ -51,6 +56,8 @@ export interface ProgramRun {
     resource(name: string): RecordedResource;
     /** The resources of one type. */
     ofType(type: string): RecordedResource[];
+    /** The name a resource object of this run was registered with. */
+    nameOf(resource: pulumi.Resource): string;
 }
 
 /** The project name, from Pulumi.yaml: config lookups need it to match. */
@@ -86,6 +93,15 @@ export class ProgramFailure extends Error {
     }
 }
 
+/** The resource name in a provider reference (`<urn>::<id>`); the URN ends with `::<name>`. */
+function providerName(reference: string | undefined): string | undefined {
+    if (reference === undefined || reference === "") {
+        return undefined;
+    }
+    const urn = reference.slice(0, reference.lastIndexOf("::"));
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
 interface Registration {
     parent: pulumi.Resource | undefined;
     dependsOn: pulumi.Resource[];
@@ -115,7 +131,7 @@ function dependsOnList(value: pulumi.ResourceOptions["dependsOn"]): pulumi.Resou
  * what it declared. Rejects with the program's error, e.g. a config error.
  */
 export async function runProgram(stack: string, config: Record<string, string> = stackConfig(stack)): Promise<ProgramRun> {
-    const inputs = new Map<string, { type: string; name: string; inputs: Record<string, unknown> }>();
+    const inputs = new Map<string, { type: string; name: string; inputs: Record<string, unknown>; provider: string | undefined }>();
     const registrations = new Map<string, Registration>();
     const names = new Map<pulumi.Resource, string>();
     const unexpected: string[] = [];
@@ -124,7 +140,12 @@ export async function runProgram(stack: string, config: Record<string, string> =
     await pulumi.runtime.setMocks(
         {
             newResource: (args: pulumi.runtime.MockResourceArgs) => {
-                inputs.set(`${args.type}::${args.name}`, { type: args.type, name: args.name, inputs: args.inputs });
+                inputs.set(`${args.type}::${args.name}`, {
+                    type: args.type,
+                    name: args.name,
+                    inputs: args.inputs,
+                    provider: providerName(args.provider),
+                });
                 return { id: `${args.name}-id`, state: args.inputs };
             },
             call: (args: pulumi.runtime.MockCallArgs) => {
@@ -202,5 +223,21 @@ export async function runProgram(stack: string, config: Record<string, string> =
         ofType(type: string): RecordedResource[] {
             return resources.filter((resource) => resource.type === type);
         },
+        nameOf,
     };
+}
+
+const stackRuns = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * The run of the program with a shipped stack file's config, evaluated once per test process and
+ * shared by every test that reads it (a run is ~100 ms; the suite has a time budget).
+ */
+export function stackRun(stack: string): Promise<ProgramRun> {
+    let run = stackRuns.get(stack);
+    if (run === undefined) {
+        run = runProgram(stack);
+        stackRuns.set(stack, run);
+    }
+    return run;
 }

@@ -3,11 +3,13 @@
  * declares, with its inputs, parent, ordering and the stack outputs.
  */
 import * as assert from "assert";
-import { retainCustomResourceDefinitions } from "../lib/crd-protection";
-import { ProgramRun, runProgram, stackConfig } from "./harness";
+
+import { CUSTOM_RESOURCE_DEFINITION_TYPE } from "../lib/crd-protection";
+import { ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
+const PROVIDER = "pulumi:providers:kubernetes";
 const REPOSITORY = { repo: "https://blob.istio.io/istio-release/charts" };
 const PART_OF = { "app.kubernetes.io/part-of": "meshstack" };
 
@@ -21,8 +23,8 @@ describe("the program", () => {
     let prod: ProgramRun;
 
     before(async () => {
-        dev = await runProgram("dev");
-        prod = await runProgram("prod");
+        dev = await stackRun("dev");
+        prod = await stackRun("prod");
     });
 
     describe("in every stack", () => {
@@ -33,6 +35,8 @@ describe("the program", () => {
                 const tree = run().resources.map((resource) => [resource.type, resource.name, resource.parent]);
                 assert.deepStrictEqual(tree, [
                     ["meshstack:index:MeshPlatform", "meshstack", `meshstack-${stack}`],
+                    [PROVIDER, "meshstack-cluster", "meshstack"],
+                    [PROVIDER, "meshstack-cluster-retained", "meshstack"],
                     ["meshstack:istio:IstioControlPlane", "meshstack-istio", "meshstack"],
                     [NAMESPACE, "meshstack-istio-namespace", "meshstack-istio"],
                     [CHART, "meshstack-istio-base", "meshstack-istio"],
@@ -69,7 +73,7 @@ describe("the program", () => {
                 });
             });
 
-            it(`${stack}: installs the base chart with a Fail validation policy and retained CRDs`, () => {
+            it(`${stack}: installs the base chart with a Fail validation policy and retained CRDs`, async () => {
                 const base = run().resource("meshstack-istio-base");
                 assert.deepStrictEqual(base.inputs, {
                     chart: "base",
@@ -82,7 +86,49 @@ describe("the program", () => {
                         base: { validationFailurePolicy: "Fail" },
                     },
                 });
-                assert.deepStrictEqual(base.transforms, [retainCustomResourceDefinitions]);
+                assert.strictEqual(base.transforms.length, 1);
+                const [transform] = base.transforms;
+                const crd = await transform({
+                    custom: true,
+                    type: CUSTOM_RESOURCE_DEFINITION_TYPE,
+                    name: "meshstack-istio-base:virtualservices.networking.istio.io",
+                    props: {},
+                    opts: {},
+                });
+                const provider = crd?.opts?.provider;
+                assert.ok(provider !== undefined && crd?.opts?.retainOnDelete === true);
+                assert.strictEqual(run().nameOf(provider), "meshstack-cluster-retained");
+            });
+
+            it(`${stack}: gives every Kubernetes object and chart an explicit provider, never the default one`, () => {
+                const providers = run()
+                    .resources.filter((resource) => resource.type.startsWith("kubernetes:"))
+                    .map((resource) => [resource.name, resource.provider]);
+                assert.deepStrictEqual(providers, [
+                    ["meshstack-istio-namespace", "meshstack-cluster"],
+                    ["meshstack-istio-base", "meshstack-cluster"],
+                    ["meshstack-istio-istiod", "meshstack-cluster"],
+                    ["meshstack-egress-namespace", "meshstack-cluster"],
+                    ["meshstack-egress-gateway", "meshstack-cluster"],
+                ]);
+                // Nothing that is not a meshstack component or a provider escapes the check above.
+                const others = run().resources.filter(
+                    (resource) => !resource.type.startsWith("kubernetes:") && !resource.type.startsWith("meshstack:"),
+                );
+                assert.deepStrictEqual(
+                    others.map((resource) => resource.type),
+                    [PROVIDER, PROVIDER],
+                );
+            });
+
+            it(`${stack}: refuses to take over existing objects, except through the provider of retained objects`, () => {
+                const settings = run()
+                    .ofType(PROVIDER)
+                    .map((provider) => [provider.name, provider.inputs]);
+                assert.deepStrictEqual(settings, [
+                    ["meshstack-cluster", { enableServerSideApply: "true", upsertExistingObjects: "false", enablePatchForce: "false" }],
+                    ["meshstack-cluster-retained", { enableServerSideApply: "true", upsertExistingObjects: "true", enablePatchForce: "true" }],
+                ]);
             });
 
             it(`${stack}: attaches the CRD transform to the base chart only`, () => {

@@ -3,13 +3,13 @@
  * schema (kubernetes-models, ESM-only: loaded with import()).
  */
 import * as assert from "assert";
-import { runProgram } from "./harness";
+import { stackRun } from "./harness";
 
 describe("schemas", () => {
     for (const stack of ["dev", "prod"]) {
         it(`${stack}: every Namespace is a valid core/v1 Namespace`, async () => {
             const { Namespace } = await import("kubernetes-models/v1/Namespace");
-            const run = await runProgram(stack);
+            const run = await stackRun(stack);
             const namespaces = run.ofType("kubernetes:core/v1:Namespace");
             assert.strictEqual(namespaces.length, 2);
             for (const namespace of namespaces) {

@@ -1,0 +1,142 @@
+/**
+ * The stack's config: read from Pulumi once, parsed by one schema composed of one file per area, and
+ * validated before any resource exists. Every problem is collected and reported in one error naming
+ * each key path and its fix. Components never read config; they get the resolved {@link MeshConfig}.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { clusterSchema } from "./cluster";
+import { istioProblems, istioSchema } from "./istio";
+import { closest, CONFIG_NAMESPACE, ConfigProblem, documented, flag, section, unknownKeyMessage } from "./kit";
+import { ConfigError, PathProblem, validate } from "./problems";
+
+export { CONFIG_NAMESPACE, ConfigProblem } from "./kit";
+export { ConfigError, formatProblems } from "./problems";
+
+function buildStackSchema(highAvailability: boolean) {
+    return section({
+        highAvailability: documented(flag().default(true), {
+            description:
+                "Production-grade redundancy. Sets the replica defaults, and requires at least 2 replicas of " +
+                "istiod and of the egress gateway. Set `false` for dev stacks only.",
+        }),
+        cluster: clusterSchema(),
+        istio: istioSchema(highAvailability),
+    });
+}
+
+const SCHEMAS = { true: buildStackSchema(true), false: buildStackSchema(false) } as const;
+
+/**
+ * The schema of every `meshstack:` key, with the defaults of a stack with or without
+ * `highAvailability` (replica counts and istiod's size depend on it). Built once per value.
+ */
+export function stackSchema(highAvailability: boolean): ReturnType<typeof buildStackSchema> {
+    return SCHEMAS[`${highAvailability}`];
+}
+
+/** The stack's resolved config. */
+export type MeshConfig = z.output<ReturnType<typeof buildStackSchema>>;
+
+/** Every cross-field check, area by area, on the resolved config. */
+function crossFieldProblems(config: MeshConfig): PathProblem[] {
+    return [...istioProblems(config.istio, config.highAvailability)];
+}
+
+/** The message for an unknown top-level key; a path set without `--path` gets the command that works. */
+function topLevelKeyMessage(key: string, known: readonly string[]): string {
+    const head = key.split(/[.[]/)[0];
+    if (head !== key && known.includes(head)) {
+        return (
+            `unknown key: a path set as one flat key. Set it inside ${CONFIG_NAMESPACE}:${head} with ` +
+            `\`pulumi config set --path '${CONFIG_NAMESPACE}:${key}' <value>\`, then \`pulumi config rm '${CONFIG_NAMESPACE}:${key}'\`.`
+        );
+    }
+    return unknownKeyMessage(key, known);
+}
+
+/**
+ * The resolved config from the raw values of the `meshstack:` keys (key without the namespace → value
+ * as Pulumi holds it: objects and scalars parsed from the stack file). Throws {@link ConfigError} with
+ * `earlier` problems first, then every problem of these keys in the order of the schema.
+ */
+export function parseMeshConfig(
+    raw: Record<string, unknown>,
+    stack: string,
+    earlier: readonly ConfigProblem[] = [],
+): MeshConfig {
+    const highAvailability = flag().safeParse(raw.highAvailability);
+    const schema = stackSchema(highAvailability.success ? highAvailability.data : true);
+    const result = validate(schema, raw, crossFieldProblems, topLevelKeyMessage);
+    const problems = [...earlier, ...result.problems];
+    if (problems.length > 0 || result.config === undefined) {
+        throw new ConfigError(stack, problems);
+    }
+    return result.config;
+}
+
+/**
+ * The raw `meshstack:` values of a config map as Pulumi hands it to a program (`namespace:key` →
+ * string; objects and lists as JSON).
+ */
+export function rawMeshConfig(all: Readonly<Record<string, string>>): Record<string, unknown> {
+    const raw: Record<string, unknown> = {};
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    for (const [fullKey, text] of Object.entries(all)) {
+        if (fullKey.startsWith(prefix)) {
+            raw[fullKey.slice(prefix.length)] = parseValue(text);
+        }
+    }
+    return raw;
+}
+
+function parseValue(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+/**
+ * Keys of other config namespaces that would be silently ignored: a namespace that is a likely typo of
+ * `meshstack` (`meshstak:istio`), and the Kubernetes provider's own keys (`kubernetes:context`), which
+ * meshstack's explicit providers do not read.
+ */
+export function foreignKeyProblems(all: Readonly<Record<string, string>>): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    for (const fullKey of Object.keys(all)) {
+        const separator = fullKey.indexOf(":");
+        const namespace = fullKey.slice(0, separator);
+        const key = fullKey.slice(separator + 1);
+        if (separator <= 0 || namespace === CONFIG_NAMESPACE) {
+            continue;
+        }
+        if (namespace === "kubernetes") {
+            const meant = key === "context" || key === "kubeconfig" ? ` Set ${CONFIG_NAMESPACE}:cluster.${key} instead.` : "";
+            problems.push({
+                key: fullKey,
+                message:
+                    `is not read: meshstack deploys through explicit Kubernetes providers, which ignore the ` +
+                    `kubernetes:* config (the object would go to the kubeconfig's current context).${meant} ` +
+                    `Remove the key.`,
+            });
+        } else if (closest(namespace, [CONFIG_NAMESPACE]) !== undefined) {
+            problems.push({
+                key: fullKey,
+                message: `unknown config namespace "${namespace}". Did you mean "${CONFIG_NAMESPACE}:${key}"? Rename the key.`,
+            });
+        }
+    }
+    return problems;
+}
+
+/** The resolved config from the whole config map of a stack, as Pulumi hands it to a program. */
+export function configFromPulumi(all: Readonly<Record<string, string>>, stack: string): MeshConfig {
+    return parseMeshConfig(rawMeshConfig(all), stack, foreignKeyProblems(all));
+}
+
+/** Reads and validates the current stack's config. The one place meshstack reads Pulumi config. */
+export function loadMeshConfig(): MeshConfig {
+    return configFromPulumi(pulumi.runtime.allConfig(), pulumi.getStack());
+}

@@ -1,0 +1,279 @@
+/**
+ * Building blocks of the config schema (zod 4) and the translation of zod's issues into meshstack's
+ * problems: every problem names the key path as a user writes it (`meshstack:istio.istiod.replicas`)
+ * and says how to fix it. Area files (`istio.ts`, …) build their schemas only from these blocks, so
+ * every leaf has meshstack's messages and the docs generator knows every type.
+ */
+import { z } from "zod";
+import { parseCpu, parseMemory } from "../lib/quantity";
+
+/** The config namespace of every meshstack key (`meshstack:istio`, …). */
+export const CONFIG_NAMESPACE = "meshstack";
+
+/** One thing wrong with the stack's config: the full key path, what is wrong, and how to fix it. */
+export interface ConfigProblem {
+    /** The key path as a user finds it in `Pulumi.<stack>.yaml`, e.g. `meshstack:istio.version`. */
+    key: string;
+    /** What is wrong and how to fix it, in one or two sentences. */
+    message: string;
+}
+
+/** A path inside the `meshstack` namespace: `["istio", "istiod", "replicas"]`, `["nodes", 0, "name"]`. */
+export type KeyPath = readonly (string | number)[];
+
+/** The key as a user writes it: `meshstack:istio.istiod.replicas`, `meshstack:nodePool.nodes[0].name`. */
+export function keyName(path: KeyPath): string {
+    let key = CONFIG_NAMESPACE + ":";
+    path.forEach((segment, index) => {
+        if (typeof segment === "number") {
+            key += `[${segment}]`;
+        } else {
+            key += index === 0 ? segment : `.${segment}`;
+        }
+    });
+    return key;
+}
+
+/** `true` when `A` and `B` are the same type. */
+export type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Compiles only when `T` is `true`: `type _ = Assert<Equal<SchemaOutput, ComponentArgs>>`. */
+export type Assert<T extends true> = T;
+
+/** A value as it appears in a message: strings quoted, everything else as JSON. */
+export function show(value: unknown): string {
+    return JSON.stringify(value) ?? String(value);
+}
+
+/** The message for a key that meshstack does not know: a likely typo gets a suggestion. */
+export function unknownKeyMessage(field: string, known: readonly string[]): string {
+    const suggestion = closest(field, known);
+    const hint = suggestion === undefined ? "" : ` Did you mean "${suggestion}"?`;
+    return `unknown key.${hint} Known keys here: ${known.join(", ")}.`;
+}
+
+/** The candidate within edit distance 2 of `word` (the nearest one), if any. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+    let best: string | undefined;
+    let bestDistance = 3;
+    for (const candidate of candidates) {
+        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    return best;
+}
+
+/** Levenshtein distance between two strings. */
+export function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+/** The message for a value of the wrong type (or a missing required one). */
+function expected(what: string, hint: (input: unknown) => string = () => ""): (issue: { input?: unknown }) => string {
+    return (issue) =>
+        issue.input === undefined ? `required: set ${what}.` : `expected ${what}, got ${show(issue.input)}${hint(issue.input)}.`;
+}
+
+/** A check of a valid value: a problem message, or `undefined` when the value is fine. */
+export type Check<T> = (value: T) => string | undefined;
+
+function withCheck<S extends z.ZodType>(schema: S, check: Check<z.output<S>> | undefined): S {
+    if (check === undefined) {
+        return schema;
+    }
+    return schema.superRefine((value, ctx) => {
+        const message = check(value);
+        if (message !== undefined) {
+            ctx.addIssue({ code: "custom", message, input: value });
+        }
+    }) as unknown as S;
+}
+
+/** Documentation of a key: shown in the README table and the editor schema. */
+export interface KeyDocs {
+    /** What the key does, in a sentence or two. */
+    description: string;
+    /** The type as the README names it, when the schema's own is not enough (e.g. `quantity`). */
+    docType?: string;
+    /** The default as the README shows it, when it is not a value (e.g. "the kubeconfig's current context"). */
+    docDefault?: string;
+    /** The default of a key whose default is resolved after parsing (shown in the README and to editors). */
+    default?: unknown;
+}
+
+/** A string; YAML numbers get a hint to quote them. */
+export function text(check?: Check<string>): z.ZodString {
+    const quoteHint = (input: unknown): string => (typeof input === "number" ? ` (quote it in YAML: "${input}")` : "");
+    return withCheck(z.string({ error: expected("a string", quoteHint) }), check);
+}
+
+/** A whole number of at least `min`. */
+export function wholeNumber(min: number): z.ZodInt {
+    const error = expected(`a whole number of at least ${min}`);
+    return z.int({ error }).min(min, { error });
+}
+
+/** A number (fractions allowed) within `[min, max]`. */
+export function decimal(min: number, max: number): z.ZodNumber {
+    const error = expected(`a number from ${min} to ${max}`);
+    return z.number({ error }).min(min, { error }).max(max, { error });
+}
+
+/** `true` or `false`. */
+export function flag(): z.ZodBoolean {
+    return z.boolean({ error: expected("true or false") });
+}
+
+/** One of a fixed set of strings. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T): z.ZodEnum<{ [K in T[number]]: K }> {
+    return z.enum(values, { error: expected(`one of ${values.map((value) => `"${value}"`).join(", ")}`) });
+}
+
+/**
+ * An object with exactly these keys: unknown keys are problems, with a suggestion for typos. Use
+ * `.prefault({})` on it so that the defaults of its keys apply when it is absent.
+ */
+export function section<Shape extends z.ZodRawShape>(shape: Shape): z.ZodObject<Shape, z.core.$strict> {
+    const keys = Object.keys(shape).join(", ");
+    return z.strictObject(shape, { error: expected(`an object with the keys ${keys}`) });
+}
+
+/** A list of `item`. */
+export function list<Item extends z.ZodType>(item: Item, what: string): z.ZodArray<Item> {
+    return z.array(item, { error: expected(`a list of ${what}`) });
+}
+
+/** A map of string keys to string values (labels, selectors). */
+export function stringMap(what: string): z.ZodRecord<z.ZodString, z.ZodString> {
+    return z.record(z.string(), z.string({ error: expected("a string") }), { error: expected(`a map of ${what}`) });
+}
+
+/**
+ * A Kubernetes quantity given as a string (`"500m"`, `"128Mi"`) or as a YAML number (`0.5`, `1`,
+ * `1073741824`), which Kubernetes accepts too. Numbers are passed on as strings ("0.5"), the form the
+ * charts and the API server both take.
+ */
+function quantity(kind: "cpu" | "memory"): z.ZodType<string, string | number> {
+    const parse = kind === "cpu" ? parseCpu : parseMemory;
+    const fix =
+        kind === "cpu"
+            ? `is not a CPU quantity. Use cores ("2", "0.5") or millicores ("500m").`
+            : `is not a memory quantity. Use bytes with a suffix, e.g. "128Mi", "1Gi" or "512M".`;
+    const error = (issue: { input?: unknown }): string =>
+        issue.input === undefined ? `required: set a quantity.` : `${show(issue.input)} ${fix}`;
+    return z
+        .union([z.string(), z.number()], { error })
+        .transform((value) => (typeof value === "number" ? String(value) : value))
+        .pipe(withCheck(z.string(), (value) => (parse(value) === undefined ? `${show(value)} ${fix}` : undefined)));
+}
+
+/** A CPU quantity: cores or millicores. */
+export function cpu(): z.ZodType<string, string | number> {
+    return quantity("cpu");
+}
+
+/** A memory quantity: bytes with an optional decimal or binary suffix. */
+export function memory(): z.ZodType<string, string | number> {
+    return quantity("memory");
+}
+
+/** A key with its documentation attached (description, and the README's type and default if given). */
+export function documented<S extends z.ZodType>(schema: S, docs: KeyDocs): S {
+    return schema.meta({ ...docs }) as S;
+}
+
+/** The inner schema of a wrapper (default, optional, pipe, …), or `undefined` for a plain schema. */
+export function unwrap(schema: z.ZodType): z.ZodType | undefined {
+    const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+    switch (def.type) {
+        case "default":
+        case "prefault":
+        case "optional":
+        case "nullable":
+        case "readonly":
+        case "catch":
+        case "nonoptional":
+            return def.innerType as z.ZodType;
+        case "pipe":
+            return (def.in as z.ZodType)._zod.def.type === "transform" ? (def.out as z.ZodType) : (def.in as z.ZodType);
+        default:
+            return undefined;
+    }
+}
+
+/** The schema with every wrapper removed. */
+export function core(schema: z.ZodType): z.ZodType {
+    let current = schema;
+    for (let inner = unwrap(current); inner !== undefined; inner = unwrap(current)) {
+        current = inner;
+    }
+    return current;
+}
+
+/** The keys of the object schema at `path` (empty when there is none). */
+export function keysAt(schema: z.ZodType, path: KeyPath): string[] {
+    let current: z.ZodType | undefined = core(schema);
+    for (const segment of path) {
+        current = childOf(current, segment);
+        if (current === undefined) {
+            return [];
+        }
+        current = core(current);
+    }
+    return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+}
+
+function childOf(schema: z.ZodType, segment: string | number): z.ZodType | undefined {
+    if (schema instanceof z.ZodObject && typeof segment === "string") {
+        return (schema.shape as Record<string, z.ZodType>)[segment];
+    }
+    if (schema instanceof z.ZodArray && typeof segment === "number") {
+        return schema.element as z.ZodType;
+    }
+    if (schema instanceof z.ZodRecord) {
+        return schema._zod.def.valueType as z.ZodType;
+    }
+    return undefined;
+}
+
+/**
+ * A sort key for `path`: each segment's position among its object's keys (unknown keys after the known
+ * ones), so problems are listed in the order of the keys in the schema and the README.
+ */
+export function orderOf(schema: z.ZodType, path: KeyPath): number[] {
+    const order: number[] = [];
+    let current: z.ZodType | undefined = core(schema);
+    for (const segment of path) {
+        if (typeof segment === "number") {
+            order.push(segment);
+        } else {
+            const keys = current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+            const index = keys.indexOf(segment);
+            order.push(index === -1 ? keys.length : index);
+        }
+        const child: z.ZodType | undefined = current === undefined ? undefined : childOf(current, segment);
+        current = child === undefined ? undefined : core(child);
+    }
+    return order;
+}
+
+/** Compares two sort keys from {@link orderOf}. */
+export function compareOrder(a: readonly number[], b: readonly number[]): number {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        if (a[i] !== b[i]) {
+            return a[i] - b[i];
+        }
+    }
+    return a.length - b.length;
+}
