@@ -8,6 +8,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
+import { configFromPulumi } from "../config";
 import { configRows, renderConfigTable, renderStackFileSchema, STACK_SCHEMA_FILE } from "../config/docs";
 import { PROJECT_ROOT } from "./harness";
 
@@ -26,6 +27,18 @@ describe("generated docs", () => {
     it("the README's config reference is what the schema renders (run `npm run docs`)", () => {
         const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
         assert.ok(readme.includes(renderConfigTable()), "README.md's config table differs from the schema");
+    });
+
+    it("the README's example error is the error meshstack gives for that config", () => {
+        const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+        const config = {
+            "kubernetes:context": "prod",
+            "meshstack:istio": JSON.stringify({ versoin: "1.31.1", istiod: { replicas: 1 } }),
+        };
+        assert.throws(
+            () => configFromPulumi(config, "prod"),
+            (error: Error) => readme.includes("```text\n" + error.message + "\n```"),
+        );
     });
 
     it("documents every key with a meaning and a type", () => {
