@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { stackSchema } from "./index";
-import { CONFIG_NAMESPACE, core, KeyDocs } from "./kit";
+import { CONFIG_NAMESPACE, core, defOf, KeyDocs, SchemaLike, shapeOf } from "./kit";
 
 /** Where the stack file schema is committed, relative to the project root. */
 export const STACK_SCHEMA_FILE = "schema/pulumi-stack.schema.json";
@@ -45,11 +45,11 @@ function keySchema(schema: z.ZodType): Record<string, unknown> {
  * every other namespace (`pulumi:`, provider settings of other packages) left open.
  */
 export function renderStackFileSchema(): string {
-    const schema = stackSchema(true);
-    const keys = Object.keys(schema.shape);
+    const shape = shapeOf(stackSchema(true)) ?? {};
+    const keys = Object.keys(shape);
     const properties: Record<string, unknown> = {};
     for (const key of keys) {
-        properties[`${CONFIG_NAMESPACE}:${key}`] = keySchema(schema.shape[key as keyof typeof schema.shape]);
+        properties[`${CONFIG_NAMESPACE}:${key}`] = keySchema(shape[key]);
     }
     const document = {
         $schema: "http://json-schema.org/draft-07/schema#",
@@ -101,44 +101,45 @@ function typeName(schema: z.ZodType, docs: KeyDocs | undefined): string {
     if (docs?.docType !== undefined) {
         return docs.docType;
     }
-    const leaf = core(schema);
-    if (leaf instanceof z.ZodNumber) {
-        const min = leaf.minValue;
-        const max = leaf.maxValue;
-        const base = leaf.isInt ? "integer" : "number";
-        if (min !== null && max !== null && max < Number.MAX_SAFE_INTEGER) {
-            return `${base} ${min} to ${max}`;
+    const leaf = core(schema) as z.ZodType;
+    const def = defOf(leaf);
+    switch (def.type) {
+        case "number": {
+            // ZodNumber's own getters (its `_zod.bag` fills in only once it has parsed a value).
+            const number = leaf as unknown as { minValue: number | null; maxValue: number | null; isInt: boolean };
+            const base = number.isInt ? "integer" : "number";
+            const min = number.minValue !== null && number.minValue > -Number.MAX_SAFE_INTEGER ? number.minValue : undefined;
+            const max = number.maxValue !== null && number.maxValue < Number.MAX_SAFE_INTEGER ? number.maxValue : undefined;
+            if (min !== undefined && max !== undefined) {
+                return `${base} ${min} to ${max}`;
+            }
+            return min !== undefined ? `${base} ≥ ${min}` : base;
         }
-        return min !== null && min > -Number.MAX_SAFE_INTEGER ? `${base} ≥ ${min}` : base;
+        case "enum":
+            return Object.values(def.entries ?? {})
+                .map((value) => `\`"${value}"\``)
+                .join(" or ");
+        case "record":
+            return "map";
+        case "array":
+            return "list";
+        default:
+            return def.type;
     }
-    if (leaf instanceof z.ZodEnum) {
-        return (leaf.options as string[]).map((value) => `\`"${value}"\``).join(" or ");
-    }
-    if (leaf instanceof z.ZodRecord) {
-        return "map";
-    }
-    if (leaf instanceof z.ZodArray) {
-        return "list";
-    }
-    return leaf._zod.def.type;
 }
 
 /** The default of a leaf as Markdown: its value, or the documented text, or "required". */
 function defaultText(schema: z.ZodType, docs: KeyDocs | undefined): string {
-    for (let current: z.ZodType = schema; ; ) {
-        const def = current._zod.def as unknown as { type: string; defaultValue?: unknown; innerType?: z.ZodType };
+    for (let current: z.ZodType | undefined = schema; current !== undefined; current = defOf(current).innerType) {
+        const def = defOf(current);
         if (def.type === "default") {
             return `\`${JSON.stringify(def.defaultValue)}\``;
         }
         if (def.type === "optional") {
-            break;
+            return docText(docs);
         }
-        if (def.innerType === undefined) {
-            return docs?.default === undefined && docs?.docDefault === undefined ? "required" : docText(docs);
-        }
-        current = def.innerType;
     }
-    return docText(docs);
+    return docs?.default === undefined && docs?.docDefault === undefined ? "required" : docText(docs);
 }
 
 function docText(docs: KeyDocs | undefined): string {
@@ -148,18 +149,16 @@ function docText(docs: KeyDocs | undefined): string {
     return docs?.docDefault ?? "none";
 }
 
-function rows(withHa: z.ZodType, withoutHa: z.ZodType, key: string, out: ConfigRow[]): void {
-    const objectWith = core(withHa);
-    const objectWithout = core(withoutHa);
-    if (!(objectWith instanceof z.ZodObject) || !(objectWithout instanceof z.ZodObject)) {
+function rows(withHa: SchemaLike, withoutHa: SchemaLike, key: string, out: ConfigRow[]): void {
+    const shapeWith = shapeOf(withHa);
+    const shapeWithout = shapeOf(withoutHa);
+    if (shapeWith === undefined || shapeWithout === undefined) {
         return;
     }
-    const shapeWith = objectWith.shape as Record<string, z.ZodType>;
-    const shapeWithout = objectWithout.shape as Record<string, z.ZodType>;
     for (const field of Object.keys(shapeWith)) {
         const childKey = key.endsWith(":") ? `${key}${field}` : `${key}.${field}`;
         const docs = docsOf(shapeWith[field]);
-        if (docs === undefined && core(shapeWith[field]) instanceof z.ZodObject) {
+        if (docs === undefined && shapeOf(shapeWith[field]) !== undefined) {
             rows(shapeWith[field], shapeWithout[field], childKey, out);
             continue;
         }

@@ -149,13 +149,16 @@ export function section<Shape extends z.ZodRawShape>(shape: Shape): z.ZodObject<
     return z.strictObject(shape, { error: expected(`an object with the keys ${keys}`) });
 }
 
+// Builders whose return type is inferred: annotating a zod type makes the compiler compare two large
+// generic class types structurally (~70,000 type instantiations, a third of a second per type check).
+
 /** A list of `item`. */
-export function list<Item extends z.ZodType>(item: Item, what: string): z.ZodArray<Item> {
+export function list<Item extends z.ZodType>(item: Item, what: string) {
     return z.array(item, { error: expected(`a list of ${what}`) });
 }
 
 /** A map of string keys to string values (labels, selectors). */
-export function stringMap(what: string): z.ZodRecord<z.ZodString, z.ZodString> {
+export function stringMap(what: string) {
     return z.record(z.string(), z.string({ error: expected("a string") }), { error: expected(`a map of ${what}`) });
 }
 
@@ -164,7 +167,7 @@ export function stringMap(what: string): z.ZodRecord<z.ZodString, z.ZodString> {
  * `1073741824`), which Kubernetes accepts too. Numbers are passed on as strings ("0.5"), the form the
  * charts and the API server both take.
  */
-function quantity(kind: "cpu" | "memory"): z.ZodType<string, string | number> {
+function quantity(kind: "cpu" | "memory") {
     const parse = kind === "cpu" ? parseCpu : parseMemory;
     const fix =
         kind === "cpu"
@@ -179,12 +182,12 @@ function quantity(kind: "cpu" | "memory"): z.ZodType<string, string | number> {
 }
 
 /** A CPU quantity: cores or millicores. */
-export function cpu(): z.ZodType<string, string | number> {
+export function cpu(): ReturnType<typeof quantity> {
     return quantity("cpu");
 }
 
 /** A memory quantity: bytes with an optional decimal or binary suffix. */
-export function memory(): z.ZodType<string, string | number> {
+export function memory(): ReturnType<typeof quantity> {
     return quantity("memory");
 }
 
@@ -193,9 +196,40 @@ export function documented<S extends z.ZodType>(schema: S, docs: KeyDocs): S {
     return schema.meta({ ...docs }) as S;
 }
 
+/**
+ * The parts of a zod schema's definition that meshstack reads. Read through this small view instead of
+ * `instanceof` on zod's classes: narrowing to those large generic classes costs the type checker
+ * tens of thousands of instantiations per use.
+ */
+export interface SchemaDef {
+    type: string;
+    innerType?: z.ZodType;
+    in?: z.ZodType;
+    out?: z.ZodType;
+    shape?: Record<string, z.ZodType>;
+    element?: z.ZodType;
+    valueType?: z.ZodType;
+    entries?: Record<string, string>;
+    defaultValue?: unknown;
+}
+
+/**
+ * Any zod schema, as the functions below read it. Typed by the one property they use: passing a large
+ * concrete schema where `z.ZodType` is expected makes the compiler compare the two classes structurally
+ * (~0.4 s of every type check).
+ */
+export interface SchemaLike {
+    readonly _zod: { readonly def: unknown };
+}
+
+/** The definition of `schema`. */
+export function defOf(schema: SchemaLike): SchemaDef {
+    return schema._zod.def as unknown as SchemaDef;
+}
+
 /** The inner schema of a wrapper (default, optional, pipe, …), or `undefined` for a plain schema. */
-export function unwrap(schema: z.ZodType): z.ZodType | undefined {
-    const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+export function unwrap(schema: SchemaLike): SchemaLike | undefined {
+    const def = defOf(schema);
     switch (def.type) {
         case "default":
         case "prefault":
@@ -204,16 +238,16 @@ export function unwrap(schema: z.ZodType): z.ZodType | undefined {
         case "readonly":
         case "catch":
         case "nonoptional":
-            return def.innerType as z.ZodType;
+            return def.innerType;
         case "pipe":
-            return (def.in as z.ZodType)._zod.def.type === "transform" ? (def.out as z.ZodType) : (def.in as z.ZodType);
+            return def.in !== undefined && defOf(def.in).type === "transform" ? def.out : def.in;
         default:
             return undefined;
     }
 }
 
 /** The schema with every wrapper removed. */
-export function core(schema: z.ZodType): z.ZodType {
+export function core(schema: SchemaLike): SchemaLike {
     let current = schema;
     for (let inner = unwrap(current); inner !== undefined; inner = unwrap(current)) {
         current = inner;
@@ -221,28 +255,31 @@ export function core(schema: z.ZodType): z.ZodType {
     return current;
 }
 
-/** The keys of the object schema at `path` (empty when there is none). */
-export function keysAt(schema: z.ZodType, path: KeyPath): string[] {
-    let current: z.ZodType | undefined = core(schema);
-    for (const segment of path) {
-        current = childOf(current, segment);
-        if (current === undefined) {
-            return [];
-        }
-        current = core(current);
-    }
-    return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+/** The keys of an object schema (after unwrapping), or `undefined` when it is not an object. */
+export function shapeOf(schema: SchemaLike): Record<string, z.ZodType> | undefined {
+    const def = defOf(core(schema));
+    return def.type === "object" ? def.shape : undefined;
 }
 
-function childOf(schema: z.ZodType, segment: string | number): z.ZodType | undefined {
-    if (schema instanceof z.ZodObject && typeof segment === "string") {
-        return (schema.shape as Record<string, z.ZodType>)[segment];
+/** The keys of the object schema at `path` (empty when there is none). */
+export function keysAt(schema: SchemaLike, path: KeyPath): string[] {
+    let current: SchemaLike | undefined = schema;
+    for (const segment of path) {
+        current = current === undefined ? undefined : childOf(current, segment);
     }
-    if (schema instanceof z.ZodArray && typeof segment === "number") {
-        return schema.element as z.ZodType;
+    return Object.keys((current === undefined ? undefined : shapeOf(current)) ?? {});
+}
+
+function childOf(schema: SchemaLike, segment: string | number): z.ZodType | undefined {
+    const def = defOf(core(schema));
+    if (def.type === "object" && typeof segment === "string") {
+        return def.shape?.[segment];
     }
-    if (schema instanceof z.ZodRecord) {
-        return schema._zod.def.valueType as z.ZodType;
+    if (def.type === "array" && typeof segment === "number") {
+        return def.element;
+    }
+    if (def.type === "record") {
+        return def.valueType;
     }
     return undefined;
 }
@@ -251,19 +288,18 @@ function childOf(schema: z.ZodType, segment: string | number): z.ZodType | undef
  * A sort key for `path`: each segment's position among its object's keys (unknown keys after the known
  * ones), so problems are listed in the order of the keys in the schema and the README.
  */
-export function orderOf(schema: z.ZodType, path: KeyPath): number[] {
+export function orderOf(schema: SchemaLike, path: KeyPath): number[] {
     const order: number[] = [];
-    let current: z.ZodType | undefined = core(schema);
+    let current: SchemaLike | undefined = schema;
     for (const segment of path) {
         if (typeof segment === "number") {
             order.push(segment);
         } else {
-            const keys = current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+            const keys = Object.keys((current === undefined ? undefined : shapeOf(current)) ?? {});
             const index = keys.indexOf(segment);
             order.push(index === -1 ? keys.length : index);
         }
-        const child: z.ZodType | undefined = current === undefined ? undefined : childOf(current, segment);
-        current = child === undefined ? undefined : core(child);
+        current = current === undefined ? undefined : childOf(current, segment);
     }
     return order;
 }
