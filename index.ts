@@ -2,7 +2,7 @@ import { MeshPlatform } from "./components/mesh-platform";
 import { loadMeshConfig } from "./config";
 
 const config = loadMeshConfig();
-const mesh = new MeshPlatform("meshstack", { cluster: config.cluster, istio: config.istio });
+const mesh = new MeshPlatform("meshstack", { cluster: config.cluster, nodePool: config.nodePool, istio: config.istio });
 
 export const istioVersion = mesh.istioVersion;
 export const istioNamespace = mesh.istioNamespace;
@@ -10,3 +10,6 @@ export const istiodHost = mesh.istiodHost;
 export const egressGatewayNamespace = mesh.egressGatewayNamespace;
 export const egressGatewayHost = mesh.egressGatewayHost;
 export const egressGatewaySelector = mesh.egressGatewaySelector;
+export const meshOverhead = mesh.meshOverhead;
+export const poolNodes = mesh.poolNodes;
+export const storageClassName = mesh.storageClassName;

@@ -30,3 +30,9 @@ export const ISTIO_CHARTS = {
     /** A standalone gateway deployment; meshstack uses it for the egress gateway. */
     gateway: "gateway",
 } as const;
+
+/**
+ * The image that runs the pre-flight gate (preflight/preflight.js): the official Node.js image, Alpine
+ * variant, pinned to one release. The script needs only Node's standard library.
+ */
+export const PREFLIGHT_IMAGE = "node:24.21.0-alpine";

@@ -1,11 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EGRESS_GATEWAY_LABEL, egressGatewayChartValues, WorkloadScaling } from "../lib/istio-values";
+import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE, egressGatewayChartValues, WorkloadScaling } from "../lib/istio-values";
 import { meshNamespace } from "../lib/namespace";
+import { PodPlacement } from "../lib/placement";
 import { ISTIO_CHART_REPOSITORY, ISTIO_CHARTS } from "../versions";
-
-/** The Helm release name of the egress gateway: its Deployment, Service and ServiceAccount name. */
-export const EGRESS_GATEWAY_RELEASE = "istio-egressgateway";
 
 /** Arguments of {@link EgressGateway}. All are resolved by the config module. */
 export interface EgressGatewayArgs {
@@ -32,6 +30,11 @@ export interface EgressGatewayArgs {
      * @default none (required)
      */
     controlPlane: pulumi.Resource;
+    /**
+     * Where the gateway pods run: the node pool's selector, tolerations and the mesh's priority class.
+     * @default none (required; from `NodePool.placement`)
+     */
+    placement: PodPlacement;
 }
 
 /**
@@ -59,7 +62,7 @@ export class EgressGateway extends pulumi.ComponentResource {
                 repositoryOpts: { repo: ISTIO_CHART_REPOSITORY },
                 name: EGRESS_GATEWAY_RELEASE,
                 namespace: args.namespace,
-                values: egressGatewayChartValues(args.scaling),
+                values: egressGatewayChartValues(args.scaling, args.placement),
             },
             { parent: this, dependsOn: [namespace, args.controlPlane] },
         );

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { retainAndAdoptCustomResourceDefinitions } from "../lib/crd-protection";
 import { baseChartValues, istiodChartValues, WorkloadScaling } from "../lib/istio-values";
 import { meshNamespace } from "../lib/namespace";
+import { PodPlacement } from "../lib/placement";
 import { ResourceRequirements } from "../lib/quantity";
 import { ISTIO_CHART_REPOSITORY, ISTIO_CHARTS } from "../versions";
 
@@ -36,6 +37,17 @@ export interface IstioControlPlaneArgs {
      * @default none (required)
      */
     retainedProvider: pulumi.ProviderResource;
+    /**
+     * Where istiod's pods run: the node pool's selector, tolerations and the mesh's priority class.
+     * @default none (required; from `NodePool.placement`)
+     */
+    placement: PodPlacement;
+    /**
+     * Resources that must be ready before anything of Istio is applied: the node pool's pre-flight
+     * gates. The base chart and istiod wait for every one of them.
+     * @default [] (no gates)
+     */
+    gates: pulumi.Resource[];
 }
 
 /** Helm release names, as Istio's own Helm install guide names them. */
@@ -73,7 +85,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 values: baseChartValues(args.namespace),
             },
-            { parent: this, dependsOn: [namespace], transforms: [retainAndAdoptCustomResourceDefinitions(args.retainedProvider)] },
+            { parent: this, dependsOn: [namespace, ...args.gates], transforms: [retainAndAdoptCustomResourceDefinitions(args.retainedProvider)] },
         );
 
         new k8s.helm.v4.Chart(
@@ -88,9 +100,10 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                     istioNamespace: args.namespace,
                     scaling: args.istiod,
                     proxyResources: args.proxyResources,
+                    placement: args.placement,
                 }),
             },
-            { parent: this, dependsOn: [base] },
+            { parent: this, dependsOn: [base, ...args.gates] },
         );
 
         this.namespace = namespace.metadata.name;

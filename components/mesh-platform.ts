@@ -1,10 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { MeshBudget, meshDemand, MeshOverhead, meshOverhead } from "../lib/capacity";
 import { EgressGatewayScaling, WorkloadScaling } from "../lib/istio-values";
 import { ClusterConnection, clusterProviderArgs } from "../lib/providers";
 import { ResourceRequirements } from "../lib/quantity";
 import { EgressGateway } from "./egress-gateway";
 import { IstioControlPlane } from "./istio-control-plane";
+import { NodePool, NodePoolSettings } from "./node-pool";
 
 /** Istio settings of {@link MeshPlatformArgs}. */
 export interface MeshIstioArgs {
@@ -40,6 +42,15 @@ export interface MeshIstioArgs {
     egressGateway: EgressGatewayScaling;
 }
 
+/** The node pool of {@link MeshPlatformArgs}, with the mesh's capacity budget on it. */
+export interface MeshNodePoolArgs extends NodePoolSettings {
+    /**
+     * How much of the pool the mesh may request.
+     * @default 20 meshed pods, at most 30 % of the pool
+     */
+    budget: MeshBudget;
+}
+
 /** Arguments of {@link MeshPlatform}: the stack's resolved config (see config/). */
 export interface MeshPlatformArgs {
     /**
@@ -47,6 +58,11 @@ export interface MeshPlatformArgs {
      * @default the kubeconfig's current context
      */
     cluster: ClusterConnection;
+    /**
+     * The nodes the mesh runs on, their gates and the capacity budget.
+     * @default none (the nodes are required)
+     */
+    nodePool: MeshNodePoolArgs;
     /**
      * The Istio control plane and egress gateway.
      * @default see {@link MeshIstioArgs}
@@ -79,6 +95,12 @@ export class MeshPlatform extends pulumi.ComponentResource {
     public readonly egressGatewayHost: pulumi.Output<string>;
     /** The labels that select the egress gateway pods. */
     public readonly egressGatewaySelector: pulumi.Output<Record<string, string>>;
+    /** What the mesh requests of the node pool, against its budget. */
+    public readonly meshOverhead: pulumi.Output<MeshOverhead>;
+    /** The node pool's node names. */
+    public readonly poolNodes: pulumi.Output<string[]>;
+    /** The NVMe StorageClass's name. */
+    public readonly storageClassName: pulumi.Output<string>;
 
     constructor(name: string, args: MeshPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:index:MeshPlatform", name, {}, opts);
@@ -91,6 +113,9 @@ export class MeshPlatform extends pulumi.ComponentResource {
             parent: this,
         });
 
+        const { budget, ...poolSettings } = args.nodePool;
+        const pool = new NodePool(`${name}-pool`, poolSettings, { parent: this, providers: [cluster] });
+
         this.controlPlane = new IstioControlPlane(
             `${name}-istio`,
             {
@@ -99,6 +124,8 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 istiod: istio.istiod,
                 proxyResources: istio.proxy.resources,
                 retainedProvider: retained,
+                placement: pool.placement,
+                gates: pool.gates,
             },
             { parent: this, providers: [cluster] },
         );
@@ -111,6 +138,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 namespace: egressNamespace,
                 scaling: egressScaling,
                 controlPlane: this.controlPlane,
+                placement: pool.placement,
             },
             { parent: this, providers: [cluster] },
         );
@@ -121,6 +149,11 @@ export class MeshPlatform extends pulumi.ComponentResource {
         this.egressGatewayNamespace = egressGateway.namespace;
         this.egressGatewayHost = egressGateway.host;
         this.egressGatewaySelector = egressGateway.selector;
+        this.meshOverhead = pulumi.output(
+            meshOverhead(meshDemand(istio, budget.meshedPods), args.nodePool.nodes, budget.maxMeshPercent),
+        );
+        this.poolNodes = pool.nodeNames;
+        this.storageClassName = pool.storageClassName;
         this.registerOutputs({
             istioVersion: this.istioVersion,
             istioNamespace: this.istioNamespace,
@@ -128,6 +161,9 @@ export class MeshPlatform extends pulumi.ComponentResource {
             egressGatewayNamespace: this.egressGatewayNamespace,
             egressGatewayHost: this.egressGatewayHost,
             egressGatewaySelector: this.egressGatewaySelector,
+            meshOverhead: this.meshOverhead,
+            poolNodes: this.poolNodes,
+            storageClassName: this.storageClassName,
         });
     }
 }

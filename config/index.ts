@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
 import { istioProblems, istioSchema } from "./istio";
+import { budgetProblems, nodePoolProblems, nodePoolSchema } from "./node-pool";
 import { closest, CONFIG_NAMESPACE, ConfigProblem, documented, flag, section, unknownKeyMessage } from "./kit";
 import { ConfigError, PathProblem, validate } from "./problems";
 
@@ -21,6 +22,7 @@ function buildStackSchema(highAvailability: boolean) {
                 "istiod and of the egress gateway. Set `false` for dev stacks only.",
         }),
         cluster: clusterSchema(),
+        nodePool: nodePoolSchema(),
         istio: istioSchema(highAvailability),
     });
 }
@@ -40,7 +42,11 @@ export type MeshConfig = z.output<ReturnType<typeof buildStackSchema>>;
 
 /** Every cross-field check, area by area, on the resolved config. */
 function crossFieldProblems(config: MeshConfig): PathProblem[] {
-    return [...istioProblems(config.istio, config.highAvailability)];
+    return [
+        ...nodePoolProblems(config.nodePool, config.highAvailability),
+        ...istioProblems(config.istio, config.highAvailability),
+        ...budgetProblems(config.nodePool, config.istio),
+    ];
 }
 
 /** The message for an unknown top-level key; a path set without `--path` gets the command that works. */

@@ -4,6 +4,7 @@
  * error here instead of a value Helm silently ignores. Key paths were checked against the Istio 1.31
  * charts' values (`base`, `istiod`, `gateway`).
  */
+import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint } from "./placement";
 import { ResourceRequirements } from "./quantity";
 
 /** How many replicas a workload runs and what each one gets. Defaults are per workload (config.ts). */
@@ -80,10 +81,15 @@ export function baseChartValues(istioNamespace: string): BaseChartValues {
     };
 }
 
+/** The labels of istiod's pods that select them for spreading (`app: istiod`, with or without a revision). */
+export const ISTIOD_POD_LABELS: Readonly<Record<string, string>> = { app: "istiod" };
+
 /** Values of the `istiod` chart that meshstack sets. */
 export interface IstiodChartValues {
     global: {
         istioNamespace: string;
+        /** The istiod Deployment's priority class (the only path the chart reads for it). */
+        priorityClassName: string;
         /** Sidecar (istio-proxy) settings for every injected pod in the mesh. */
         proxy: { resources: ResourceRequirements };
         defaultPodDisruptionBudget: { enabled: boolean };
@@ -97,6 +103,9 @@ export interface IstiodChartValues {
     autoscaleMax: number;
     resources: ResourceRequirements;
     pdb: { minAvailable: number };
+    nodeSelector: Record<string, string>;
+    tolerations: Toleration[];
+    topologySpreadConstraints: TopologySpreadConstraint[];
 }
 
 /** Inputs of {@link istiodChartValues}. */
@@ -107,6 +116,8 @@ export interface IstiodValuesInput {
     scaling: WorkloadScaling;
     /** Requests and limits of every sidecar proxy in the mesh. */
     proxyResources: ResourceRequirements;
+    /** Where istiod's pods run. */
+    placement: PodPlacement;
 }
 
 /** Values for the `istiod` chart. */
@@ -116,6 +127,7 @@ export function istiodChartValues(input: IstiodValuesInput): IstiodChartValues {
     return {
         global: {
             istioNamespace: input.istioNamespace,
+            priorityClassName: input.placement.priorityClassName,
             proxy: { resources: input.proxyResources },
             defaultPodDisruptionBudget: { enabled: plan.disruptionBudget },
         },
@@ -126,6 +138,9 @@ export function istiodChartValues(input: IstiodValuesInput): IstiodChartValues {
         autoscaleMax: scaling.maxReplicas,
         resources: scaling.resources,
         pdb: { minAvailable: 1 },
+        nodeSelector: input.placement.nodeSelector,
+        tolerations: input.placement.tolerations,
+        topologySpreadConstraints: spreadAcrossNodes({ ...ISTIOD_POD_LABELS }),
     };
 }
 
@@ -141,13 +156,20 @@ export interface GatewayChartValues {
     labels: { istio: typeof EGRESS_GATEWAY_LABEL };
     /** `{}` renders no budget; the chart also renders none for fewer than two replicas. */
     podDisruptionBudget: { minAvailable: number } | Record<string, never>;
+    nodeSelector: Record<string, string>;
+    tolerations: Toleration[];
+    topologySpreadConstraints: TopologySpreadConstraint[];
+    priorityClassName: string;
 }
+
+/** The release name of the egress gateway: its Deployment, Service, ServiceAccount and `app` label. */
+export const EGRESS_GATEWAY_RELEASE = "istio-egressgateway";
 
 /**
  * Values for the `gateway` chart as an egress gateway: reachable only inside the cluster (a ClusterIP
  * Service, never a LoadBalancer), labelled `istio: egressgateway`.
  */
-export function egressGatewayChartValues(scaling: WorkloadScaling): GatewayChartValues {
+export function egressGatewayChartValues(scaling: WorkloadScaling, placement: PodPlacement): GatewayChartValues {
     const plan = scalingPlan(scaling);
     return {
         replicaCount: scaling.replicas,
@@ -156,5 +178,9 @@ export function egressGatewayChartValues(scaling: WorkloadScaling): GatewayChart
         service: { type: "ClusterIP" },
         labels: { istio: EGRESS_GATEWAY_LABEL },
         podDisruptionBudget: plan.disruptionBudget ? { minAvailable: 1 } : {},
+        nodeSelector: placement.nodeSelector,
+        tolerations: placement.tolerations,
+        topologySpreadConstraints: spreadAcrossNodes({ app: EGRESS_GATEWAY_RELEASE, istio: EGRESS_GATEWAY_LABEL }),
+        priorityClassName: placement.priorityClassName,
     };
 }

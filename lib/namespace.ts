@@ -8,16 +8,17 @@ export const MESHSTACK_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
 
 /**
  * A namespace named exactly `namespace` (no auto-naming suffix: charts and users address it by name),
- * registered as `resourceName` under `parent`.
+ * registered as `resourceName` under `parent`, with meshstack's labels and `extraLabels`.
  */
 export function meshNamespace(
     resourceName: string,
     namespace: string,
     parent: pulumi.Resource,
+    extraLabels: Readonly<Record<string, string>> = {},
 ): k8s.core.v1.Namespace {
     return new k8s.core.v1.Namespace(
         resourceName,
-        { metadata: { name: namespace, labels: { ...MESHSTACK_NAMESPACE_LABELS } } },
+        { metadata: { name: namespace, labels: { ...MESHSTACK_NAMESPACE_LABELS, ...extraLabels } } },
         { parent },
     );
 }

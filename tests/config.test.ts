@@ -7,10 +7,31 @@ import { ProgramFailure, runProgram, stackConfig } from "./harness";
 
 const HEADER_ONE = 'meshstack: the config of stack "dev" has 1 problem; nothing was changed. Fix them in Pulumi.dev.yaml:';
 
-/** The error `parseMeshConfig` throws for `raw` in stack "dev" (fails the test if it throws none). */
+/** A node pool that passes every check, with room for the default (highly available) mesh. */
+const POOL = {
+    nodes: [
+        { name: "node-a", vcpus: 16, memory: "64Gi" },
+        { name: "node-b", vcpus: 16, memory: "64Gi" },
+    ],
+};
+
+/** The same pool in the config map Pulumi hands the program. */
+const POOL_CONFIG = { "meshstack:nodePool": JSON.stringify(POOL) };
+
+/** `raw` with {@link POOL} as its node pool unless it sets one. */
+function withPool(raw: Record<string, unknown>): Record<string, unknown> {
+    return "nodePool" in raw ? raw : { nodePool: POOL, ...raw };
+}
+
+/** `parseMeshConfig` of `raw` (with the test pool) in stack "dev". */
+function parse(raw: Record<string, unknown>): MeshConfig {
+    return parseMeshConfig(withPool(raw), "dev");
+}
+
+/** The error `parseMeshConfig` throws for `raw` (with the test pool) in stack "dev" (fails the test if none). */
 function errorOf(raw: Record<string, unknown>): string {
     try {
-        parseMeshConfig(raw, "dev");
+        parseMeshConfig(withPool(raw), "dev");
     } catch (error) {
         return (error as Error).message;
     }
@@ -23,6 +44,24 @@ describe("config", () => {
             const expected: MeshConfig = {
                 highAvailability: true,
                 cluster: {},
+                nodePool: {
+                    name: "mesh",
+                    nodes: [
+                        { name: "node-a", vcpus: 16, memory: "64Gi", nvmeMountPath: "/mnt/nvme" },
+                        { name: "node-b", vcpus: 16, memory: "64Gi", nvmeMountPath: "/mnt/nvme" },
+                    ],
+                    taints: [],
+                    storageClass: { name: "meshstack-nvme", provisioner: "kubernetes.io/no-provisioner" },
+                    preflight: {
+                        enabled: true,
+                        maxStealPercent: 2,
+                        maxFsyncP99Ms: 10,
+                        stealSampleSeconds: 10,
+                        fsyncWrites: 2000,
+                        runAsUser: 1000,
+                    },
+                    budget: { meshedPods: 20, maxMeshPercent: 30 },
+                },
                 istio: {
                     version: "1.31.1",
                     namespace: "istio-system",
@@ -51,11 +90,11 @@ describe("config", () => {
                     },
                 },
             };
-            assert.deepStrictEqual(parseMeshConfig({}, "dev"), expected);
+            assert.deepStrictEqual(parse({}), expected);
         });
 
         it("with highAvailability false, defaults to one small replica of each", () => {
-            const config = parseMeshConfig({ highAvailability: false }, "dev");
+            const config = parse({ highAvailability: false });
             assert.deepStrictEqual(config.istio.istiod, {
                 replicas: 1,
                 maxReplicas: 1,
@@ -71,10 +110,7 @@ describe("config", () => {
         });
 
         it("merges a partial override field by field over the defaults", () => {
-            const config = parseMeshConfig(
-                { istio: { proxy: { resources: { limits: { memory: "512Mi" } } }, istiod: { replicas: 7 } } },
-                "dev",
-            );
+            const config = parse({ istio: { proxy: { resources: { limits: { memory: "512Mi" } } }, istiod: { replicas: 7 } } });
             assert.deepStrictEqual(config.istio.proxy.resources, {
                 requests: { cpu: "100m", memory: "128Mi" },
                 limits: { cpu: "2000m", memory: "512Mi" },
@@ -113,7 +149,7 @@ describe("config", () => {
                 name: "a misspelt top-level key",
                 raw: { isito: {} },
                 problem:
-                    '  - meshstack:isito: unknown key. Did you mean "istio"? Known keys here: highAvailability, cluster, istio.',
+                    '  - meshstack:isito: unknown key. Did you mean "istio"? Known keys here: highAvailability, cluster, nodePool, istio.',
             },
             {
                 name: "an unknown key with no near match",
@@ -212,7 +248,7 @@ describe("config", () => {
             },
             {
                 name: "a request above its limit",
-                raw: { istio: { proxy: { resources: { requests: { memory: "2Gi" } } } } },
+                raw: { nodePool: { ...POOL, budget: { meshedPods: 0 } }, istio: { proxy: { resources: { requests: { memory: "2Gi" } } } } },
                 problem:
                     '  - meshstack:istio.proxy.resources.requests.memory: "2Gi" is above its limit "1024Mi" ' +
                     "(meshstack:istio.proxy.resources.limits.memory), which Kubernetes rejects. Lower the request " +
@@ -272,7 +308,11 @@ describe("config", () => {
             assert.throws(
                 () =>
                     configFromPulumi(
-                        { "meshstak:istio": '{"version":"1.31.1"}', "pulumi:disable-default-providers": '["kubernetes"]' },
+                        {
+                            ...POOL_CONFIG,
+                            "meshstak:istio": '{"version":"1.31.1"}',
+                            "pulumi:disable-default-providers": '["kubernetes"]',
+                        },
                         "dev",
                     ),
                 {
@@ -285,7 +325,7 @@ describe("config", () => {
         });
 
         it("lists a misspelt namespace first, then the meshstack problems, in one error", () => {
-            assert.throws(() => configFromPulumi({ "MeshStack:istio": "{}", "meshstack:highAvailability": "1" }, "dev"), {
+            assert.throws(() => configFromPulumi({ ...POOL_CONFIG, "MeshStack:istio": "{}", "meshstack:highAvailability": "1" }, "dev"), {
                 message: [
                     'meshstack: the config of stack "dev" has 2 problems; nothing was changed. Fix them in Pulumi.dev.yaml:',
                     '  - MeshStack:istio: unknown config namespace "MeshStack". Did you mean "meshstack:istio"? Rename the key.',
@@ -295,7 +335,7 @@ describe("config", () => {
         });
 
         it("gives the --path command for a nested key set as one flat key", () => {
-            assert.throws(() => configFromPulumi({ "meshstack:istio.version": "1.31.2" }, "dev"), {
+            assert.throws(() => configFromPulumi({ ...POOL_CONFIG, "meshstack:istio.version": "1.31.2" }, "dev"), {
                 message:
                     `${HEADER_ONE}\n` +
                     "  - meshstack:istio.version: unknown key: a path set as one flat key. Set it inside " +
@@ -306,7 +346,12 @@ describe("config", () => {
 
         it("ignores keys of other namespaces", () => {
             const config = configFromPulumi(
-                { "pulumi:disable-default-providers": '["kubernetes"]', "aws:region": "eu-central-1", "meshstack:highAvailability": "false" },
+                {
+                    ...POOL_CONFIG,
+                    "pulumi:disable-default-providers": '["kubernetes"]',
+                    "aws:region": "eu-central-1",
+                    "meshstack:highAvailability": "false",
+                },
                 "dev",
             );
             assert.strictEqual(config.highAvailability, false);
@@ -314,7 +359,10 @@ describe("config", () => {
 
         it("refuses the Kubernetes provider's own keys, which explicit providers would ignore", () => {
             assert.throws(
-                () => configFromPulumi({ "kubernetes:context": "prod-admin", "kubernetes:enableServerSideApply": "false" }, "prod"),
+                () => configFromPulumi(
+                        { ...POOL_CONFIG, "kubernetes:context": "prod-admin", "kubernetes:enableServerSideApply": "false" },
+                        "prod",
+                    ),
                 {
                     message: [
                         'meshstack: the config of stack "prod" has 2 problems; nothing was changed. Fix them in Pulumi.prod.yaml:',
@@ -330,7 +378,7 @@ describe("config", () => {
         });
 
         it("treats a key with no value (YAML null) as not set", () => {
-            const config = parseMeshConfig({ highAvailability: null, istio: { version: null, istiod: null } }, "dev");
+            const config = parse({ highAvailability: null, istio: { version: null, istiod: null } });
             assert.deepStrictEqual(
                 [config.highAvailability, config.istio.version, config.istio.istiod.replicas],
                 [true, "1.31.1", 2],
@@ -354,7 +402,7 @@ describe("config", () => {
 
         it("is a RunError whose stack is the trace, with the stack name and problems as fields", () => {
             try {
-                parseMeshConfig({ highAvailability: "no" }, "dev");
+                parse({ highAvailability: "no" });
                 assert.fail("expected a config error");
             } catch (error) {
                 assert.ok(error instanceof ConfigError);
@@ -379,17 +427,16 @@ describe("config", () => {
         ];
         for (const [field, value, expected] of cases) {
             it(`accepts ${field}: ${JSON.stringify(value)} and passes it on as ${JSON.stringify(expected)}`, () => {
-                const config = parseMeshConfig(
-                    { istio: { istiod: { resources: { requests: { [field]: value }, limits: { cpu: 4, memory: "8Gi" } } } } },
-                    "dev",
-                );
+                const config = parse({
+                    istio: { istiod: { resources: { requests: { [field]: value }, limits: { cpu: 4, memory: "8Gi" } } } },
+                });
                 assert.strictEqual(config.istio.istiod.resources.requests[field as "cpu" | "memory"], expected);
             });
         }
 
         it("compares a number request with a string limit", () => {
             assert.strictEqual(
-                errorOf({ istio: { proxy: { resources: { requests: { cpu: 3 } } } } }),
+                errorOf({ nodePool: { ...POOL, budget: { meshedPods: 0 } }, istio: { proxy: { resources: { requests: { cpu: 3 } } } } }),
                 `${HEADER_ONE}\n  - meshstack:istio.proxy.resources.requests.cpu: "3" is above its limit "2000m" ` +
                     "(meshstack:istio.proxy.resources.limits.cpu), which Kubernetes rejects. Lower the request or raise the limit.",
             );

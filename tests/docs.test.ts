@@ -31,7 +31,9 @@ describe("generated docs", () => {
 
     it("the README's example error is the error meshstack gives for that config", () => {
         const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+        const pool = { nodes: [1, 2].map((n) => ({ name: `mesh-${n}`, vcpus: 16, memory: "64Gi" })) };
         const config = {
+            "meshstack:nodePool": JSON.stringify(pool),
             "kubernetes:context": "prod",
             "meshstack:istio": JSON.stringify({ versoin: "1.31.1", istiod: { replicas: 1 } }),
         };

@@ -44,6 +44,8 @@ export interface RecordedResource {
      * such as Helm charts), or `undefined` for the default provider. Unset for local components.
      */
     provider: string | undefined;
+    /** For a read of an existing object (`X.get(...)`), the id read; `undefined` for a declared resource. */
+    readId: string | undefined;
 }
 
 /** What one run of the program declared. */
@@ -131,7 +133,10 @@ function dependsOnList(value: pulumi.ResourceOptions["dependsOn"]): pulumi.Resou
  * what it declared. Rejects with the program's error, e.g. a config error.
  */
 export async function runProgram(stack: string, config: Record<string, string> = stackConfig(stack)): Promise<ProgramRun> {
-    const inputs = new Map<string, { type: string; name: string; inputs: Record<string, unknown>; provider: string | undefined }>();
+    const inputs = new Map<
+        string,
+        { type: string; name: string; inputs: Record<string, unknown>; provider: string | undefined; readId: string | undefined }
+    >();
     const registrations = new Map<string, Registration>();
     const names = new Map<pulumi.Resource, string>();
     const unexpected: string[] = [];
@@ -145,6 +150,7 @@ export async function runProgram(stack: string, config: Record<string, string> =
                     name: args.name,
                     inputs: args.inputs,
                     provider: providerName(args.provider),
+                    readId: args.id === "" ? undefined : args.id,
                 });
                 return { id: `${args.name}-id`, state: args.inputs };
             },

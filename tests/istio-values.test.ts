@@ -7,8 +7,26 @@ import {
     ScalingPlan,
     WorkloadScaling,
 } from "../lib/istio-values";
+import { PodPlacement } from "../lib/placement";
 
 const RESOURCES = { requests: { cpu: "10m", memory: "1Mi" }, limits: { cpu: "20m", memory: "2Mi" } };
+const PLACEMENT: PodPlacement = {
+    nodeSelector: { "meshstack.io/pool": "edge" },
+    tolerations: [{ key: "meshstack.io/pool", operator: "Equal", value: "edge", effect: "NoSchedule" }],
+    priorityClassName: "meshstack-mesh-critical",
+};
+
+function spread(matchLabels: Record<string, string>): object[] {
+    return [
+        {
+            maxSkew: 1,
+            topologyKey: "kubernetes.io/hostname",
+            whenUnsatisfiable: "DoNotSchedule",
+            nodeTaintsPolicy: "Honor",
+            labelSelector: { matchLabels },
+        },
+    ];
+}
 
 function scaling(replicas: number, maxReplicas: number): WorkloadScaling {
     return { replicas, maxReplicas, resources: RESOURCES };
@@ -44,10 +62,16 @@ describe("Istio chart values", () => {
     for (const [replicas, maxReplicas, autoscale, budget] of istiodCases) {
         it(`istiod ${replicas} to ${maxReplicas}: autoscaleEnabled ${autoscale}, PDB ${budget}`, () => {
             assert.deepStrictEqual(
-                istiodChartValues({ istioNamespace: "istio-system", scaling: scaling(replicas, maxReplicas), proxyResources: RESOURCES }),
+                istiodChartValues({
+                    istioNamespace: "istio-system",
+                    scaling: scaling(replicas, maxReplicas),
+                    proxyResources: RESOURCES,
+                    placement: PLACEMENT,
+                }),
                 {
                     global: {
                         istioNamespace: "istio-system",
+                        priorityClassName: "meshstack-mesh-critical",
                         proxy: { resources: RESOURCES },
                         defaultPodDisruptionBudget: { enabled: budget },
                     },
@@ -58,6 +82,9 @@ describe("Istio chart values", () => {
                     autoscaleMax: maxReplicas,
                     resources: RESOURCES,
                     pdb: { minAvailable: 1 },
+                    nodeSelector: { "meshstack.io/pool": "edge" },
+                    tolerations: PLACEMENT.tolerations,
+                    topologySpreadConstraints: spread({ app: "istiod" }),
                 },
             );
         });
@@ -71,13 +98,17 @@ describe("Istio chart values", () => {
     ];
     for (const [replicas, maxReplicas, autoscale, budget] of gatewayCases) {
         it(`egress gateway ${replicas} to ${maxReplicas}: autoscaling ${autoscale}, budget ${JSON.stringify(budget)}`, () => {
-            assert.deepStrictEqual(egressGatewayChartValues(scaling(replicas, maxReplicas)), {
+            assert.deepStrictEqual(egressGatewayChartValues(scaling(replicas, maxReplicas), PLACEMENT), {
                 replicaCount: replicas,
                 autoscaling: { enabled: autoscale, minReplicas: replicas, maxReplicas },
                 resources: RESOURCES,
                 service: { type: "ClusterIP" },
                 labels: { istio: "egressgateway" },
                 podDisruptionBudget: budget,
+                nodeSelector: { "meshstack.io/pool": "edge" },
+                tolerations: PLACEMENT.tolerations,
+                topologySpreadConstraints: spread({ app: "istio-egressgateway", istio: "egressgateway" }),
+                priorityClassName: "meshstack-mesh-critical",
             });
         });
     }

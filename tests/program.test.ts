@@ -10,6 +10,30 @@ import { ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const PROVIDER = "pulumi:providers:kubernetes";
+const NODE = "kubernetes:core/v1:Node";
+const NODE_PATCH = "kubernetes:core/v1:NodePatch";
+const JOB = "kubernetes:batch/v1:Job";
+
+/** The pool's nodes in each shipped stack. */
+const NODES: Record<string, string[]> = { dev: ["dev-mesh-1"], prod: ["mesh-1", "mesh-2", "mesh-3"] };
+
+/** What every meshstack pod on the default pool gets (the shipped stacks set no taints). */
+const PLACEMENT = {
+    nodeSelector: { "meshstack.io/pool": "mesh" },
+    tolerations: [],
+};
+
+function spread(matchLabels: Record<string, string>): object[] {
+    return [
+        {
+            maxSkew: 1,
+            topologyKey: "kubernetes.io/hostname",
+            whenUnsatisfiable: "DoNotSchedule",
+            nodeTaintsPolicy: "Honor",
+            labelSelector: { matchLabels },
+        },
+    ];
+}
 const REPOSITORY = { repo: "https://blob.istio.io/istio-release/charts" };
 const PART_OF = { "app.kubernetes.io/part-of": "meshstack" };
 
@@ -33,10 +57,21 @@ describe("the program", () => {
 
             it(`${stack}: declares exactly the mesh's resources, each under its component`, () => {
                 const tree = run().resources.map((resource) => [resource.type, resource.name, resource.parent]);
+                const pool = "meshstack-pool";
                 assert.deepStrictEqual(tree, [
                     ["meshstack:index:MeshPlatform", "meshstack", `meshstack-${stack}`],
                     [PROVIDER, "meshstack-cluster", "meshstack"],
                     [PROVIDER, "meshstack-cluster-retained", "meshstack"],
+                    ["meshstack:pool:NodePool", pool, "meshstack"],
+                    ...NODES[stack].flatMap((node) => [
+                        [NODE, `meshstack-pool-node-${node}-existing`, pool],
+                        [NODE_PATCH, `meshstack-pool-node-${node}`, pool],
+                    ]),
+                    ["kubernetes:storage.k8s.io/v1:StorageClass", "meshstack-pool-nvme", pool],
+                    ["kubernetes:scheduling.k8s.io/v1:PriorityClass", "meshstack-pool-priority", pool],
+                    [NAMESPACE, "meshstack-pool-preflight-namespace", pool],
+                    ["kubernetes:core/v1:ConfigMap", "meshstack-pool-preflight-script", pool],
+                    ...NODES[stack].map((node) => [JOB, `meshstack-pool-preflight-${node}`, pool]),
                     ["meshstack:istio:IstioControlPlane", "meshstack-istio", "meshstack"],
                     [NAMESPACE, "meshstack-istio-namespace", "meshstack-istio"],
                     [CHART, "meshstack-istio-base", "meshstack-istio"],
@@ -47,13 +82,21 @@ describe("the program", () => {
                 ]);
             });
 
-            it(`${stack}: installs in order: namespaces, base, istiod, egress gateway`, () => {
+            it(`${stack}: installs in order: pool, gates on every node, namespaces, base, istiod, egress gateway`, () => {
                 const edges = run()
                     .resources.filter((resource) => resource.dependsOn.length > 0)
                     .map((resource) => [resource.name, resource.dependsOn]);
+                const gates = NODES[stack].map((node) => `meshstack-pool-preflight-${node}`);
                 assert.deepStrictEqual(edges, [
-                    ["meshstack-istio-base", ["meshstack-istio-namespace"]],
-                    ["meshstack-istio-istiod", ["meshstack-istio-base"]],
+                    ...NODES[stack].map((node) => [`meshstack-pool-node-${node}`, [`meshstack-pool-node-${node}-existing`]]),
+                    ["meshstack-pool-preflight-script", ["meshstack-pool-preflight-namespace"]],
+                    ...NODES[stack].map((node) => [
+                        `meshstack-pool-preflight-${node}`,
+                        ["meshstack-pool-preflight-script", `meshstack-pool-node-${node}`],
+                    ]),
+                    // Nothing of Istio is applied before every node has passed its gate.
+                    ["meshstack-istio-base", ["meshstack-istio-namespace", ...gates]],
+                    ["meshstack-istio-istiod", ["meshstack-istio-base", ...gates]],
                     // The control plane component: its istiod chart, which Pulumi awaits until ready.
                     ["meshstack-egress-gateway", ["meshstack-egress-namespace", "meshstack-istio"]],
                 ]);
@@ -104,13 +147,11 @@ describe("the program", () => {
                 const providers = run()
                     .resources.filter((resource) => resource.type.startsWith("kubernetes:"))
                     .map((resource) => [resource.name, resource.provider]);
-                assert.deepStrictEqual(providers, [
-                    ["meshstack-istio-namespace", "meshstack-cluster"],
-                    ["meshstack-istio-base", "meshstack-cluster"],
-                    ["meshstack-istio-istiod", "meshstack-cluster"],
-                    ["meshstack-egress-namespace", "meshstack-cluster"],
-                    ["meshstack-egress-gateway", "meshstack-cluster"],
-                ]);
+                assert.strictEqual(providers.length, 9 + 3 * NODES[stack].length);
+                assert.deepStrictEqual(
+                    providers.filter(([, provider]) => provider !== "meshstack-cluster"),
+                    [],
+                );
                 // Nothing that is not a meshstack component or a provider escapes the check above.
                 const others = run().resources.filter(
                     (resource) => !resource.type.startsWith("kubernetes:") && !resource.type.startsWith("meshstack:"),
@@ -148,13 +189,17 @@ describe("the program", () => {
             });
 
             it(`${stack}: exports the mesh's names and hosts`, () => {
-                assert.deepStrictEqual(run().outputs, {
+                const { meshOverhead, ...names } = run().outputs;
+                assert.ok(meshOverhead !== undefined);
+                assert.deepStrictEqual(names, {
                     istioVersion: "1.31.1",
                     istioNamespace: "istio-system",
                     istiodHost: "istiod.istio-system.svc.cluster.local",
                     egressGatewayNamespace: "istio-egress",
                     egressGatewayHost: "istio-egressgateway.istio-egress.svc.cluster.local",
                     egressGatewaySelector: { istio: "egressgateway" },
+                    poolNodes: NODES[stack],
+                    storageClassName: "meshstack-nvme",
                 });
             });
         }
@@ -171,6 +216,7 @@ describe("the program", () => {
                 values: {
                     global: {
                         istioNamespace: "istio-system",
+                        priorityClassName: "meshstack-mesh-critical",
                         proxy: { resources: SIDECAR_RESOURCES },
                         defaultPodDisruptionBudget: { enabled: false },
                     },
@@ -184,6 +230,8 @@ describe("the program", () => {
                         limits: { cpu: "1000m", memory: "1Gi" },
                     },
                     pdb: { minAvailable: 1 },
+                    ...PLACEMENT,
+                    topologySpreadConstraints: spread({ app: "istiod" }),
                 },
             });
         });
@@ -205,6 +253,9 @@ describe("the program", () => {
                     service: { type: "ClusterIP" },
                     labels: { istio: "egressgateway" },
                     podDisruptionBudget: {},
+                    ...PLACEMENT,
+                    topologySpreadConstraints: spread({ app: "istio-egressgateway", istio: "egressgateway" }),
+                    priorityClassName: "meshstack-mesh-critical",
                 },
             });
         });
@@ -215,6 +266,7 @@ describe("the program", () => {
             assert.deepStrictEqual(prod.resource("meshstack-istio-istiod").inputs.values, {
                 global: {
                     istioNamespace: "istio-system",
+                    priorityClassName: "meshstack-mesh-critical",
                     proxy: { resources: SIDECAR_RESOURCES },
                     defaultPodDisruptionBudget: { enabled: true },
                 },
@@ -228,6 +280,8 @@ describe("the program", () => {
                     limits: { cpu: "2000m", memory: "4Gi" },
                 },
                 pdb: { minAvailable: 1 },
+                ...PLACEMENT,
+                topologySpreadConstraints: spread({ app: "istiod" }),
             });
         });
 
@@ -239,6 +293,9 @@ describe("the program", () => {
                 service: { type: "ClusterIP" },
                 labels: { istio: "egressgateway" },
                 podDisruptionBudget: { minAvailable: 1 },
+                ...PLACEMENT,
+                topologySpreadConstraints: spread({ app: "istio-egressgateway", istio: "egressgateway" }),
+                priorityClassName: "meshstack-mesh-critical",
             });
         });
     });
@@ -262,10 +319,12 @@ describe("the program", () => {
 
         it("renames both namespaces everywhere they are used", async () => {
             const run = await runProgram("prod", {
+                "meshstack:nodePool": stackConfig("prod")["meshstack:nodePool"],
                 "meshstack:istio": JSON.stringify({ namespace: "mesh-system", egressGateway: { namespace: "mesh-egress" } }),
             });
             const namespaces = run.ofType(NAMESPACE).map((namespace) => namespace.inputs.metadata);
             assert.deepStrictEqual(namespaces, [
+                { name: "meshstack-preflight", labels: { ...PART_OF, "pod-security.kubernetes.io/enforce": "privileged" } },
                 { name: "mesh-system", labels: PART_OF },
                 { name: "mesh-egress", labels: PART_OF },
             ]);
@@ -283,8 +342,19 @@ describe("the program", () => {
             assert.strictEqual(run.outputs.egressGatewayHost, "istio-egressgateway.mesh-egress.svc.cluster.local");
         });
 
-        it("with no meshstack config at all, deploys the secure, highly available defaults", async () => {
-            const run = await runProgram("prod", {});
+        it("without a node pool, declares nothing and names the key to set", async () => {
+            await assert.rejects(runProgram("prod", {}), {
+                message:
+                    'meshstack: the config of stack "prod" has 1 problem; nothing was changed. Fix them in Pulumi.prod.yaml:\n' +
+                    "  - meshstack:nodePool.nodes: the pool has no nodes. List the nodes the mesh runs on, each with " +
+                    "name, vcpus and memory (and nvmeMountPath), e.g. `pulumi config set --path " +
+                    "'meshstack:nodePool.nodes[0].name' node-1`.",
+                declared: [],
+            });
+        });
+
+        it("with only a node pool, deploys the secure, highly available defaults", async () => {
+            const run = await runProgram("prod", { "meshstack:nodePool": stackConfig("prod")["meshstack:nodePool"] });
             const istiod = run.resource("meshstack-istio-istiod").inputs.values as Record<string, unknown>;
             assert.deepStrictEqual(
                 [istiod.replicaCount, istiod.autoscaleEnabled, istiod.autoscaleMin, istiod.autoscaleMax],
@@ -297,6 +367,9 @@ describe("the program", () => {
                 service: { type: "ClusterIP" },
                 labels: { istio: "egressgateway" },
                 podDisruptionBudget: { minAvailable: 1 },
+                ...PLACEMENT,
+                topologySpreadConstraints: spread({ app: "istio-egressgateway", istio: "egressgateway" }),
+                priorityClassName: "meshstack-mesh-critical",
             });
         });
     });

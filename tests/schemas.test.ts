@@ -1,25 +1,66 @@
 /**
  * Every Kubernetes object the program declares directly is valid against the official Kubernetes
- * schema (kubernetes-models, ESM-only: loaded with import()).
+ * schema (kubernetes-models, ESM-only: loaded with import()). Charts are checked through their values.
  */
 import * as assert from "assert";
-import { stackRun } from "./harness";
+import { RecordedResource, stackRun } from "./harness";
+
+interface Validatable {
+    validate(): void;
+}
+type ModelClass = new (data: never) => Validatable;
+
+/** The model of each Kubernetes type the program declares as a plain object. */
+async function models(): Promise<Record<string, ModelClass>> {
+    const [{ Namespace }, { ConfigMap }, { Node }, { Job }, { StorageClass }, { PriorityClass }] = await Promise.all([
+        import("kubernetes-models/v1/Namespace"),
+        import("kubernetes-models/v1/ConfigMap"),
+        import("kubernetes-models/v1/Node"),
+        import("kubernetes-models/batch/v1/Job"),
+        import("kubernetes-models/storage.k8s.io/v1/StorageClass"),
+        import("kubernetes-models/scheduling.k8s.io/v1/PriorityClass"),
+    ]);
+    return {
+        "kubernetes:core/v1:Namespace": Namespace as unknown as ModelClass,
+        "kubernetes:core/v1:ConfigMap": ConfigMap as unknown as ModelClass,
+        // A patch is a partial Node: every field it sets must still be valid.
+        "kubernetes:core/v1:NodePatch": Node as unknown as ModelClass,
+        "kubernetes:batch/v1:Job": Job as unknown as ModelClass,
+        "kubernetes:storage.k8s.io/v1:StorageClass": StorageClass as unknown as ModelClass,
+        "kubernetes:scheduling.k8s.io/v1:PriorityClass": PriorityClass as unknown as ModelClass,
+    };
+}
+
+/** Declared objects: every Kubernetes resource but charts (checked by their values) and reads. */
+function declaredObjects(resources: RecordedResource[]): RecordedResource[] {
+    return resources.filter(
+        (resource) =>
+            resource.type.startsWith("kubernetes:") && resource.type !== "kubernetes:helm.sh/v4:Chart" && resource.readId === undefined,
+    );
+}
 
 describe("schemas", () => {
     for (const stack of ["dev", "prod"]) {
-        it(`${stack}: every Namespace is a valid core/v1 Namespace`, async () => {
-            const { Namespace } = await import("kubernetes-models/v1/Namespace");
+        it(`${stack}: every object the program declares is valid against its Kubernetes schema`, async () => {
+            const byType = await models();
             const run = await stackRun(stack);
-            const namespaces = run.ofType("kubernetes:core/v1:Namespace");
-            assert.strictEqual(namespaces.length, 2);
-            for (const namespace of namespaces) {
-                assert.doesNotThrow(() => new Namespace(namespace.inputs).validate(), namespace.name);
+            const objects = declaredObjects(run.resources);
+            const unchecked = objects.filter((object) => byType[object.type] === undefined).map((object) => object.type);
+            assert.deepStrictEqual(unchecked, [], "a Kubernetes type without a schema check");
+            for (const object of objects) {
+                const Model = byType[object.type];
+                const { kind } = object.inputs as { kind?: string };
+                const data = object.type.endsWith("Patch") ? { ...object.inputs, kind: kind?.replace(/Patch$/, "") } : object.inputs;
+                assert.doesNotThrow(() => new Model(data as never).validate(), object.name);
             }
         });
     }
 
-    it("rejects an invalid Namespace (the check can fail)", async () => {
-        const { Namespace } = await import("kubernetes-models/v1/Namespace");
+    it("rejects an invalid Namespace and an invalid Job (the checks can fail)", async () => {
+        const byType = await models();
+        const Namespace = byType["kubernetes:core/v1:Namespace"];
+        const Job = byType["kubernetes:batch/v1:Job"];
         assert.throws(() => new Namespace({ metadata: { name: "x", labels: { a: 1 } } } as never).validate());
+        assert.throws(() => new Job({ spec: { template: { spec: { containers: [{ image: "x" }] } } } } as never).validate());
     });
 });

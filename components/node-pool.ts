@@ -1,0 +1,190 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { meshNamespace } from "../lib/namespace";
+import {
+    MESH_PRIORITY,
+    MESH_PRIORITY_CLASS,
+    PodPlacement,
+    poolNodeLabels,
+    poolPlacement,
+    PoolTaint,
+    tolerationsOf,
+} from "../lib/placement";
+import {
+    PREFLIGHT_NAMESPACE,
+    PREFLIGHT_SCRIPT_KEY,
+    preflightJob,
+    preflightJobName,
+    PreflightLimits,
+    preflightScript,
+} from "../lib/preflight";
+
+/** One node of the pool. It exists already (created by the hosting provider, joined by kubeadm or similar). */
+export interface PoolNode {
+    /**
+     * The Kubernetes node name, as `kubectl get nodes` prints it.
+     * @default none (required)
+     */
+    name: string;
+    /**
+     * Dedicated vCPUs.
+     * @default none (required)
+     */
+    vcpus: number;
+    /**
+     * Memory, as a Kubernetes quantity.
+     * @default none (required)
+     */
+    memory: string;
+    /**
+     * Where the node's NVMe disk is mounted.
+     * @default "/mnt/nvme"
+     */
+    nvmeMountPath: string;
+}
+
+/** The pool's settings, as `meshstack:nodePool` resolves them (less the budget, which MeshPlatform uses). */
+export interface NodePoolSettings {
+    /**
+     * The pool's name: the value of the `meshstack.io/pool` label on its nodes.
+     * @default "mesh"
+     */
+    name: string;
+    /**
+     * The pool's nodes.
+     * @default none (required; at least 2 with highAvailability)
+     */
+    nodes: PoolNode[];
+    /**
+     * Taints put on every pool node; meshstack's pods tolerate exactly these.
+     * @default [] (no taints)
+     */
+    taints: PoolTaint[];
+    /** The NVMe StorageClass. */
+    storageClass: {
+        /**
+         * Its name.
+         * @default "meshstack-nvme"
+         */
+        name: string;
+        /**
+         * Its provisioner.
+         * @default "kubernetes.io/no-provisioner" (pre-created local PersistentVolumes)
+         */
+        provisioner: string;
+    };
+    /** The pre-flight gates. */
+    preflight: PreflightSettings;
+}
+
+/** Whether the pre-flight gates run, and their limits. */
+export interface PreflightSettings extends PreflightLimits {
+    /**
+     * Run a gate on every node before Istio is installed.
+     * @default true (required to be true with highAvailability)
+     */
+    enabled: boolean;
+}
+
+/** Arguments of {@link NodePool}: the resolved settings of the pool. */
+export type NodePoolArgs = NodePoolSettings;
+
+/**
+ * The node pool the mesh runs on: labels (and optional taints) on existing nodes, the NVMe StorageClass,
+ * the mesh's PriorityClass, and one pre-flight gate Job per node. Depend on {@link NodePool.gates} to
+ * install nothing of the mesh before every node has passed.
+ */
+export class NodePool extends pulumi.ComponentResource {
+    /** Where every meshstack pod goes: node selector, tolerations, priority class. Plain values. */
+    public readonly placement: PodPlacement;
+    /** The pre-flight Jobs; empty when the gates are switched off. */
+    public readonly gates: pulumi.Resource[];
+    /** The pool's node names. */
+    public readonly nodeNames: pulumi.Output<string[]>;
+    /** The NVMe StorageClass's name. */
+    public readonly storageClassName: pulumi.Output<string>;
+
+    constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("meshstack:pool:NodePool", name, {}, opts);
+
+        const labels = poolNodeLabels(args.name);
+        const taints = args.taints.map((taint) => ({ ...taint }));
+        const nodes = args.nodes.map((node) => {
+            // A read first: a patch (server-side apply) of a node that does not exist would create a
+            // phantom Node object; the read fails the preview instead, naming the node.
+            const existing = k8s.core.v1.Node.get(`${name}-node-${node.name}-existing`, node.name, { parent: this });
+            return new k8s.core.v1.NodePatch(
+                `${name}-node-${node.name}`,
+                {
+                    metadata: { name: node.name, labels },
+                    ...(taints.length > 0 ? { spec: { taints } } : {}),
+                },
+                { parent: this, dependsOn: [existing] },
+            );
+        });
+
+        const storageClass = new k8s.storage.v1.StorageClass(
+            `${name}-nvme`,
+            {
+                metadata: { name: args.storageClass.name, labels: { "app.kubernetes.io/part-of": "meshstack" } },
+                provisioner: args.storageClass.provisioner,
+                volumeBindingMode: "WaitForFirstConsumer",
+                reclaimPolicy: "Retain",
+                allowVolumeExpansion: false,
+            },
+            { parent: this },
+        );
+
+        new k8s.scheduling.v1.PriorityClass(
+            `${name}-priority`,
+            {
+                metadata: { name: MESH_PRIORITY_CLASS, labels: { "app.kubernetes.io/part-of": "meshstack" } },
+                value: MESH_PRIORITY,
+                globalDefault: false,
+                preemptionPolicy: "PreemptLowerPriority",
+                description: "meshstack's mesh infrastructure (istiod, gateways, addons): above application pods.",
+            },
+            { parent: this },
+        );
+
+        this.gates = [];
+        if (args.preflight.enabled) {
+            const namespace = meshNamespace(`${name}-preflight-namespace`, PREFLIGHT_NAMESPACE, this, {
+                // The gate mounts a hostPath (the NVMe test folder), which the baseline and restricted
+                // Pod Security levels forbid. Only the gate's Jobs run in this namespace.
+                "pod-security.kubernetes.io/enforce": "privileged",
+            });
+            const script = new k8s.core.v1.ConfigMap(
+                `${name}-preflight-script`,
+                {
+                    metadata: { name: "meshstack-preflight", namespace: PREFLIGHT_NAMESPACE },
+                    data: { [PREFLIGHT_SCRIPT_KEY]: preflightScript() },
+                },
+                { parent: this, dependsOn: [namespace] },
+            );
+            args.nodes.forEach((node, index) => {
+                const jobName = preflightJobName(node.name);
+                this.gates.push(
+                    new k8s.batch.v1.Job(
+                        `${name}-preflight-${node.name}`,
+                        preflightJob({
+                            jobName,
+                            nodeName: node.name,
+                            nvmeMountPath: node.nvmeMountPath,
+                            scriptConfigMap: "meshstack-preflight",
+                            tolerations: tolerationsOf(taints),
+                            limits: args.preflight,
+                            labels: { "app.kubernetes.io/name": "meshstack-preflight", "app.kubernetes.io/part-of": "meshstack" },
+                        }),
+                        { parent: this, dependsOn: [script, nodes[index]] },
+                    ),
+                );
+            });
+        }
+
+        this.placement = poolPlacement(args.name, taints);
+        this.nodeNames = pulumi.output(args.nodes.map((node) => node.name));
+        this.storageClassName = storageClass.metadata.name;
+        this.registerOutputs({ nodeNames: this.nodeNames, storageClassName: this.storageClassName });
+    }
+}

@@ -1,0 +1,144 @@
+/**
+ * The mesh's capacity budget: what the mesh requests (sidecars, istiod at its maximum, the egress
+ * gateway at its maximum, later the addons) against what the node pool has. Pure arithmetic on
+ * Kubernetes quantities, through lib/quantity.ts.
+ */
+import { parseCpu, parseMemory, ResourceQuantities } from "./quantity";
+
+/** One workload's share of the mesh: `replicas` pods, each requesting `requests`. */
+export interface WorkloadDemand {
+    /** What it is, e.g. `sidecars`, `istiod`. */
+    name: string;
+    /** How many pods are counted (the maximum a workload may scale to). */
+    replicas: number;
+    /** What each pod requests. */
+    requests: ResourceQuantities;
+}
+
+/** One node's capacity. */
+export interface NodeCapacity {
+    /** Dedicated vCPUs. */
+    vcpus: number;
+    /** Memory, as a Kubernetes quantity. */
+    memory: string;
+}
+
+/** One workload's line in {@link MeshOverhead}. */
+export interface WorkloadOverhead {
+    name: string;
+    replicas: number;
+    cpuMillicores: number;
+    memoryMiB: number;
+}
+
+/** The mesh's requested overhead and its share of the pool (the `meshOverhead` stack output). */
+export interface MeshOverhead {
+    /** CPU the mesh requests, in millicores. */
+    cpuMillicores: number;
+    /** Memory the mesh requests, in MiB. */
+    memoryMiB: number;
+    /** The pool's CPU and memory. */
+    pool: { cpuMillicores: number; memoryMiB: number };
+    /** The mesh's share of the pool's CPU and memory, in percent (one decimal). */
+    sharePercent: { cpu: number; memory: number };
+    /** The largest share allowed. */
+    maxSharePercent: number;
+    /** Each workload's part. */
+    workloads: WorkloadOverhead[];
+}
+
+const MIB = 2 ** 20;
+
+function round(value: number, decimals: number): number {
+    const factor = 10 ** decimals;
+    return Math.round(value * factor) / factor;
+}
+
+/** `part` as a percentage of `total`, to one decimal (in per-mille first, so 28.75 rounds to 28.8). */
+function percent(part: number, total: number): number {
+    return total === 0 ? 0 : Math.round((part * 1000) / total) / 10;
+}
+
+function quantity(parse: (text: string) => number | undefined, text: string): number {
+    const value = parse(text);
+    if (value === undefined) {
+        throw new Error(`not a quantity: ${JSON.stringify(text)} (config validation should have refused it)`);
+    }
+    return value;
+}
+
+/** The mesh's overhead from its workloads, against the pool's nodes. */
+export function meshOverhead(
+    workloads: readonly WorkloadDemand[],
+    nodes: readonly NodeCapacity[],
+    maxSharePercent: number,
+): MeshOverhead {
+    const lines = workloads.map((workload) => ({
+        name: workload.name,
+        replicas: workload.replicas,
+        cpu: quantity(parseCpu, workload.requests.cpu) * workload.replicas,
+        memory: quantity(parseMemory, workload.requests.memory) * workload.replicas,
+    }));
+    const cpu = lines.reduce((sum, line) => sum + line.cpu, 0);
+    const memory = lines.reduce((sum, line) => sum + line.memory, 0);
+    const poolCpu = nodes.reduce((sum, node) => sum + node.vcpus * 1000, 0);
+    const poolMemory = nodes.reduce((sum, node) => sum + quantity(parseMemory, node.memory), 0);
+    return {
+        cpuMillicores: round(cpu, 1),
+        memoryMiB: round(memory / MIB, 1),
+        pool: { cpuMillicores: poolCpu, memoryMiB: round(poolMemory / MIB, 1) },
+        sharePercent: { cpu: percent(cpu, poolCpu), memory: percent(memory, poolMemory) },
+        maxSharePercent,
+        workloads: lines.map((line) => ({
+            name: line.name,
+            replicas: line.replicas,
+            cpuMillicores: round(line.cpu, 1),
+            memoryMiB: round(line.memory / MIB, 1),
+        })),
+    };
+}
+
+/** The mesh asks for more of the pool's CPU or memory than its budget allows. */
+export function overBudget(overhead: MeshOverhead): boolean {
+    return Math.max(overhead.sharePercent.cpu, overhead.sharePercent.memory) > overhead.maxSharePercent;
+}
+
+/** `12345.6` as `12,345.6`: the same on every machine, whatever its locale. */
+export function grouped(value: number): string {
+    const [whole, fraction] = String(value).split(".");
+    const withCommas = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return fraction === undefined ? withCommas : `${withCommas}.${fraction}`;
+}
+
+/** The budget settings (`meshstack:nodePool.budget`). */
+export interface MeshBudget {
+    /**
+     * Application pods expected to carry a sidecar.
+     * @default 20
+     */
+    meshedPods: number;
+    /**
+     * The largest share of the pool's CPU or memory the mesh may request, in percent.
+     * @default 30
+     */
+    maxMeshPercent: number;
+}
+
+/** The parts of the Istio settings the budget reads. */
+export interface IstioDemandInput {
+    proxy: { resources: { requests: ResourceQuantities } };
+    istiod: { maxReplicas: number; resources: { requests: ResourceQuantities } };
+    egressGateway: { maxReplicas: number; resources: { requests: ResourceQuantities } };
+}
+
+/**
+ * What the mesh requests at most: a sidecar per meshed pod, istiod and the egress gateway at their
+ * autoscalers' maximum (the pre-flight Jobs are short-lived and not counted).
+ */
+export function meshDemand(istio: IstioDemandInput, meshedPods: number): WorkloadDemand[] {
+    return [
+        { name: "sidecars", replicas: meshedPods, requests: istio.proxy.resources.requests },
+        { name: "istiod", replicas: istio.istiod.maxReplicas, requests: istio.istiod.resources.requests },
+        { name: "egress gateway", replicas: istio.egressGateway.maxReplicas, requests: istio.egressGateway.resources.requests },
+    ];
+}
