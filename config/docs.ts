@@ -170,6 +170,12 @@ function rows(withHa: SchemaLike, withoutHa: SchemaLike, key: string, out: Confi
             default: withDefault === withoutDefault ? withDefault : `${withDefault} (${withoutDefault} without HA)`,
             description: docs?.description ?? "",
         });
+        // A list of objects: one row per key of its entries, as `list[].key`.
+        const elementWith = defOf(core(shapeWith[field])).element;
+        const elementWithout = defOf(core(shapeWithout[field])).element;
+        if (elementWith !== undefined && elementWithout !== undefined && shapeOf(elementWith) !== undefined) {
+            rows(elementWith, elementWithout, `${childKey}[]`, out);
+        }
     }
 }
 

@@ -168,7 +168,7 @@ export function nodePoolProblems(pool: NodePoolConfig, highAvailability: boolean
         if (first !== undefined) {
             problems.push({
                 path,
-                message: `${show(node.name)} is listed twice (also nodes[${first}]). List each node once.`,
+                message: `${show(node.name)} is listed more than once. List each node once.`,
                 involves: [path, [...root, "nodes", first, "name"]],
             });
         } else {
@@ -183,7 +183,8 @@ export function nodePoolProblems(pool: NodePoolConfig, highAvailability: boolean
         if (first !== undefined) {
             problems.push({
                 path,
-                message: `a second taint with key ${show(taint.key)} and effect ${taint.effect} (also taints[${first}]); Kubernetes allows one. Remove one.`,
+                message: `another taint has key ${show(taint.key)} and effect ${taint.effect}; Kubernetes allows one. Remove one.`,
+                involves: [path, [...root, "taints", first]],
             });
         } else {
             taints.set(id, index);

@@ -92,18 +92,85 @@ export function validate<S extends z.ZodType>(
     }
 
     // Cross-field checks run on the config with each invalid key at its default, and keep only the
-    // verdicts that read no invalid key. If the repaired config still does not parse (a required key
-    // was invalid), the field problems alone are reported; the rest shows once they are fixed.
-    const second = schema.safeParse(repaired);
-    if (second.success) {
-        for (const problem of checks(second.data)) {
-            const involves = problem.involves ?? [problem.path];
-            if (!involves.some((path) => invalid.some((bad) => overlaps(path, bad)))) {
-                located.push({ path: problem.path, message: problem.message });
+    // verdicts that read no invalid key. A list entry that still does not parse (a required key of it
+    // was invalid) is left out of the checks, and so is every verdict that reads it.
+    for (let round = 0; round < 3; round++) {
+        const { value, indexes } = compact(repaired);
+        const result = schema.safeParse(value);
+        if (result.success) {
+            for (const problem of checks(result.data)) {
+                const path = originalPath(problem.path, indexes);
+                const involves = (problem.involves ?? [problem.path]).map((involved) => originalPath(involved, indexes));
+                if (!involves.some((involved) => invalid.some((bad) => overlaps(involved, bad)))) {
+                    located.push({ path, message: problem.message });
+                }
             }
+            break;
+        }
+        const entries = result.error.issues.map((issue) => listEntryOf(originalPath(issue.path as KeyPath, indexes)));
+        if (entries.some((entry) => entry === undefined)) {
+            break; // a required key outside any list: the field problems alone are reported
+        }
+        for (const entry of entries as KeyPath[]) {
+            invalid.push(entry);
+            repaired = withoutPath(repaired, entry, DROPPED);
         }
     }
     return { config: undefined, problems: sorted(schema, located) };
+}
+
+/** Marks a list entry left out of the cross-field checks. */
+const DROPPED = Symbol("dropped");
+
+/** The path of the innermost list entry that holds `path`, if any. */
+function listEntryOf(path: KeyPath): KeyPath | undefined {
+    for (let end = path.length; end > 0; end--) {
+        if (typeof path[end - 1] === "number") {
+            return path.slice(0, end);
+        }
+    }
+    return undefined;
+}
+
+/**
+ * `value` without its dropped list entries, and for each list (by its path in the result) the original
+ * index of each entry kept, to map paths in the result back to the user's indexes.
+ */
+function compact(value: unknown, path = ""): { value: unknown; indexes: Map<string, number[]> } {
+    const indexes = new Map<string, number[]>();
+    const walk = (node: unknown, at: string): unknown => {
+        if (Array.isArray(node)) {
+            const kept: number[] = [];
+            const items: unknown[] = [];
+            node.forEach((item, index) => {
+                if (item !== DROPPED) {
+                    kept.push(index);
+                    items.push(walk(item, `${at}[${items.length}]`));
+                }
+            });
+            indexes.set(at, kept);
+            return items;
+        }
+        if (node !== null && typeof node === "object") {
+            return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, walk(item, `${at}.${key}`)]));
+        }
+        return node;
+    };
+    return { value: walk(value, path), indexes };
+}
+
+/** A path in a compacted config as the user wrote it (with the original list indexes). */
+function originalPath(path: KeyPath, indexes: Map<string, number[]>): KeyPath {
+    let at = "";
+    return path.map((segment) => {
+        if (typeof segment === "number") {
+            const original = indexes.get(at)?.[segment] ?? segment;
+            at = `${at}[${segment}]`;
+            return original;
+        }
+        at = `${at}.${segment}`;
+        return segment;
+    });
 }
 
 function sorted(schema: z.ZodType, located: Located[]): ConfigProblem[] {
@@ -136,15 +203,18 @@ export function withoutNulls(value: unknown): unknown {
     return value;
 }
 
-/** A copy of `value` without the entry at `path` (list entries become `undefined`, keeping indexes). */
-function withoutPath(value: unknown, path: KeyPath): unknown {
+/**
+ * A copy of `value` without the entry at `path`: a key is removed, a list entry becomes `replacement`
+ * (keeping the other entries' indexes).
+ */
+function withoutPath(value: unknown, path: KeyPath, replacement: unknown = undefined): unknown {
     if (path.length === 0) {
-        return undefined;
+        return replacement;
     }
     const [head, ...rest] = path;
     if (Array.isArray(value) && typeof head === "number") {
         const copy = [...value];
-        copy[head] = rest.length === 0 ? undefined : withoutPath(copy[head], rest);
+        copy[head] = rest.length === 0 ? replacement : withoutPath(copy[head], rest, replacement);
         return copy;
     }
     if (value !== null && typeof value === "object" && !Array.isArray(value)) {
@@ -152,7 +222,7 @@ function withoutPath(value: unknown, path: KeyPath): unknown {
         if (rest.length === 0) {
             delete copy[String(head)];
         } else {
-            copy[String(head)] = withoutPath(copy[String(head)], rest);
+            copy[String(head)] = withoutPath(copy[String(head)], rest, replacement);
         }
         return copy;
     }

@@ -1,6 +1,6 @@
 // Type-checks the program and the tests in one run of TypeScript 7 (the native compiler) and writes
 // the JavaScript the tests run to .build/. `tsc -b` skips the work when nothing changed since the last
-// build. Output whose TypeScript source is gone is removed, so a deleted test never runs.
+// build. Output whose source is gone is removed, so a deleted test never runs.
 // Exits non-zero on any type error.
 "use strict";
 const { spawnSync } = require("child_process");
@@ -24,8 +24,8 @@ function prune(dir) {
         if (entry.isDirectory()) {
             prune(output);
         } else if (entry.name.endsWith(".js")) {
-            const source = path.join(root, path.relative(outDir, output)).replace(/\.js$/, ".ts");
-            if (!fs.existsSync(source)) {
+            const source = path.join(root, path.relative(outDir, output));
+            if (!fs.existsSync(source.replace(/\.js$/, ".ts")) && !fs.existsSync(source)) {
                 fs.rmSync(output);
             }
         }

@@ -1,0 +1,413 @@
+/**
+ * The node pool in the real program: node patches, the StorageClass, the PriorityClass, the pre-flight
+ * Jobs, every meshstack pod pinned to the pool, and the capacity budget; and the pool's bad config.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parseMeshConfig } from "../config";
+import { PROJECT_ROOT, ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
+
+const POOL_LABELS = { "meshstack.io/pool": "mesh", "meshstack.io/cpu": "dedicated", "meshstack.io/disk": "nvme" };
+
+/** Where each chart takes the placement of its pods (checked against the 1.31 charts with `helm template`). */
+const POD_PLACEMENT_PATHS: Record<string, { nodeSelector: string; tolerations: string; priorityClassName: string; spread: string } | "renders no pods"> = {
+    base: "renders no pods", // CRDs, a ServiceAccount, the validating webhook configuration
+    istiod: {
+        nodeSelector: "nodeSelector",
+        tolerations: "tolerations",
+        priorityClassName: "global.priorityClassName",
+        spread: "topologySpreadConstraints",
+    },
+    gateway: {
+        nodeSelector: "nodeSelector",
+        tolerations: "tolerations",
+        priorityClassName: "priorityClassName",
+        spread: "topologySpreadConstraints",
+    },
+};
+
+function at(values: unknown, dottedPath: string): unknown {
+    return dottedPath.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values);
+}
+
+/** Every pod template a directly declared object carries (Jobs, Deployments, …). */
+function podSpecs(run: ProgramRun): Array<[string, Record<string, unknown>]> {
+    return run.resources
+        .filter((resource) => at(resource.inputs, "spec.template.spec") !== undefined)
+        .map((resource) => [resource.name, at(resource.inputs, "spec.template.spec") as Record<string, unknown>]);
+}
+
+function withPool(stack: string, pool: Record<string, unknown>): Record<string, string> {
+    const config = stackConfig(stack);
+    const shipped = JSON.parse(config["meshstack:nodePool"]) as Record<string, unknown>;
+    return { ...config, "meshstack:nodePool": JSON.stringify({ ...shipped, ...pool }) };
+}
+
+describe("node pool", () => {
+    let dev: ProgramRun;
+    let prod: ProgramRun;
+
+    before(async () => {
+        dev = await stackRun("dev");
+        prod = await stackRun("prod");
+    });
+
+    it("reads each node before patching it, so that a misspelt node fails the preview", () => {
+        const reads = prod.resources.filter((resource) => resource.readId !== undefined).map((resource) => [resource.type, resource.readId]);
+        assert.deepStrictEqual(reads, [
+            ["kubernetes:core/v1:Node", "mesh-1"],
+            ["kubernetes:core/v1:Node", "mesh-2"],
+            ["kubernetes:core/v1:Node", "mesh-3"],
+        ]);
+    });
+
+    it("patches every node with exactly the pool's labels and nothing else (no taints configured)", () => {
+        const patches = prod.ofType("kubernetes:core/v1:NodePatch").map((patch) => patch.inputs);
+        assert.deepStrictEqual(
+            patches,
+            ["mesh-1", "mesh-2", "mesh-3"].map((name) => ({ apiVersion: "v1", kind: "Node", metadata: { name, labels: POOL_LABELS } })),
+        );
+    });
+
+    it("taints every node with exactly the configured taints, which every meshstack pod tolerates", async () => {
+        const taints = [
+            { key: "meshstack.io/pool", value: "mesh", effect: "NoSchedule" },
+            { key: "dedicated", effect: "NoExecute" },
+        ];
+        const tolerations = [
+            { key: "meshstack.io/pool", operator: "Equal", value: "mesh", effect: "NoSchedule" },
+            { key: "dedicated", operator: "Exists", effect: "NoExecute" },
+        ];
+        const run = await runProgram("prod", withPool("prod", { taints }));
+        for (const patch of run.ofType("kubernetes:core/v1:NodePatch")) {
+            assert.deepStrictEqual(at(patch.inputs, "spec.taints"), taints, patch.name);
+        }
+        for (const chart of run.ofType("kubernetes:helm.sh/v4:Chart")) {
+            const paths = POD_PLACEMENT_PATHS[chart.inputs.chart as string];
+            if (paths !== "renders no pods") {
+                assert.deepStrictEqual(at(chart.inputs.values, paths.tolerations), tolerations, chart.name);
+            }
+        }
+        for (const [name, spec] of podSpecs(run)) {
+            assert.deepStrictEqual(spec.tolerations, tolerations, name);
+        }
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: pins every pod meshstack declares to the pool; a chart without a known placement fails`, () => {
+            const run = stack === "dev" ? dev : prod;
+            const nodes = (run.outputs.poolNodes as string[]).slice();
+            for (const chart of run.ofType("kubernetes:helm.sh/v4:Chart")) {
+                const paths = POD_PLACEMENT_PATHS[chart.inputs.chart as string];
+                assert.ok(paths !== undefined, `chart ${String(chart.inputs.chart)} has no known placement paths: add them here`);
+                if (paths === "renders no pods") {
+                    continue;
+                }
+                const values = chart.inputs.values;
+                assert.deepStrictEqual(at(values, paths.nodeSelector), { "meshstack.io/pool": "mesh" }, chart.name);
+                assert.deepStrictEqual(at(values, paths.tolerations), [], chart.name);
+                assert.strictEqual(at(values, paths.priorityClassName), "meshstack-mesh-critical", chart.name);
+                const spread = at(values, paths.spread) as Array<{ topologyKey: string }>;
+                assert.deepStrictEqual(spread.map((constraint) => constraint.topologyKey), ["kubernetes.io/hostname"], chart.name);
+            }
+            const pods = podSpecs(run);
+            assert.strictEqual(pods.length, nodes.length);
+            for (const [name, spec] of pods) {
+                assert.ok(nodes.includes(spec.nodeName as string), `${name} runs off the pool`);
+            }
+        });
+    }
+
+    it("declares the NVMe StorageClass: wait for the consumer, never delete the data", () => {
+        assert.deepStrictEqual(prod.resource("meshstack-pool-nvme").inputs, {
+            apiVersion: "storage.k8s.io/v1",
+            kind: "StorageClass",
+            metadata: { name: "meshstack-nvme", labels: { "app.kubernetes.io/part-of": "meshstack" } },
+            provisioner: "kubernetes.io/no-provisioner",
+            volumeBindingMode: "WaitForFirstConsumer",
+            reclaimPolicy: "Retain",
+            allowVolumeExpansion: false,
+        });
+    });
+
+    it("declares the mesh's PriorityClass, above applications and below the system classes", () => {
+        assert.deepStrictEqual(prod.resource("meshstack-pool-priority").inputs, {
+            apiVersion: "scheduling.k8s.io/v1",
+            kind: "PriorityClass",
+            metadata: { name: "meshstack-mesh-critical", labels: { "app.kubernetes.io/part-of": "meshstack" } },
+            value: 1000000,
+            globalDefault: false,
+            preemptionPolicy: "PreemptLowerPriority",
+            description: "meshstack's mesh infrastructure (istiod, gateways, addons): above application pods.",
+        });
+    });
+
+    it("ships the very script the unit tests load", () => {
+        const script = fs.readFileSync(path.join(PROJECT_ROOT, "preflight", "preflight.js"), "utf8");
+        assert.deepStrictEqual(prod.resource("meshstack-pool-preflight-script").inputs, {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: "meshstack-preflight", namespace: "meshstack-preflight" },
+            data: { "preflight.js": script },
+        });
+    });
+
+    it("runs one gate per node, pinned by name, non-root, read-only, bounded", () => {
+        const jobs = prod.ofType("kubernetes:batch/v1:Job");
+        assert.deepStrictEqual(
+            jobs.map((job) => [job.name, at(job.inputs, "spec.template.spec.nodeName")]),
+            [
+                ["meshstack-pool-preflight-mesh-1", "mesh-1"],
+                ["meshstack-pool-preflight-mesh-2", "mesh-2"],
+                ["meshstack-pool-preflight-mesh-3", "mesh-3"],
+            ],
+        );
+        const labels = { "app.kubernetes.io/name": "meshstack-preflight", "app.kubernetes.io/part-of": "meshstack" };
+        assert.deepStrictEqual(jobs[1].inputs, {
+            apiVersion: "batch/v1",
+            kind: "Job",
+            metadata: { name: "preflight-mesh-2", namespace: "meshstack-preflight", labels },
+            spec: {
+                backoffLimit: 0,
+                activeDeadlineSeconds: 300,
+                template: {
+                    metadata: { labels: { ...labels, "sidecar.istio.io/inject": "false" } },
+                    spec: {
+                        nodeName: "mesh-2",
+                        restartPolicy: "Never",
+                        automountServiceAccountToken: false,
+                        tolerations: [],
+                        securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                        containers: [
+                            {
+                                name: "preflight",
+                                image: "node:24.21.0-alpine",
+                                command: ["node", "/opt/meshstack/preflight.js"],
+                                env: [
+                                    { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+                                    { name: "MAX_STEAL_PERCENT", value: "2" },
+                                    { name: "MAX_FSYNC_P99_MS", value: "10" },
+                                    { name: "STEAL_SAMPLE_SECONDS", value: "10" },
+                                    { name: "FSYNC_WRITES", value: "2000" },
+                                    { name: "FSYNC_WRITE_BYTES", value: "2300" },
+                                    { name: "FSYNC_DIR", value: "/nvme" },
+                                ],
+                                resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
+                                securityContext: {
+                                    allowPrivilegeEscalation: false,
+                                    readOnlyRootFilesystem: true,
+                                    capabilities: { drop: ["ALL"] },
+                                },
+                                volumeMounts: [
+                                    { name: "script", mountPath: "/opt/meshstack", readOnly: true },
+                                    { name: "nvme", mountPath: "/nvme" },
+                                ],
+                            },
+                        ],
+                        volumes: [
+                            { name: "script", configMap: { name: "meshstack-preflight" } },
+                            { name: "nvme", hostPath: { path: "/mnt/nvme/.meshstack-preflight", type: "Directory" } },
+                        ],
+                    },
+                },
+            },
+        });
+    });
+
+    it("dev: applies the dev stack's own steal limit", () => {
+        const env = at(dev.resource("meshstack-pool-preflight-dev-mesh-1").inputs, "spec.template.spec.containers") as Array<{
+            env: Array<{ name: string; value?: string }>;
+        }>;
+        assert.deepStrictEqual(env[0].env.find((variable) => variable.name === "MAX_STEAL_PERCENT"), { name: "MAX_STEAL_PERCENT", value: "5" });
+    });
+
+    it("dev with the gates switched off: no Jobs, and Istio waits on nothing but its own order", async () => {
+        const run = await runProgram("dev", withPool("dev", { preflight: { enabled: false } }));
+        assert.deepStrictEqual(run.ofType("kubernetes:batch/v1:Job"), []);
+        assert.deepStrictEqual(run.resource("meshstack-istio-istiod").dependsOn, ["meshstack-istio-base"]);
+        assert.deepStrictEqual(run.resource("meshstack-istio-base").dependsOn, ["meshstack-istio-namespace"]);
+    });
+
+    it("exports the mesh's overhead for dev and prod", () => {
+        assert.deepStrictEqual(dev.outputs.meshOverhead, {
+            cpuMillicores: 1150,
+            memoryMiB: 1856,
+            pool: { cpuMillicores: 4000, memoryMiB: 8192 },
+            sharePercent: { cpu: 28.8, memory: 22.7 },
+            maxSharePercent: 30,
+            workloads: [
+                { name: "sidecars", replicas: 10, cpuMillicores: 1000, memoryMiB: 1280 },
+                { name: "istiod", replicas: 1, cpuMillicores: 100, memoryMiB: 512 },
+                { name: "egress gateway", replicas: 1, cpuMillicores: 50, memoryMiB: 64 },
+            ],
+        });
+        assert.deepStrictEqual(prod.outputs.meshOverhead, {
+            cpuMillicores: 7000,
+            memoryMiB: 16000,
+            pool: { cpuMillicores: 24000, memoryMiB: 98304 },
+            sharePercent: { cpu: 29.2, memory: 16.3 },
+            maxSharePercent: 30,
+            workloads: [
+                { name: "sidecars", replicas: 40, cpuMillicores: 4000, memoryMiB: 5120 },
+                { name: "istiod", replicas: 5, cpuMillicores: 2500, memoryMiB: 10240 },
+                { name: "egress gateway", replicas: 5, cpuMillicores: 500, memoryMiB: 640 },
+            ],
+        });
+    });
+
+    it("refuses a mesh over its budget with the figures and what to change, before declaring anything", async () => {
+        await assert.rejects(runProgram("prod", withPool("prod", { budget: { meshedPods: 60 } })), {
+            message:
+                'meshstack: the config of stack "prod" has 1 problem; nothing was changed. Fix them in Pulumi.prod.yaml:\n' +
+                "  - meshstack:nodePool.budget.maxMeshPercent: the mesh requests 9,000m CPU (37.5 % of the pool's " +
+                "24,000m) and 18,560 MiB memory (18.9 % of 98,304 MiB), above the 30 % budget. Add nodes or bigger " +
+                "ones to meshstack:nodePool.nodes, lower meshstack:nodePool.budget.meshedPods, the requests in " +
+                "meshstack:istio (proxy, istiod, egressGateway) or their maxReplicas, or raise this share.",
+            declared: [],
+        });
+    });
+});
+
+describe("node pool config errors", () => {
+    const NODE = { name: "mesh-1", vcpus: 8, memory: "32Gi" };
+    const header = (count: number): string =>
+        `meshstack: the config of stack "dev" has ${count === 1 ? "1 problem" : `${count} problems`}; nothing was changed. ` +
+        "Fix them in Pulumi.dev.yaml:";
+
+    function errorOf(nodePool: Record<string, unknown>, highAvailability = false): string {
+        try {
+            parseMeshConfig({ highAvailability, nodePool }, "dev");
+        } catch (error) {
+            return (error as Error).message;
+        }
+        throw new Error("expected a config error, got none");
+    }
+
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+        [
+            "an empty node list",
+            { nodes: [] },
+            "  - meshstack:nodePool.nodes: the pool has no nodes. List the nodes the mesh runs on, each with name, vcpus " +
+                "and memory (and nvmeMountPath), e.g. `pulumi config set --path 'meshstack:nodePool.nodes[0].name' node-1`.",
+        ],
+        [
+            "a duplicate node name",
+            { nodes: [NODE, { ...NODE, vcpus: 4 }] },
+            '  - meshstack:nodePool.nodes[1].name: "mesh-1" is listed more than once. List each node once.',
+        ],
+        [
+            "a node name that is not a DNS-1123 subdomain",
+            { nodes: [{ ...NODE, name: "Mesh_1" }] },
+            '  - meshstack:nodePool.nodes[0].name: "Mesh_1" is not a Kubernetes node name: use lowercase letters, ' +
+                'digits, "-" and ".", at most 253, as `kubectl get nodes` prints it.',
+        ],
+        [
+            "a non-positive vCPU count",
+            { nodes: [{ ...NODE, vcpus: 0 }] },
+            "  - meshstack:nodePool.nodes[0].vcpus: expected a whole number of at least 1, got 0.",
+        ],
+        [
+            "an unparseable memory size",
+            { nodes: [{ ...NODE, memory: "32 GB" }] },
+            '  - meshstack:nodePool.nodes[0].memory: "32 GB" is not a memory quantity. Use bytes with a suffix, e.g. ' +
+                '"128Mi", "1Gi" or "512M".',
+        ],
+        [
+            "a negative steal threshold",
+            { nodes: [NODE], preflight: { maxStealPercent: -1 } },
+            "  - meshstack:nodePool.preflight.maxStealPercent: expected a number from 0 to 100, got -1.",
+        ],
+        [
+            "a steal threshold above 100 %",
+            { nodes: [NODE], preflight: { maxStealPercent: 150 } },
+            "  - meshstack:nodePool.preflight.maxStealPercent: expected a number from 0 to 100, got 150.",
+        ],
+        [
+            "a negative fsync threshold",
+            { nodes: [NODE], preflight: { maxFsyncP99Ms: -5 } },
+            "  - meshstack:nodePool.preflight.maxFsyncP99Ms: expected a number from 0 to 10000, got -5.",
+        ],
+        [
+            "a mount path that is not absolute",
+            { nodes: [{ ...NODE, nvmeMountPath: "mnt/nvme" }] },
+            '  - meshstack:nodePool.nodes[0].nvmeMountPath: "mnt/nvme" is not an absolute path. Give the mount point ' +
+                'as the node sees it, e.g. "/mnt/nvme".',
+        ],
+        [
+            "a taint with an unknown effect",
+            { nodes: [NODE], taints: [{ key: "meshstack.io/pool", value: "mesh", effect: "NoRun" }] },
+            '  - meshstack:nodePool.taints[0].effect: expected one of "NoSchedule", "PreferNoSchedule", "NoExecute", got "NoRun".',
+        ],
+        [
+            "a node without its memory",
+            { nodes: [{ name: "mesh-1", vcpus: 8 }] },
+            "  - meshstack:nodePool.nodes[0].memory: required: set a quantity.",
+        ],
+        [
+            "a misspelt node key",
+            { nodes: [{ ...NODE, vcpu: 8 }] },
+            '  - meshstack:nodePool.nodes[0].vcpu: unknown key. Did you mean "vcpus"? Known keys here: name, vcpus, memory, nvmeMountPath.',
+        ],
+    ];
+    for (const [name, pool, problem] of cases) {
+        it(`refuses ${name}`, () => {
+            assert.strictEqual(errorOf(pool), `${header(1)}\n${problem}`);
+        });
+    }
+
+    it("refuses one node in a highly available stack", () => {
+        assert.strictEqual(
+            errorOf({ nodes: [{ name: "mesh-1", vcpus: 64, memory: "256Gi" }] }, true),
+            `${header(1)}\n  - meshstack:nodePool.nodes: 1 node cannot keep the mesh up through a node loss, which ` +
+                "meshstack:highAvailability requires: two replicas on one node fail together. List at least 2 nodes, " +
+                "or set meshstack:highAvailability to false (dev stacks only).",
+        );
+    });
+
+    it("keeps the gates on in a highly available stack", () => {
+        const nodes = [1, 2].map((n) => ({ name: `mesh-${n}`, vcpus: 32, memory: "128Gi" }));
+        assert.strictEqual(
+            errorOf({ nodes, preflight: { enabled: false } }, true),
+            `${header(1)}\n  - meshstack:nodePool.preflight.enabled: the pre-flight gates stay on in a highly available ` +
+                "stack: they keep the mesh off nodes with CPU steal or slow disks. Remove the key, or set " +
+                "meshstack:highAvailability to false (dev stacks only).",
+        );
+    });
+
+    it("lists every pool problem at once, in key order", () => {
+        assert.strictEqual(
+            errorOf({
+                nodes: [{ ...NODE, nvmeMountPath: "/mnt/../nvme" }, NODE],
+                taints: [{ key: "bad key!", effect: "NoSchedule" }],
+            }),
+            [
+                header(3),
+                '  - meshstack:nodePool.nodes[0].nvmeMountPath: "/mnt/../nvme" has "." or ".." in it. Give the mount point without them, e.g. "/mnt/nvme".',
+                '  - meshstack:nodePool.nodes[1].name: "mesh-1" is listed more than once. List each node once.',
+                '  - meshstack:nodePool.taints[0].key: "bad key!" is not a qualified name: an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" and ".", e.g. "meshstack.io/pool".',
+            ].join("\n"),
+        );
+    });
+
+    it("leaves a list entry with an invalid required key out of the checks across entries, keeping the indexes", () => {
+        // nodes[0] has no valid vcpus to fall back on: it is left out, and nodes[2] is still nodes[2].
+        assert.strictEqual(
+            errorOf({ nodes: [{ ...NODE, vcpus: -2 }, { ...NODE, name: "mesh-2" }, { ...NODE, name: "mesh-2" }] }),
+            [
+                header(2),
+                "  - meshstack:nodePool.nodes[0].vcpus: expected a whole number of at least 1, got -2.",
+                '  - meshstack:nodePool.nodes[2].name: "mesh-2" is listed more than once. List each node once.',
+            ].join("\n"),
+        );
+    });
+
+    it("refuses two taints with the same key and effect", () => {
+        const taint = { key: "meshstack.io/pool", value: "mesh", effect: "NoSchedule" };
+        assert.strictEqual(
+            errorOf({ nodes: [NODE], taints: [taint, { ...taint, value: "other" }] }),
+            `${header(1)}\n  - meshstack:nodePool.taints[1]: another taint has key "meshstack.io/pool" and effect ` +
+                "NoSchedule; Kubernetes allows one. Remove one.",
+        );
+    });
+});

@@ -1,0 +1,153 @@
+/**
+ * The node pool's pure logic: node labels, tolerations, spreading, the pre-flight Job's name, and the
+ * capacity arithmetic.
+ */
+import * as assert from "assert";
+import { grouped, meshDemand, meshOverhead, overBudget, WorkloadDemand } from "../lib/capacity";
+import { poolNodeLabels, poolPlacement, PoolTaint, spreadAcrossNodes, Toleration, tolerationsOf } from "../lib/placement";
+import { preflightJobName } from "../lib/preflight";
+
+describe("pool placement", () => {
+    it("labels pool nodes with the pool, dedicated CPU and NVMe", () => {
+        assert.deepStrictEqual(poolNodeLabels("edge"), {
+            "meshstack.io/pool": "edge",
+            "meshstack.io/cpu": "dedicated",
+            "meshstack.io/disk": "nvme",
+        });
+    });
+
+    const tolerations: Array<[string, PoolTaint[], Toleration[]]> = [
+        ["no taints", [], []],
+        [
+            "a taint with a value",
+            [{ key: "meshstack.io/pool", value: "mesh", effect: "NoSchedule" }],
+            [{ key: "meshstack.io/pool", operator: "Equal", value: "mesh", effect: "NoSchedule" }],
+        ],
+        [
+            "a taint without a value, and a second effect",
+            [
+                { key: "dedicated", effect: "NoExecute" },
+                { key: "meshstack.io/pool", value: "mesh", effect: "PreferNoSchedule" },
+            ],
+            [
+                { key: "dedicated", operator: "Exists", effect: "NoExecute" },
+                { key: "meshstack.io/pool", operator: "Equal", value: "mesh", effect: "PreferNoSchedule" },
+            ],
+        ],
+    ];
+    for (const [name, taints, expected] of tolerations) {
+        it(`tolerates exactly each taint: ${name}`, () => {
+            assert.deepStrictEqual(tolerationsOf(taints), expected);
+        });
+    }
+
+    it("places pods on the pool, above application pods", () => {
+        assert.deepStrictEqual(poolPlacement("mesh", [{ key: "k", effect: "NoSchedule" }]), {
+            nodeSelector: { "meshstack.io/pool": "mesh" },
+            tolerations: [{ key: "k", operator: "Exists", effect: "NoSchedule" }],
+            priorityClassName: "meshstack-mesh-critical",
+        });
+    });
+
+    it("spreads one replica per node first, not counting cordoned or tainted nodes", () => {
+        assert.deepStrictEqual(spreadAcrossNodes({ app: "istiod" }), [
+            {
+                maxSkew: 1,
+                topologyKey: "kubernetes.io/hostname",
+                whenUnsatisfiable: "DoNotSchedule",
+                nodeTaintsPolicy: "Honor",
+                labelSelector: { matchLabels: { app: "istiod" } },
+            },
+        ]);
+    });
+
+    const jobNames: Array<[string, string]> = [
+        ["mesh-1", "preflight-mesh-1"],
+        ["node-a.fra1.example.net", "preflight-node-a-fra1-example-net"],
+        [
+            "a-very-long-node-name.in-a-datacenter-with-a-long-name.example.com",
+            // sha256 of the node name, first 8 hex digits: 3b296e81 (`echo -n <name> | sha256sum`).
+            "preflight-a-very-long-node-name-in-a-datacenter-with-a-3b296e81",
+        ],
+    ];
+    for (const [node, job] of jobNames) {
+        it(`names the gate of ${node} ${job}`, () => {
+            assert.strictEqual(preflightJobName(node), job);
+            assert.ok(job.length <= 63);
+        });
+    }
+});
+
+describe("capacity budget", () => {
+    const SIDECAR = { cpu: "100m", memory: "128Mi" };
+    const demand: WorkloadDemand[] = [
+        { name: "sidecars", replicas: 40, requests: SIDECAR },
+        { name: "istiod", replicas: 5, requests: { cpu: "500m", memory: "2Gi" } },
+        { name: "egress gateway", replicas: 5, requests: { cpu: "0.1", memory: "134217728" } },
+    ];
+
+    it("adds each workload at its maximum and compares with the pool", () => {
+        const nodes = [1, 2, 3].map(() => ({ vcpus: 8, memory: "32Gi" }));
+        assert.deepStrictEqual(meshOverhead(demand, nodes, 30), {
+            cpuMillicores: 7000,
+            memoryMiB: 16000,
+            pool: { cpuMillicores: 24000, memoryMiB: 98304 },
+            sharePercent: { cpu: 29.2, memory: 16.3 },
+            maxSharePercent: 30,
+            workloads: [
+                { name: "sidecars", replicas: 40, cpuMillicores: 4000, memoryMiB: 5120 },
+                { name: "istiod", replicas: 5, cpuMillicores: 2500, memoryMiB: 10240 },
+                { name: "egress gateway", replicas: 5, cpuMillicores: 500, memoryMiB: 640 },
+            ],
+        });
+    });
+
+    const shares: Array<[string, number, number, boolean]> = [
+        ["below the budget", 4, 30, false],
+        ["exactly at the budget", 1150 / 40, 28.75, false],
+        ["above it", 3, 30, true],
+    ];
+    for (const [name, vcpus, max, over] of shares) {
+        it(`${name}: over budget ${over}`, () => {
+            const overhead = meshOverhead([{ name: "x", replicas: 1, requests: { cpu: "1150m", memory: "1Mi" } }], [{ vcpus, memory: "1Gi" }], max);
+            assert.strictEqual(overBudget(overhead), over);
+        });
+    }
+
+    it("rounds shares from per-mille, the same way every time (28.75 % is 28.8)", () => {
+        const overhead = meshOverhead([{ name: "x", replicas: 1, requests: { cpu: "1150m", memory: "0" } }], [{ vcpus: 4, memory: "1Gi" }], 30);
+        assert.deepStrictEqual(overhead.sharePercent, { cpu: 28.8, memory: 0 });
+    });
+
+    it("derives the mesh's workloads from the Istio settings", () => {
+        const requests = (cpu: string, memory: string) => ({ resources: { requests: { cpu, memory } } });
+        assert.deepStrictEqual(
+            meshDemand(
+                {
+                    proxy: requests("50m", "64Mi"),
+                    istiod: { maxReplicas: 3, ...requests("500m", "2Gi") },
+                    egressGateway: { maxReplicas: 4, ...requests("100m", "128Mi") },
+                },
+                12,
+            ),
+            [
+                { name: "sidecars", replicas: 12, requests: { cpu: "50m", memory: "64Mi" } },
+                { name: "istiod", replicas: 3, requests: { cpu: "500m", memory: "2Gi" } },
+                { name: "egress gateway", replicas: 4, requests: { cpu: "100m", memory: "128Mi" } },
+            ],
+        );
+    });
+
+    const numbers: Array<[number, string]> = [
+        [0, "0"],
+        [999, "999"],
+        [1000, "1,000"],
+        [98304, "98,304"],
+        [1234567.5, "1,234,567.5"],
+    ];
+    for (const [value, text] of numbers) {
+        it(`groups ${value} as ${text}`, () => {
+            assert.strictEqual(grouped(value), text);
+        });
+    }
+});
