@@ -88,11 +88,11 @@ function expected(what: string, hint: (input: unknown) => string = () => ""): (i
 /** A check of a valid value: a problem message, or `undefined` when the value is fine. */
 export type Check<T> = (value: T) => string | undefined;
 
-function withCheck<S extends z.ZodType>(schema: S, check: Check<z.output<S>> | undefined): S {
+function withCheck<S extends SchemaLike, T>(schema: S, check: Check<T> | undefined): S {
     if (check === undefined) {
         return schema;
     }
-    return schema.superRefine((value, ctx) => {
+    return (schema as unknown as z.ZodType<T>).superRefine((value, ctx) => {
         const message = check(value);
         if (message !== undefined) {
             ctx.addIssue({ code: "custom", message, input: value });
@@ -115,7 +115,7 @@ export interface KeyDocs {
 /** A string; YAML numbers get a hint to quote them. */
 export function text(check?: Check<string>): z.ZodString {
     const quoteHint = (input: unknown): string => (typeof input === "number" ? ` (quote it in YAML: "${input}")` : "");
-    return withCheck(z.string({ error: expected("a string", quoteHint) }), check);
+    return withCheck<z.ZodString, string>(z.string({ error: expected("a string", quoteHint) }), check);
 }
 
 /** A whole number of at least `min`. */
@@ -178,7 +178,7 @@ function quantity(kind: "cpu" | "memory") {
     return z
         .union([z.string(), z.number()], { error })
         .transform((value) => (typeof value === "number" ? String(value) : value))
-        .pipe(withCheck(z.string(), (value) => (parse(value) === undefined ? `${show(value)} ${fix}` : undefined)));
+        .pipe(withCheck<z.ZodString, string>(z.string(), (value) => (parse(value) === undefined ? `${show(value)} ${fix}` : undefined)));
 }
 
 /** A CPU quantity: cores or millicores. */
@@ -192,8 +192,9 @@ export function memory(): ReturnType<typeof quantity> {
 }
 
 /** A key with its documentation attached (description, and the README's type and default if given). */
-export function documented<S extends z.ZodType>(schema: S, docs: KeyDocs): S {
-    return schema.meta({ ...docs }) as S;
+export function documented<S extends SchemaLike>(schema: S, docs: KeyDocs): S {
+    // Constrained to SchemaLike, not z.ZodType: relating e.g. ZodInt to ZodType costs ~0.4 s per check.
+    return (schema as unknown as z.ZodType).meta({ ...docs }) as unknown as S;
 }
 
 /**

@@ -78,16 +78,15 @@ export function nodePoolSchema() {
     const nodesMessage =
         "the pool has no nodes. List the nodes the mesh runs on, each with name, vcpus and memory (and " +
         "nvmeMountPath), e.g. `pulumi config set --path 'meshstack:nodePool.nodes[0].name' node-1`.";
+    // Typed on its own: a lambda typed by zod's overloads costs the type checker a second.
+    const nodesError = (issue: { input?: unknown }): string =>
+        issue.input === undefined ? nodesMessage : `expected a list of nodes, got ${show(issue.input)}.`;
     return section({
         name: documented(text(checkLabelValue).default("mesh"), {
             description: "The pool's name: the value of the `meshstack.io/pool` label on its nodes.",
         }),
         nodes: documented(
-            z
-                .array(nodeSchema(), {
-                    error: (issue) => (issue.input === undefined ? nodesMessage : `expected a list of nodes, got ${show(issue.input)}.`),
-                })
-                .min(1, { error: nodesMessage }),
+            z.array(nodeSchema(), { error: nodesError }).min(1, { error: nodesMessage }),
             { description: "The pool's nodes. Required; at least 2 with highAvailability.", docDefault: "required" },
         ),
         taints: documented(list(taintSchema(), "taints").default([]), {

@@ -1,7 +1,7 @@
 // Type-checks the program and the tests in one run of TypeScript 7 (the native compiler) and writes
 // the JavaScript the tests run to .build/. `tsc -b` skips the work when nothing changed since the last
 // build. Output whose source is gone is removed, so a deleted test never runs.
-// Exits non-zero on any type error.
+// Exits non-zero on any type error (as a module: `build()` returns the exit status).
 "use strict";
 const { spawnSync } = require("child_process");
 const fs = require("fs");
@@ -10,13 +10,6 @@ const path = require("path");
 const root = path.resolve(__dirname, "..");
 const outDir = path.join(root, ".build");
 const tsc = path.join(root, "node_modules", "typescript-native", "bin", "tsc");
-
-const result = spawnSync(process.execPath, [tsc, "-b", path.join(root, "tests", "tsconfig.json")], {
-    stdio: "inherit",
-});
-if (result.status !== 0) {
-    process.exit(result.status ?? 1);
-}
 
 function prune(dir) {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -31,4 +24,19 @@ function prune(dir) {
         }
     }
 }
-prune(outDir);
+
+/** Builds .build/ and returns the compiler's exit status (0: no type error). */
+function build() {
+    const result = spawnSync(process.execPath, [tsc, "-b", path.join(root, "tests", "tsconfig.json")], { stdio: "inherit" });
+    if (result.status !== 0) {
+        return result.status ?? 1;
+    }
+    prune(outDir);
+    return 0;
+}
+
+module.exports = { build };
+
+if (require.main === module) {
+    process.exit(build());
+}

@@ -1,5 +1,12 @@
 /**
- * Loaded by mocha before any test (`.mocharc.js`): defers two heavy modules that `@pulumi/pulumi` loads
+ * Loaded by mocha before any test (`.mocharc.js`). Pulumi records a stack trace for every promise and
+ * resource it creates; formatting deep traces is a third of a program run under mocks. Tests keep the
+ * innermost frame (the failing assertion's line); raise the limit here to debug a deep failure.
+ */
+Error.stackTraceLimit = 1;
+
+/**
+ * Also defers two heavy modules that `@pulumi/pulumi` loads
  * eagerly but uses only to serialize functions (closures), which meshstack never does: the TypeScript
  * compiler (~340 ms to load) and `@npmcli/arborist` (~220 ms). Each is replaced by a proxy that loads
  * the real module on its first use, so behaviour is unchanged; only the suite starts faster.

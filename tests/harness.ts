@@ -233,17 +233,50 @@ export async function runProgram(stack: string, config: Record<string, string> =
     };
 }
 
-const stackRuns = new Map<string, Promise<ProgramRun>>();
+const sharedRuns = new Map<string, Promise<ProgramRun>>();
 
 /**
- * The run of the program with a shipped stack file's config, evaluated once per test process and
- * shared by every test that reads it (a run is ~100 ms; the suite has a time budget).
+ * A run evaluated once per test process under `key` and shared by every test that reads it (a run is
+ * ~80 ms; the suite has a time budget).
  */
-export function stackRun(stack: string): Promise<ProgramRun> {
-    let run = stackRuns.get(stack);
+export function sharedRun(key: string, stack: string, config: () => Record<string, string>): Promise<ProgramRun> {
+    let run = sharedRuns.get(key);
     if (run === undefined) {
-        run = runProgram(stack);
-        stackRuns.set(stack, run);
+        run = runProgram(stack, config());
+        sharedRuns.set(key, run);
     }
     return run;
+}
+
+/** The run of the program with a shipped stack file's config, shared. */
+export function stackRun(stack: string): Promise<ProgramRun> {
+    return sharedRun(stack, stack, () => stackConfig(stack));
+}
+
+/** The prod stack's config with the pool tainted and Istio at another patch, in other namespaces. */
+export function overriddenProdConfig(): Record<string, string> {
+    const config = stackConfig("prod");
+    const pool = JSON.parse(config["meshstack:nodePool"]) as Record<string, unknown>;
+    const istio = JSON.parse(config["meshstack:istio"]) as Record<string, unknown>;
+    return {
+        ...config,
+        "meshstack:nodePool": JSON.stringify({ ...pool, taints: OVERRIDE_TAINTS }),
+        "meshstack:istio": JSON.stringify({
+            ...istio,
+            version: "1.31.4",
+            namespace: "mesh-system",
+            egressGateway: { ...(istio.egressGateway as object), namespace: "mesh-egress" },
+        }),
+    };
+}
+
+/** The taints of {@link overriddenProdConfig}. */
+export const OVERRIDE_TAINTS = [
+    { key: "meshstack.io/pool", value: "mesh", effect: "NoSchedule" },
+    { key: "dedicated", effect: "NoExecute" },
+];
+
+/** The shared run of {@link overriddenProdConfig}. */
+export function overriddenProdRun(): Promise<ProgramRun> {
+    return sharedRun("prod-overridden", "prod", overriddenProdConfig);
 }

@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parseMeshConfig } from "../config";
-import { PROJECT_ROOT, ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
+import { OVERRIDE_TAINTS, overriddenProdRun, PROJECT_ROOT, ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
 
 const POOL_LABELS = { "meshstack.io/pool": "mesh", "meshstack.io/cpu": "dedicated", "meshstack.io/disk": "nvme" };
 
@@ -71,17 +71,15 @@ describe("node pool", () => {
     });
 
     it("taints every node with exactly the configured taints, which every meshstack pod tolerates", async () => {
-        const taints = [
-            { key: "meshstack.io/pool", value: "mesh", effect: "NoSchedule" },
-            { key: "dedicated", effect: "NoExecute" },
-        ];
         const tolerations = [
             { key: "meshstack.io/pool", operator: "Equal", value: "mesh", effect: "NoSchedule" },
             { key: "dedicated", operator: "Exists", effect: "NoExecute" },
         ];
-        const run = await runProgram("prod", withPool("prod", { taints }));
-        for (const patch of run.ofType("kubernetes:core/v1:NodePatch")) {
-            assert.deepStrictEqual(at(patch.inputs, "spec.taints"), taints, patch.name);
+        const run = await overriddenProdRun();
+        const patches = run.ofType("kubernetes:core/v1:NodePatch");
+        assert.strictEqual(patches.length, 3);
+        for (const patch of patches) {
+            assert.deepStrictEqual(at(patch.inputs, "spec.taints"), OVERRIDE_TAINTS, patch.name);
         }
         for (const chart of run.ofType("kubernetes:helm.sh/v4:Chart")) {
             const paths = POD_PLACEMENT_PATHS[chart.inputs.chart as string];

@@ -5,7 +5,7 @@
 import * as assert from "assert";
 
 import { CUSTOM_RESOURCE_DEFINITION_TYPE } from "../lib/crd-protection";
-import { ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
+import { overriddenProdRun, ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -302,12 +302,7 @@ describe("the program", () => {
 
     describe("with config overrides", () => {
         it("installs every Istio chart at the stack's version", async () => {
-            const config = stackConfig("dev");
-            const istio = JSON.parse(config["meshstack:istio"]) as Record<string, unknown>;
-            const run = await runProgram("dev", {
-                ...config,
-                "meshstack:istio": JSON.stringify({ ...istio, version: "1.31.4" }),
-            });
+            const run = await overriddenProdRun();
             const versions = run.ofType(CHART).map((chart) => [chart.name, chart.inputs.version]);
             assert.deepStrictEqual(versions, [
                 ["meshstack-istio-base", "1.31.4"],
@@ -318,10 +313,7 @@ describe("the program", () => {
         });
 
         it("renames both namespaces everywhere they are used", async () => {
-            const run = await runProgram("prod", {
-                "meshstack:nodePool": stackConfig("prod")["meshstack:nodePool"],
-                "meshstack:istio": JSON.stringify({ namespace: "mesh-system", egressGateway: { namespace: "mesh-egress" } }),
-            });
+            const run = await overriddenProdRun();
             const namespaces = run.ofType(NAMESPACE).map((namespace) => namespace.inputs.metadata);
             assert.deepStrictEqual(namespaces, [
                 { name: "meshstack-preflight", labels: { ...PART_OF, "pod-security.kubernetes.io/enforce": "privileged" } },
