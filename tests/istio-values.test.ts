@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { expectedSpread } from "./expected";
 import {
     baseChartValues,
     egressGatewayChartValues,
@@ -16,17 +17,6 @@ const PLACEMENT: PodPlacement = {
     priorityClassName: "meshstack-mesh-critical",
 };
 
-function spread(matchLabels: Record<string, string>): object[] {
-    return [
-        {
-            maxSkew: 1,
-            topologyKey: "kubernetes.io/hostname",
-            whenUnsatisfiable: "DoNotSchedule",
-            nodeTaintsPolicy: "Honor",
-            labelSelector: { matchLabels },
-        },
-    ];
-}
 
 function scaling(replicas: number, maxReplicas: number): WorkloadScaling {
     return { replicas, maxReplicas, resources: RESOURCES };
@@ -84,7 +74,7 @@ describe("Istio chart values", () => {
                     pdb: { minAvailable: 1 },
                     nodeSelector: { "meshstack.io/pool": "edge" },
                     tolerations: PLACEMENT.tolerations,
-                    topologySpreadConstraints: spread({ app: "istiod" }),
+                    topologySpreadConstraints: expectedSpread({ app: "istiod" }),
                 },
             );
         });
@@ -107,7 +97,7 @@ describe("Istio chart values", () => {
                 podDisruptionBudget: budget,
                 nodeSelector: { "meshstack.io/pool": "edge" },
                 tolerations: PLACEMENT.tolerations,
-                topologySpreadConstraints: spread({ app: "istio-egressgateway", istio: "egressgateway" }),
+                topologySpreadConstraints: expectedSpread({ app: "istio-egressgateway", istio: "egressgateway" }),
                 priorityClassName: "meshstack-mesh-critical",
             });
         });

@@ -3,6 +3,7 @@
  * declares, with its inputs, parent, ordering and the stack outputs.
  */
 import * as assert from "assert";
+import { expectedSpread } from "./expected";
 
 import { CUSTOM_RESOURCE_DEFINITION_TYPE } from "../lib/crd-protection";
 import { overriddenProdRun, ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
@@ -23,17 +24,6 @@ const PLACEMENT = {
     tolerations: [],
 };
 
-function spread(matchLabels: Record<string, string>): object[] {
-    return [
-        {
-            maxSkew: 1,
-            topologyKey: "kubernetes.io/hostname",
-            whenUnsatisfiable: "DoNotSchedule",
-            nodeTaintsPolicy: "Honor",
-            labelSelector: { matchLabels },
-        },
-    ];
-}
 const REPOSITORY = { repo: "https://blob.istio.io/istio-release/charts" };
 const PART_OF = { "app.kubernetes.io/part-of": "meshstack" };
 
@@ -231,7 +221,7 @@ describe("the program", () => {
                     },
                     pdb: { minAvailable: 1 },
                     ...PLACEMENT,
-                    topologySpreadConstraints: spread({ app: "istiod" }),
+                    topologySpreadConstraints: expectedSpread({ app: "istiod" }),
                 },
             });
         });
@@ -254,7 +244,7 @@ describe("the program", () => {
                     labels: { istio: "egressgateway" },
                     podDisruptionBudget: {},
                     ...PLACEMENT,
-                    topologySpreadConstraints: spread({ app: "istio-egressgateway", istio: "egressgateway" }),
+                    topologySpreadConstraints: expectedSpread({ app: "istio-egressgateway", istio: "egressgateway" }),
                     priorityClassName: "meshstack-mesh-critical",
                 },
             });
@@ -281,7 +271,7 @@ describe("the program", () => {
                 },
                 pdb: { minAvailable: 1 },
                 ...PLACEMENT,
-                topologySpreadConstraints: spread({ app: "istiod" }),
+                topologySpreadConstraints: expectedSpread({ app: "istiod" }),
             });
         });
 
@@ -294,7 +284,7 @@ describe("the program", () => {
                 labels: { istio: "egressgateway" },
                 podDisruptionBudget: { minAvailable: 1 },
                 ...PLACEMENT,
-                topologySpreadConstraints: spread({ app: "istio-egressgateway", istio: "egressgateway" }),
+                topologySpreadConstraints: expectedSpread({ app: "istio-egressgateway", istio: "egressgateway" }),
                 priorityClassName: "meshstack-mesh-critical",
             });
         });
@@ -360,7 +350,7 @@ describe("the program", () => {
                 labels: { istio: "egressgateway" },
                 podDisruptionBudget: { minAvailable: 1 },
                 ...PLACEMENT,
-                topologySpreadConstraints: spread({ app: "istio-egressgateway", istio: "egressgateway" }),
+                topologySpreadConstraints: expectedSpread({ app: "istio-egressgateway", istio: "egressgateway" }),
                 priorityClassName: "meshstack-mesh-critical",
             });
         });
