@@ -2,7 +2,12 @@ import { MeshPlatform } from "./components/mesh-platform";
 import { loadMeshConfig } from "./config";
 
 const config = loadMeshConfig();
-const mesh = new MeshPlatform("meshstack", { cluster: config.cluster, nodePool: config.nodePool, istio: config.istio });
+const mesh = new MeshPlatform("meshstack", {
+    cluster: config.cluster,
+    nodePool: config.nodePool,
+    istio: config.istio,
+    mesh: config.mesh,
+});
 
 export const istioVersion = mesh.istioVersion;
 export const istioNamespace = mesh.istioNamespace;
@@ -13,3 +18,6 @@ export const egressGatewaySelector = mesh.egressGatewaySelector;
 export const meshOverhead = mesh.meshOverhead;
 export const poolNodes = mesh.poolNodes;
 export const storageClassName = mesh.storageClassName;
+export const meshNamespaces = mesh.meshNamespaces;
+export const mtls = mesh.mtls;
+export const egress = mesh.egress;

@@ -4,6 +4,7 @@ import { retainAndAdoptCustomResourceDefinitions } from "../lib/crd-protection";
 import { baseChartValues, istiodChartValues, WorkloadScaling } from "../lib/istio-values";
 import { meshNamespace } from "../lib/namespace";
 import { PodPlacement } from "../lib/placement";
+import { MtlsMode, peerAuthentication } from "../lib/zero-trust";
 import { ResourceRequirements } from "../lib/quantity";
 import { ISTIO_CHART_REPOSITORY, ISTIO_CHARTS } from "../versions";
 
@@ -43,11 +44,21 @@ export interface IstioControlPlaneArgs {
      */
     placement: PodPlacement;
     /**
-     * Resources that must be ready before anything of Istio is applied: the node pool's pre-flight
-     * gates. The base chart and istiod wait for every one of them.
-     * @default [] (no gates)
+     * Resources that must be ready before anything of Istio is applied: the node pool's PriorityClass,
+     * node labels and pre-flight gates (`NodePool.ready`). The base chart and istiod wait for each.
+     * @default [] (nothing to wait for)
      */
     gates: pulumi.Resource[];
+    /**
+     * The mesh-wide mTLS mode: a PeerAuthentication in istiod's namespace (the root namespace).
+     * @default "STRICT"
+     */
+    mtlsMode: MtlsMode;
+    /**
+     * What proxies may reach outside the mesh registry (`meshConfig.outboundTrafficPolicy.mode`).
+     * @default "REGISTRY_ONLY"
+     */
+    outboundTrafficPolicy: "REGISTRY_ONLY" | "ALLOW_ANY";
 }
 
 /** Helm release names, as Istio's own Helm install guide names them. */
@@ -88,7 +99,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
             { parent: this, dependsOn: [namespace, ...args.gates], transforms: [retainAndAdoptCustomResourceDefinitions(args.retainedProvider)] },
         );
 
-        new k8s.helm.v4.Chart(
+        const istiod = new k8s.helm.v4.Chart(
             `${name}-istiod`,
             {
                 chart: ISTIO_CHARTS.istiod,
@@ -101,9 +112,17 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                     scaling: args.istiod,
                     proxyResources: args.proxyResources,
                     placement: args.placement,
+                    outboundTrafficPolicy: args.outboundTrafficPolicy,
                 }),
             },
             { parent: this, dependsOn: [base, ...args.gates] },
+        );
+
+        // The mesh-wide default, in the root namespace, once istiod's validating webhook serves.
+        new k8s.apiextensions.CustomResource(
+            `${name}-mesh-mtls`,
+            { ...peerAuthentication(args.namespace, args.mtlsMode) },
+            { parent: this, dependsOn: [istiod] },
         );
 
         this.namespace = namespace.metadata.name;

@@ -1,11 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshBudget, meshDemand, MeshOverhead, meshOverhead } from "../lib/capacity";
-import { EgressGatewayScaling, WorkloadScaling } from "../lib/istio-values";
+import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE, EgressGatewayScaling, WorkloadScaling } from "../lib/istio-values";
 import { ClusterConnection, clusterProviderArgs } from "../lib/providers";
 import { ResourceRequirements } from "../lib/quantity";
 import { EgressGateway } from "./egress-gateway";
+import { EgressEntry } from "../lib/egress";
+import { AllowedSource, MtlsException, MtlsMode } from "../lib/zero-trust";
+import { EgressAllowlist } from "./egress-allowlist";
 import { IstioControlPlane } from "./istio-control-plane";
+import { MeshNamespace } from "./mesh-namespace";
 import { NodePool, NodePoolSettings } from "./node-pool";
 
 /** Istio settings of {@link MeshPlatformArgs}. */
@@ -51,6 +55,70 @@ export interface MeshNodePoolArgs extends NodePoolSettings {
     budget: MeshBudget;
 }
 
+/** An application namespace of {@link MeshSecurityArgs}. */
+export interface MeshNamespaceSettings {
+    /**
+     * The namespace.
+     * @default none (required)
+     */
+    name: string;
+    /**
+     * Label an existing namespace instead of creating it.
+     * @default false
+     */
+    adopt: boolean;
+    /**
+     * Deny every call in but those of `allowFrom`.
+     * @default true with highAvailability, else false
+     */
+    defaultDeny: boolean;
+    /**
+     * Who may call in.
+     * @default []
+     */
+    allowFrom: AllowedSource[];
+    /**
+     * Plain-text ports of single workloads, each with its reason.
+     * @default []
+     */
+    mtlsExceptions: MtlsException[];
+    /**
+     * Extra hosts the namespace's proxies may reach (`<namespace>/<host>`).
+     * @default []
+     */
+    sidecarHosts: string[];
+}
+
+/** Zero trust and egress control: `meshstack:mesh`. */
+export interface MeshSecurityArgs {
+    /**
+     * mTLS mesh-wide and in every application namespace.
+     * @default "STRICT"
+     */
+    mtlsMode: MtlsMode;
+    /**
+     * What proxies may reach outside the mesh registry.
+     * @default "REGISTRY_ONLY"
+     */
+    outboundTrafficPolicy: "REGISTRY_ONLY" | "ALLOW_ANY";
+    /**
+     * The application namespaces onboarded into the mesh.
+     * @default []
+     */
+    namespaces: MeshNamespaceSettings[];
+    /**
+     * The external hosts the mesh may reach, through the egress gateway.
+     * @default []
+     */
+    egress: EgressEntry[];
+}
+
+/** One PERMISSIVE exception, as the `mtlsExceptions` output lists it for auditors. */
+export interface MtlsExceptionRecord extends MtlsException {
+    /** The namespace of the workload. */
+    namespace: string;
+}
+
 /** Arguments of {@link MeshPlatform}: the stack's resolved config (see config/). */
 export interface MeshPlatformArgs {
     /**
@@ -63,6 +131,11 @@ export interface MeshPlatformArgs {
      * @default none (the nodes are required)
      */
     nodePool: MeshNodePoolArgs;
+    /**
+     * mTLS, authorization, application namespaces and the egress allowlist.
+     * @default STRICT mTLS, REGISTRY_ONLY, no namespaces, no external hosts
+     */
+    mesh: MeshSecurityArgs;
     /**
      * The Istio control plane and egress gateway.
      * @default see {@link MeshIstioArgs}
@@ -101,6 +174,12 @@ export class MeshPlatform extends pulumi.ComponentResource {
     public readonly poolNodes: pulumi.Output<string[]>;
     /** The NVMe StorageClass's name. */
     public readonly storageClassName: pulumi.Output<string>;
+    /** The application namespaces in the mesh. */
+    public readonly meshNamespaces: pulumi.Output<string[]>;
+    /** The mesh's mTLS mode and every PERMISSIVE exception with its reason. */
+    public readonly mtls: pulumi.Output<{ mode: MtlsMode; exceptions: MtlsExceptionRecord[] }>;
+    /** The outbound traffic policy and the external hosts the mesh may reach. */
+    public readonly egress: pulumi.Output<{ outboundTrafficPolicy: string; allowlist: EgressEntry[] }>;
 
     constructor(name: string, args: MeshPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:index:MeshPlatform", name, {}, opts);
@@ -125,7 +204,9 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 proxyResources: istio.proxy.resources,
                 retainedProvider: retained,
                 placement: pool.placement,
-                gates: pool.gates,
+                gates: pool.ready,
+                mtlsMode: args.mesh.mtlsMode,
+                outboundTrafficPolicy: args.mesh.outboundTrafficPolicy,
             },
             { parent: this, providers: [cluster] },
         );
@@ -143,6 +224,31 @@ export class MeshPlatform extends pulumi.ComponentResource {
             { parent: this, providers: [cluster] },
         );
 
+        for (const namespace of args.mesh.namespaces) {
+            new MeshNamespace(
+                `${name}-ns-${namespace.name}`,
+                {
+                    ...namespace,
+                    mtlsMode: args.mesh.mtlsMode,
+                    istioNamespace: istio.namespace,
+                    egressNamespace: egressNamespace,
+                    controlPlane: this.controlPlane,
+                },
+                { parent: this, providers: [cluster] },
+            );
+        }
+        const allowlist = new EgressAllowlist(
+            `${name}-egress-allowlist`,
+            {
+                entries: args.mesh.egress,
+                namespace: egressNamespace,
+                gatewayHost: `${EGRESS_GATEWAY_RELEASE}.${egressNamespace}.svc.cluster.local`,
+                gatewaySelector: { istio: EGRESS_GATEWAY_LABEL },
+                egressGateway,
+            },
+            { parent: this, providers: [cluster] },
+        );
+
         this.istioVersion = this.controlPlane.version;
         this.istioNamespace = this.controlPlane.namespace;
         this.istiodHost = this.controlPlane.istiodHost;
@@ -153,6 +259,17 @@ export class MeshPlatform extends pulumi.ComponentResource {
             meshOverhead(meshDemand(istio, budget.meshedPods), args.nodePool.nodes, budget.maxMeshPercent),
         );
         this.poolNodes = pool.nodeNames;
+        this.meshNamespaces = pulumi.output(args.mesh.namespaces.map((namespace) => namespace.name));
+        this.mtls = pulumi.output({
+            mode: args.mesh.mtlsMode,
+            exceptions: args.mesh.namespaces.flatMap((namespace) =>
+                namespace.mtlsExceptions.map((exception) => ({ namespace: namespace.name, ...exception })),
+            ),
+        });
+        this.egress = allowlist.entries.apply((entries) => ({
+            outboundTrafficPolicy: args.mesh.outboundTrafficPolicy,
+            allowlist: entries,
+        }));
         this.storageClassName = pool.storageClassName;
         this.registerOutputs({
             istioVersion: this.istioVersion,
@@ -164,6 +281,9 @@ export class MeshPlatform extends pulumi.ComponentResource {
             meshOverhead: this.meshOverhead,
             poolNodes: this.poolNodes,
             storageClassName: this.storageClassName,
+            meshNamespaces: this.meshNamespaces,
+            mtls: this.mtls,
+            egress: this.egress,
         });
     }
 }

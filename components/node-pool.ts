@@ -11,12 +11,14 @@ import {
     tolerationsOf,
 } from "../lib/placement";
 import {
+    PREFLIGHT_CONFIG_MAP,
     PREFLIGHT_NAMESPACE,
     PREFLIGHT_SCRIPT_KEY,
     preflightJob,
     preflightJobName,
     PreflightLimits,
     preflightScript,
+    scriptHash,
 } from "../lib/preflight";
 
 /** One node of the pool. It exists already (created by the hosting provider, joined by kubeadm or similar). */
@@ -60,7 +62,10 @@ export interface NodePoolSettings {
      * @default [] (no taints)
      */
     taints: PoolTaint[];
-    /** The NVMe StorageClass. */
+    /**
+     * The NVMe StorageClass.
+     * @default { name: "meshstack-nvme", provisioner: "kubernetes.io/no-provisioner" }
+     */
     storageClass: {
         /**
          * Its name.
@@ -73,7 +78,10 @@ export interface NodePoolSettings {
          */
         provisioner: string;
     };
-    /** The pre-flight gates. */
+    /**
+     * The pre-flight gates.
+     * @default on; steal ≤ 2 % over 10 s, fdatasync p99 ≤ 10 ms over 2000 writes, as uid 1000
+     */
     preflight: PreflightSettings;
 }
 
@@ -91,14 +99,17 @@ export type NodePoolArgs = NodePoolSettings;
 
 /**
  * The node pool the mesh runs on: labels (and optional taints) on existing nodes, the NVMe StorageClass,
- * the mesh's PriorityClass, and one pre-flight gate Job per node. Depend on {@link NodePool.gates} to
- * install nothing of the mesh before every node has passed.
+ * the mesh's PriorityClass, and one pre-flight gate Job per node. Depend on {@link NodePool.ready} to
+ * install nothing of the mesh before the pool is labelled and every node has passed.
  */
 export class NodePool extends pulumi.ComponentResource {
     /** Where every meshstack pod goes: node selector, tolerations, priority class. Plain values. */
     public readonly placement: PodPlacement;
-    /** The pre-flight Jobs; empty when the gates are switched off. */
-    public readonly gates: pulumi.Resource[];
+    /**
+     * What must exist before any mesh pod is created: the PriorityClass, the node labels (and taints)
+     * and, unless switched off, every pre-flight Job.
+     */
+    public readonly ready: pulumi.Resource[];
     /** The pool's node names. */
     public readonly nodeNames: pulumi.Output<string[]>;
     /** The NVMe StorageClass's name. */
@@ -135,7 +146,7 @@ export class NodePool extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        new k8s.scheduling.v1.PriorityClass(
+        const priorityClass = new k8s.scheduling.v1.PriorityClass(
             `${name}-priority`,
             {
                 metadata: { name: MESH_PRIORITY_CLASS, labels: { "app.kubernetes.io/part-of": "meshstack" } },
@@ -147,36 +158,38 @@ export class NodePool extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.gates = [];
+        this.ready = [priorityClass, ...nodes];
         if (args.preflight.enabled) {
             const namespace = meshNamespace(`${name}-preflight-namespace`, PREFLIGHT_NAMESPACE, this, {
                 // The gate mounts a hostPath (the NVMe test folder), which the baseline and restricted
                 // Pod Security levels forbid. Only the gate's Jobs run in this namespace.
                 "pod-security.kubernetes.io/enforce": "privileged",
             });
-            const script = new k8s.core.v1.ConfigMap(
+            const script = preflightScript();
+            const configMap = new k8s.core.v1.ConfigMap(
                 `${name}-preflight-script`,
                 {
-                    metadata: { name: "meshstack-preflight", namespace: PREFLIGHT_NAMESPACE },
-                    data: { [PREFLIGHT_SCRIPT_KEY]: preflightScript() },
+                    metadata: { name: PREFLIGHT_CONFIG_MAP, namespace: PREFLIGHT_NAMESPACE },
+                    data: { [PREFLIGHT_SCRIPT_KEY]: script },
                 },
                 { parent: this, dependsOn: [namespace] },
             );
             args.nodes.forEach((node, index) => {
                 const jobName = preflightJobName(node.name);
-                this.gates.push(
+                this.ready.push(
                     new k8s.batch.v1.Job(
                         `${name}-preflight-${node.name}`,
                         preflightJob({
                             jobName,
                             nodeName: node.name,
                             nvmeMountPath: node.nvmeMountPath,
-                            scriptConfigMap: "meshstack-preflight",
+                            scriptConfigMap: PREFLIGHT_CONFIG_MAP,
+                            scriptHash: scriptHash(script),
                             tolerations: tolerationsOf(taints),
                             limits: args.preflight,
                             labels: { "app.kubernetes.io/name": "meshstack-preflight", "app.kubernetes.io/part-of": "meshstack" },
                         }),
-                        { parent: this, dependsOn: [script, nodes[index]] },
+                        { parent: this, dependsOn: [configMap, nodes[index]] },
                     ),
                 );
             });
@@ -185,6 +198,6 @@ export class NodePool extends pulumi.ComponentResource {
         this.placement = poolPlacement(args.name, taints);
         this.nodeNames = pulumi.output(args.nodes.map((node) => node.name));
         this.storageClassName = storageClass.metadata.name;
-        this.registerOutputs({ nodeNames: this.nodeNames, storageClassName: this.storageClassName });
+        this.registerOutputs({ nodeNames: this.nodeNames, storageClassName: this.storageClassName, placement: this.placement });
     }
 }

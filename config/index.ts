@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
 import { istioProblems, istioSchema } from "./istio";
+import { meshProblems, meshSchema } from "./mesh";
 import { budgetProblems, nodePoolProblems, nodePoolSchema } from "./node-pool";
 import { closest, CONFIG_NAMESPACE, ConfigProblem, documented, flag, section, unknownKeyMessage } from "./kit";
 import { ConfigError, PathProblem, validate } from "./problems";
@@ -24,6 +25,7 @@ function buildStackSchema(highAvailability: boolean) {
         cluster: clusterSchema(),
         nodePool: nodePoolSchema(),
         istio: istioSchema(highAvailability),
+        mesh: meshSchema(highAvailability),
     });
 }
 
@@ -46,6 +48,10 @@ function crossFieldProblems(config: MeshConfig): PathProblem[] {
         ...nodePoolProblems(config.nodePool, config.highAvailability),
         ...istioProblems(config.istio, config.highAvailability),
         ...budgetProblems(config.nodePool, config.istio),
+        ...meshProblems(config.mesh, config.highAvailability, {
+            istioNamespace: config.istio.namespace,
+            egressNamespace: config.istio.egressGateway.namespace,
+        }),
     ];
 }
 

@@ -124,6 +124,12 @@ export function wholeNumber(min: number): z.ZodInt {
     return z.int({ error }).min(min, { error });
 }
 
+/** A TCP/UDP port number. */
+export function port(): z.ZodInt {
+    const error = expected("a port from 1 to 65535");
+    return z.int({ error }).min(1, { error }).max(65535, { error });
+}
+
 /** A number (fractions allowed) within `[min, max]`. */
 export function decimal(min: number, max: number): z.ZodNumber {
     const error = expected(`a number from ${min} to ${max}`);

@@ -24,6 +24,13 @@ export function checkNodeName(value: string): string | undefined {
               `as \`kubectl get nodes\` prints it.`;
 }
 
+/** A problem with a StorageClass name (a DNS-1123 subdomain), or `undefined`. */
+export function checkStorageClassName(value: string): string | undefined {
+    return value.length <= 253 && DNS_SUBDOMAIN.test(value)
+        ? undefined
+        : `${show(value)} is not a StorageClass name: lowercase letters, digits, "-" and ".", at most 253, e.g. "meshstack-nvme".`;
+}
+
 /** A problem with a label value, or `undefined`. */
 export function checkLabelValue(value: string): string | undefined {
     return value.length <= 63 && LABEL_VALUE.test(value)
@@ -95,7 +102,7 @@ export function nodePoolSchema() {
                 "meshstack then owns the nodes' whole taint list (see the README).",
         }),
         storageClass: section({
-            name: documented(text(checkNodeName).default("meshstack-nvme"), {
+            name: documented(text(checkStorageClassName).default("meshstack-nvme"), {
                 description: "Name of the NVMe StorageClass meshstack creates.",
             }),
             provisioner: documented(text(checkQualifiedName).default("kubernetes.io/no-provisioner"), {
@@ -116,10 +123,10 @@ export function nodePoolSchema() {
             maxFsyncP99Ms: documented(decimal(0, 10000).default(10), {
                 description: "99th percentile of fdatasync latency (ms) above this fails a node (etcd's guideline: 10).",
             }),
-            stealSampleSeconds: documented(wholeNumber(1).default(10), {
+            stealSampleSeconds: documented(wholeNumber(1).max(300, { error: () => "expected at most 300 seconds." }).default(10), {
                 description: "The window between the two reads of /proc/stat.",
             }),
-            fsyncWrites: documented(wholeNumber(100).default(2000), {
+            fsyncWrites: documented(wholeNumber(100).max(100000, { error: () => "expected at most 100000 writes." }).default(2000), {
                 description: "How many synced writes of 2300 bytes the gate times on each node.",
             }),
             runAsUser: documented(wholeNumber(1).default(1000), {

@@ -43,6 +43,8 @@ export interface MeshOverhead {
     sharePercent: { cpu: number; memory: number };
     /** The largest share allowed. */
     maxSharePercent: number;
+    /** Neither share is above the largest allowed (compared before rounding). */
+    withinBudget: boolean;
     /** Each workload's part. */
     workloads: WorkloadOverhead[];
 }
@@ -89,6 +91,7 @@ export function meshOverhead(
         pool: { cpuMillicores: poolCpu, memoryMiB: round(poolMemory / MIB, 1) },
         sharePercent: { cpu: percent(cpu, poolCpu), memory: percent(memory, poolMemory) },
         maxSharePercent,
+        withinBudget: cpu * 100 <= maxSharePercent * poolCpu && memory * 100 <= maxSharePercent * poolMemory,
         workloads: lines.map((line) => ({
             name: line.name,
             replicas: line.replicas,
@@ -100,7 +103,7 @@ export function meshOverhead(
 
 /** The mesh asks for more of the pool's CPU or memory than its budget allows. */
 export function overBudget(overhead: MeshOverhead): boolean {
-    return Math.max(overhead.sharePercent.cpu, overhead.sharePercent.memory) > overhead.maxSharePercent;
+    return !overhead.withinBudget;
 }
 
 /** `12345.6` as `12,345.6`: the same on every machine, whatever its locale. */

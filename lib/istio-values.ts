@@ -106,6 +106,8 @@ export interface IstiodChartValues {
     nodeSelector: Record<string, string>;
     tolerations: Toleration[];
     topologySpreadConstraints: TopologySpreadConstraint[];
+    /** Merged over the chart's mesh config (the `istio` ConfigMap's `mesh` key). */
+    meshConfig: { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" | "ALLOW_ANY" } };
 }
 
 /** Inputs of {@link istiodChartValues}. */
@@ -118,6 +120,8 @@ export interface IstiodValuesInput {
     proxyResources: ResourceRequirements;
     /** Where istiod's pods run. */
     placement: PodPlacement;
+    /** What proxies may reach outside the mesh registry. */
+    outboundTrafficPolicy: "REGISTRY_ONLY" | "ALLOW_ANY";
 }
 
 /** Values for the `istiod` chart. */
@@ -141,6 +145,7 @@ export function istiodChartValues(input: IstiodValuesInput): IstiodChartValues {
         nodeSelector: input.placement.nodeSelector,
         tolerations: input.placement.tolerations,
         topologySpreadConstraints: spreadAcrossNodes({ ...ISTIOD_POD_LABELS }),
+        meshConfig: { outboundTrafficPolicy: { mode: input.outboundTrafficPolicy } },
     };
 }
 

@@ -20,11 +20,20 @@ export const MESH_PRIORITY = 1_000_000;
 
 /** A taint meshstack puts on the pool's nodes. */
 export interface PoolTaint {
-    /** The taint's key, e.g. `meshstack.io/pool`. */
+    /**
+     * The taint's key, e.g. `meshstack.io/pool`.
+     * @default none (required)
+     */
     key: string;
-    /** The taint's value. @default none */
+    /**
+     * The taint's value.
+     * @default none
+     */
     value?: string | undefined;
-    /** What the taint does to pods that do not tolerate it. */
+    /**
+     * What the taint does to pods that do not tolerate it.
+     * @default none (required)
+     */
     effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 }
 

@@ -24,6 +24,12 @@ const TEST_DIR = "/nvme";
 /** The folder, under a node's NVMe mount, that the gate writes its test file into. */
 export const PREFLIGHT_TEST_FOLDER = ".meshstack-preflight";
 
+/** The name of the ConfigMap that holds the script. */
+export const PREFLIGHT_CONFIG_MAP = "meshstack-preflight";
+
+/** The pod annotation that carries the script's hash. */
+export const SCRIPT_HASH_ANNOTATION = "meshstack.io/preflight-script-sha256";
+
 /** The size of each synced write: etcd's fio guideline (`--bs=2300`). */
 export const FSYNC_WRITE_BYTES = 2300;
 
@@ -85,23 +91,46 @@ export interface PreflightJobInput {
     limits: PreflightLimits;
     /** Labels of the Job and its pod. */
     labels: Record<string, string>;
+    /** The script's content hash: a new script replaces the Job, so every node is checked again. */
+    scriptHash: string;
+}
+
+/** The sha256 of the gate's script, as the Jobs carry it. */
+export function scriptHash(script: string): string {
+    return createHash("sha256").update(script).digest("hex");
+}
+
+/**
+ * The Job's deadline: time to pull the image and start (120 s), the steal window, and every synced
+ * write at three times the fsync limit; never under 300 s. A slower node fails its gate by deadline.
+ */
+export function preflightDeadlineSeconds(limits: PreflightLimits): number {
+    const fsyncSeconds = Math.ceil((limits.fsyncWrites * Math.max(limits.maxFsyncP99Ms, 1) * 3) / 1000);
+    return Math.max(300, 120 + limits.stealSampleSeconds + fsyncSeconds);
 }
 
 /**
  * The Job that runs the gate on one node. It fails (and so `pulumi up` stops) when the node fails a
  * limit. Pinned by node name, non-root, read-only root filesystem, no service account token, no retry
- * (a noisy host must not pass on a second try), and a deadline.
+ * (a noisy host must not pass on a second try), and a deadline. A failed Job is replaced on the next
+ * `pulumi up` (`pulumi.com/replaceUnready`), so a fixed node is checked again instead of Pulumi
+ * waiting on the old, failed Job.
  */
 export function preflightJob(input: PreflightJobInput): k8s.types.input.batch.v1.Job {
     const { limits } = input;
     const podLabels = { ...input.labels, "sidecar.istio.io/inject": "false" };
     return {
-        metadata: { name: input.jobName, namespace: PREFLIGHT_NAMESPACE, labels: input.labels },
+        metadata: {
+            name: input.jobName,
+            namespace: PREFLIGHT_NAMESPACE,
+            labels: input.labels,
+            annotations: { "pulumi.com/replaceUnready": "true" },
+        },
         spec: {
             backoffLimit: 0,
-            activeDeadlineSeconds: 300,
+            activeDeadlineSeconds: preflightDeadlineSeconds(limits),
             template: {
-                metadata: { labels: podLabels },
+                metadata: { labels: podLabels, annotations: { [SCRIPT_HASH_ANNOTATION]: input.scriptHash } },
                 spec: {
                     nodeName: input.nodeName,
                     restartPolicy: "Never",
@@ -159,14 +188,15 @@ export function preflightJob(input: PreflightJobInput): k8s.types.input.batch.v1
 }
 
 /**
- * The Job name for a node: `preflight-<node>` with dots as dashes, cut to 63 characters (Kubernetes
- * puts the Job name in a label) with a hash of the full node name when it had to be cut.
+ * The Job name for a node: `preflight-<node>` when the node name is a DNS label that fits; otherwise
+ * (dots, or too long for the 63 characters of a label, where Kubernetes puts Job names) the name with
+ * dots as dashes, cut, plus a hash of the full node name, so that `a.b` and `a-b` never share a Job.
  */
 export function preflightJobName(nodeName: string): string {
-    const name = `preflight-${nodeName.replace(/\./g, "-")}`;
-    if (name.length <= 63) {
+    const name = `preflight-${nodeName}`;
+    if (name.length <= 63 && !nodeName.includes(".")) {
         return name;
     }
     const hash = createHash("sha256").update(nodeName).digest("hex").slice(0, 8);
-    return `${name.slice(0, 54).replace(/-+$/, "")}-${hash}`;
+    return `${name.replace(/\./g, "-").slice(0, 54).replace(/-+$/, "")}-${hash}`;
 }

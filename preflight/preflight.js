@@ -185,8 +185,9 @@ function measureFsync(dir, writes, bytes) {
     }
     const samples = [];
     const buffer = Buffer.alloc(bytes, 0x6d);
-    const fd = fs.openSync(path.join(folder, "fsync-test"), "w");
+    let fd;
     try {
+        fd = fs.openSync(path.join(folder, "fsync-test"), "w");
         for (let i = 0; i < writes; i++) {
             fs.writeSync(fd, buffer);
             const start = process.hrtime.bigint();
@@ -194,8 +195,15 @@ function measureFsync(dir, writes, bytes) {
             samples.push(Number(process.hrtime.bigint() - start) / 1e6);
         }
     } finally {
-        fs.closeSync(fd);
-        fs.rmSync(folder, { recursive: true, force: true });
+        try {
+            if (fd !== undefined) {
+                fs.closeSync(fd);
+            }
+            fs.rmSync(folder, { recursive: true, force: true });
+        } catch (error) {
+            // Cleaning up must not hide the measurement's own error; say what was left behind.
+            console.error(`meshstack pre-flight gate could not remove ${folder}: ${error instanceof Error ? error.message : String(error)}`);
+        }
     }
     return samples;
 }

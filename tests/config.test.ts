@@ -62,6 +62,7 @@ describe("config", () => {
                     },
                     budget: { meshedPods: 20, maxMeshPercent: 30 },
                 },
+                mesh: { mtlsMode: "STRICT", outboundTrafficPolicy: "REGISTRY_ONLY", namespaces: [], egress: [] },
                 istio: {
                     version: "1.31.1",
                     namespace: "istio-system",
@@ -149,7 +150,7 @@ describe("config", () => {
                 name: "a misspelt top-level key",
                 raw: { isito: {} },
                 problem:
-                    '  - meshstack:isito: unknown key. Did you mean "istio"? Known keys here: highAvailability, cluster, nodePool, istio.',
+                    '  - meshstack:isito: unknown key. Did you mean "istio"? Known keys here: highAvailability, cluster, nodePool, istio, mesh.',
             },
             {
                 name: "an unknown key with no near match",

@@ -57,6 +57,7 @@ describe("Istio chart values", () => {
                     scaling: scaling(replicas, maxReplicas),
                     proxyResources: RESOURCES,
                     placement: PLACEMENT,
+                    outboundTrafficPolicy: "REGISTRY_ONLY",
                 }),
                 {
                     global: {
@@ -75,6 +76,7 @@ describe("Istio chart values", () => {
                     nodeSelector: { "meshstack.io/pool": "edge" },
                     tolerations: PLACEMENT.tolerations,
                     topologySpreadConstraints: expectedSpread({ app: "istiod" }),
+                    meshConfig: { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } },
                 },
             );
         });

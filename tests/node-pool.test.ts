@@ -3,10 +3,16 @@
  * Jobs, every meshstack pod pinned to the pool, and the capacity budget; and the pool's bad config.
  */
 import * as assert from "assert";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parseMeshConfig } from "../config";
 import { OVERRIDE_TAINTS, overriddenProdRun, PROJECT_ROOT, ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
+
+/** The gate script's hash, computed here from the file: a new script must replace the Jobs. */
+const SCRIPT_SHA256 = createHash("sha256")
+    .update(fs.readFileSync(path.join(PROJECT_ROOT, "preflight", "preflight.js"), "utf8"))
+    .digest("hex");
 
 const POOL_LABELS = { "meshstack.io/pool": "mesh", "meshstack.io/cpu": "dedicated", "meshstack.io/disk": "nvme" };
 
@@ -165,12 +171,20 @@ describe("node pool", () => {
         assert.deepStrictEqual(jobs[1].inputs, {
             apiVersion: "batch/v1",
             kind: "Job",
-            metadata: { name: "preflight-mesh-2", namespace: "meshstack-preflight", labels },
+            metadata: {
+                name: "preflight-mesh-2",
+                namespace: "meshstack-preflight",
+                labels,
+                annotations: { "pulumi.com/replaceUnready": "true" },
+            },
             spec: {
                 backoffLimit: 0,
                 activeDeadlineSeconds: 300,
                 template: {
-                    metadata: { labels: { ...labels, "sidecar.istio.io/inject": "false" } },
+                    metadata: {
+                        labels: { ...labels, "sidecar.istio.io/inject": "false" },
+                        annotations: { "meshstack.io/preflight-script-sha256": SCRIPT_SHA256 },
+                    },
                     spec: {
                         nodeName: "mesh-2",
                         restartPolicy: "Never",
@@ -220,11 +234,13 @@ describe("node pool", () => {
         assert.deepStrictEqual(env[0].env.find((variable) => variable.name === "MAX_STEAL_PERCENT"), { name: "MAX_STEAL_PERCENT", value: "5" });
     });
 
-    it("dev with the gates switched off: no Jobs, and Istio waits on nothing but its own order", async () => {
+    it("dev with the gates switched off: no Jobs; Istio still waits for the PriorityClass and the labels", async () => {
         const run = await runProgram("dev", withPool("dev", { preflight: { enabled: false } }));
         assert.deepStrictEqual(run.ofType("kubernetes:batch/v1:Job"), []);
-        assert.deepStrictEqual(run.resource("meshstack-istio-istiod").dependsOn, ["meshstack-istio-base"]);
-        assert.deepStrictEqual(run.resource("meshstack-istio-base").dependsOn, ["meshstack-istio-namespace"]);
+        // Still after the PriorityClass and the labelled node, without which the pods could not start.
+        const pool = ["meshstack-pool-priority", "meshstack-pool-node-dev-mesh-1"];
+        assert.deepStrictEqual(run.resource("meshstack-istio-istiod").dependsOn, ["meshstack-istio-base", ...pool]);
+        assert.deepStrictEqual(run.resource("meshstack-istio-base").dependsOn, ["meshstack-istio-namespace", ...pool]);
     });
 
     it("exports the mesh's overhead for dev and prod", () => {
@@ -234,6 +250,7 @@ describe("node pool", () => {
             pool: { cpuMillicores: 4000, memoryMiB: 8192 },
             sharePercent: { cpu: 28.8, memory: 22.7 },
             maxSharePercent: 30,
+            withinBudget: true,
             workloads: [
                 { name: "sidecars", replicas: 10, cpuMillicores: 1000, memoryMiB: 1280 },
                 { name: "istiod", replicas: 1, cpuMillicores: 100, memoryMiB: 512 },
@@ -246,6 +263,7 @@ describe("node pool", () => {
             pool: { cpuMillicores: 24000, memoryMiB: 98304 },
             sharePercent: { cpu: 29.2, memory: 16.3 },
             maxSharePercent: 30,
+            withinBudget: true,
             workloads: [
                 { name: "sidecars", replicas: 40, cpuMillicores: 4000, memoryMiB: 5120 },
                 { name: "istiod", replicas: 5, cpuMillicores: 2500, memoryMiB: 10240 },

@@ -56,7 +56,9 @@ describe("pool placement", () => {
 
     const jobNames: Array<[string, string]> = [
         ["mesh-1", "preflight-mesh-1"],
-        ["node-a.fra1.example.net", "preflight-node-a-fra1-example-net"],
+        // A name with dots gets a hash too: "a.b" and "a-b" must not share a Job. Hashes: sha256 of the node
+        // name, first 8 hex digits (`echo -n <name> | sha256sum`).
+        ["node-a.fra1.example.net", "preflight-node-a-fra1-example-net-80dc9f07"],
         [
             "a-very-long-node-name.in-a-datacenter-with-a-long-name.example.com",
             // sha256 of the node name, first 8 hex digits: 3b296e81 (`echo -n <name> | sha256sum`).
@@ -65,8 +67,9 @@ describe("pool placement", () => {
     ];
     for (const [node, job] of jobNames) {
         it(`names the gate of ${node} ${job}`, () => {
-            assert.strictEqual(preflightJobName(node), job);
-            assert.ok(job.length <= 63);
+            const name = preflightJobName(node);
+            assert.strictEqual(name, job);
+            assert.ok(name.length <= 63, String(name.length));
         });
     }
 });
@@ -87,6 +90,7 @@ describe("capacity budget", () => {
             pool: { cpuMillicores: 24000, memoryMiB: 98304 },
             sharePercent: { cpu: 29.2, memory: 16.3 },
             maxSharePercent: 30,
+            withinBudget: true,
             workloads: [
                 { name: "sidecars", replicas: 40, cpuMillicores: 4000, memoryMiB: 5120 },
                 { name: "istiod", replicas: 5, cpuMillicores: 2500, memoryMiB: 10240 },
@@ -95,14 +99,16 @@ describe("capacity budget", () => {
         });
     });
 
-    const shares: Array<[string, number, number, boolean]> = [
-        ["below the budget", 4, 30, false],
-        ["exactly at the budget", 1150 / 40, 28.75, false],
-        ["above it", 3, 30, true],
+    // 1,150m of a 4-vCPU pool is 28.75 %; the budget compares the exact share, not the rounded one (28.8).
+    const shares: Array<[string, string, number, boolean]> = [
+        ["below the budget", "1150m", 30, false],
+        ["exactly at the budget", "1150m", 28.75, false],
+        ["just above the budget (28.76 %, shown as 28.8)", "1150.4m", 28.75, true],
+        ["30.04 % against 30 % (shown as 30)", "1201.6m", 30, true],
     ];
-    for (const [name, vcpus, max, over] of shares) {
+    for (const [name, cpu, max, over] of shares) {
         it(`${name}: over budget ${over}`, () => {
-            const overhead = meshOverhead([{ name: "x", replicas: 1, requests: { cpu: "1150m", memory: "1Mi" } }], [{ vcpus, memory: "1Gi" }], max);
+            const overhead = meshOverhead([{ name: "x", replicas: 1, requests: { cpu, memory: "1Mi" } }], [{ vcpus: 4, memory: "1Gi" }], max);
             assert.strictEqual(overBudget(overhead), over);
         });
     }

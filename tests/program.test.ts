@@ -18,6 +18,47 @@ const JOB = "kubernetes:batch/v1:Job";
 /** The pool's nodes in each shipped stack. */
 const NODES: Record<string, string[]> = { dev: ["dev-mesh-1"], prod: ["mesh-1", "mesh-2", "mesh-3"] };
 
+const PA = "kubernetes:security.istio.io/v1:PeerAuthentication";
+const AUTHZ = "kubernetes:security.istio.io/v1:AuthorizationPolicy";
+const SIDECAR = "kubernetes:networking.istio.io/v1:Sidecar";
+const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+
+/** What each shipped stack's mesh namespaces declare, by resource name suffix and type. */
+const NAMESPACE_OBJECTS: Record<string, Record<string, Array<[string, string]>>> = {
+    dev: {
+        shop: [
+            [PA, "peer-authentication"],
+            [SIDECAR, "sidecar"],
+            [NETPOL, "egress-lockdown"],
+        ],
+        backend: [
+            [PA, "peer-authentication"],
+            [PA, "permissive-legacy-reports-8080"],
+            [SIDECAR, "sidecar"],
+            [NETPOL, "egress-lockdown"],
+        ],
+    },
+    prod: {
+        shop: [
+            [PA, "peer-authentication"],
+            [AUTHZ, "deny-all"],
+            [AUTHZ, "allow-from"],
+            [SIDECAR, "sidecar"],
+            [NETPOL, "egress-lockdown"],
+        ],
+        backend: [
+            [PA, "peer-authentication"],
+            [AUTHZ, "deny-all"],
+            [AUTHZ, "allow-from"],
+            [SIDECAR, "sidecar"],
+            [NETPOL, "egress-lockdown"],
+        ],
+    },
+};
+
+/** The allowlisted hosts of each shipped stack, as resource names. */
+const EGRESS_HOSTS: Record<string, string[]> = { dev: ["api-stripe-com", "deb-debian-org"], prod: ["api-stripe-com"] };
+
 /** What every meshstack pod on the default pool gets (the shipped stacks set no taints). */
 const PLACEMENT = {
     nodeSelector: { "meshstack.io/pool": "mesh" },
@@ -66,17 +107,39 @@ describe("the program", () => {
                     [NAMESPACE, "meshstack-istio-namespace", "meshstack-istio"],
                     [CHART, "meshstack-istio-base", "meshstack-istio"],
                     [CHART, "meshstack-istio-istiod", "meshstack-istio"],
+                    [PA, "meshstack-istio-mesh-mtls", "meshstack-istio"],
                     ["meshstack:istio:EgressGateway", "meshstack-egress", "meshstack"],
                     [NAMESPACE, "meshstack-egress-namespace", "meshstack-egress"],
                     [CHART, "meshstack-egress-gateway", "meshstack-egress"],
+                    ...Object.entries(NAMESPACE_OBJECTS[stack]).flatMap(([namespace, objects]) => [
+                        ["meshstack:mesh:MeshNamespace", `meshstack-ns-${namespace}`, "meshstack"],
+                        [NAMESPACE, `meshstack-ns-${namespace}-namespace`, `meshstack-ns-${namespace}`],
+                        ...objects.map(([type, suffix]) => [type, `meshstack-ns-${namespace}-${suffix}`, `meshstack-ns-${namespace}`]),
+                    ]),
+                    ["meshstack:mesh:EgressAllowlist", "meshstack-egress-allowlist", "meshstack"],
+                    ["kubernetes:networking.istio.io/v1:Gateway", "meshstack-egress-allowlist-gateway", "meshstack-egress-allowlist"],
+                    [
+                        "kubernetes:networking.istio.io/v1:DestinationRule",
+                        "meshstack-egress-allowlist-gateway-destination",
+                        "meshstack-egress-allowlist",
+                    ],
+                    ...EGRESS_HOSTS[stack].flatMap((host) => [
+                        ["kubernetes:networking.istio.io/v1:ServiceEntry", `meshstack-egress-allowlist-${host}-service-entry`, "meshstack-egress-allowlist"],
+                        ["kubernetes:networking.istio.io/v1:VirtualService", `meshstack-egress-allowlist-${host}-route`, "meshstack-egress-allowlist"],
+                    ]),
                 ]);
             });
 
-            it(`${stack}: installs in order: pool, gates on every node, namespaces, base, istiod, egress gateway`, () => {
+            it(`${stack}: installs in order: pool, gates, base, istiod, then gateway and Istio objects`, () => {
                 const edges = run()
                     .resources.filter((resource) => resource.dependsOn.length > 0)
                     .map((resource) => [resource.name, resource.dependsOn]);
-                const gates = NODES[stack].map((node) => `meshstack-pool-preflight-${node}`);
+                // The pool is ready: its PriorityClass, its labelled nodes, and every node's passed gate.
+                const ready = [
+                    "meshstack-pool-priority",
+                    ...NODES[stack].map((node) => `meshstack-pool-node-${node}`),
+                    ...NODES[stack].map((node) => `meshstack-pool-preflight-${node}`),
+                ];
                 assert.deepStrictEqual(edges, [
                     ...NODES[stack].map((node) => [`meshstack-pool-node-${node}`, [`meshstack-pool-node-${node}-existing`]]),
                     ["meshstack-pool-preflight-script", ["meshstack-pool-preflight-namespace"]],
@@ -84,11 +147,27 @@ describe("the program", () => {
                         `meshstack-pool-preflight-${node}`,
                         ["meshstack-pool-preflight-script", `meshstack-pool-node-${node}`],
                     ]),
-                    // Nothing of Istio is applied before every node has passed its gate.
-                    ["meshstack-istio-base", ["meshstack-istio-namespace", ...gates]],
-                    ["meshstack-istio-istiod", ["meshstack-istio-base", ...gates]],
+                    // Nothing of Istio is applied before the pool is ready.
+                    ["meshstack-istio-base", ["meshstack-istio-namespace", ...ready]],
+                    ["meshstack-istio-istiod", ["meshstack-istio-base", ...ready]],
+                    // Istio objects wait for istiod (its validating webhook) to be ready.
+                    ["meshstack-istio-mesh-mtls", ["meshstack-istio-istiod"]],
                     // The control plane component: its istiod chart, which Pulumi awaits until ready.
                     ["meshstack-egress-gateway", ["meshstack-egress-namespace", "meshstack-istio"]],
+                    ...Object.entries(NAMESPACE_OBJECTS[stack]).flatMap(([namespace, objects]) =>
+                        objects.map(([type, suffix]) => [
+                            `meshstack-ns-${namespace}-${suffix}`,
+                            type === NETPOL ? [`meshstack-ns-${namespace}-namespace`] : [`meshstack-ns-${namespace}-namespace`, "meshstack-istio"],
+                        ]),
+                    ),
+                    ...[
+                        "meshstack-egress-allowlist-gateway",
+                        "meshstack-egress-allowlist-gateway-destination",
+                        ...EGRESS_HOSTS[stack].flatMap((host) => [
+                            `meshstack-egress-allowlist-${host}-service-entry`,
+                            `meshstack-egress-allowlist-${host}-route`,
+                        ]),
+                    ].map((name) => [name, ["meshstack-egress"]]),
                 ]);
             });
 
@@ -137,7 +216,7 @@ describe("the program", () => {
                 const providers = run()
                     .resources.filter((resource) => resource.type.startsWith("kubernetes:"))
                     .map((resource) => [resource.name, resource.provider]);
-                assert.strictEqual(providers.length, 9 + 3 * NODES[stack].length);
+                assert.strictEqual(providers.length, { dev: 28, prod: 35 }[stack]);
                 assert.deepStrictEqual(
                     providers.filter(([, provider]) => provider !== "meshstack-cluster"),
                     [],
@@ -179,8 +258,8 @@ describe("the program", () => {
             });
 
             it(`${stack}: exports the mesh's names and hosts`, () => {
-                const { meshOverhead, ...names } = run().outputs;
-                assert.ok(meshOverhead !== undefined);
+                const { meshOverhead, mtls, egress, ...names } = run().outputs;
+                assert.ok(meshOverhead !== undefined && mtls !== undefined && egress !== undefined);
                 assert.deepStrictEqual(names, {
                     istioVersion: "1.31.1",
                     istioNamespace: "istio-system",
@@ -190,6 +269,7 @@ describe("the program", () => {
                     egressGatewaySelector: { istio: "egressgateway" },
                     poolNodes: NODES[stack],
                     storageClassName: "meshstack-nvme",
+                    meshNamespaces: ["shop", "backend"],
                 });
             });
         }
@@ -222,6 +302,7 @@ describe("the program", () => {
                     pdb: { minAvailable: 1 },
                     ...PLACEMENT,
                     topologySpreadConstraints: expectedSpread({ app: "istiod" }),
+                    meshConfig: { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } },
                 },
             });
         });
@@ -272,6 +353,7 @@ describe("the program", () => {
                 pdb: { minAvailable: 1 },
                 ...PLACEMENT,
                 topologySpreadConstraints: expectedSpread({ app: "istiod" }),
+                meshConfig: { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } },
             });
         });
 
@@ -304,12 +386,8 @@ describe("the program", () => {
 
         it("renames both namespaces everywhere they are used", async () => {
             const run = await overriddenProdRun();
-            const namespaces = run.ofType(NAMESPACE).map((namespace) => namespace.inputs.metadata);
-            assert.deepStrictEqual(namespaces, [
-                { name: "meshstack-preflight", labels: { ...PART_OF, "pod-security.kubernetes.io/enforce": "privileged" } },
-                { name: "mesh-system", labels: PART_OF },
-                { name: "mesh-egress", labels: PART_OF },
-            ]);
+            const namespaces = run.ofType(NAMESPACE).map((namespace) => (namespace.inputs.metadata as { name: string }).name);
+            assert.deepStrictEqual(namespaces, ["meshstack-preflight", "mesh-system", "mesh-egress", "shop", "backend"]);
             const placed = run.ofType(CHART).map((chart) => [chart.name, chart.inputs.namespace]);
             assert.deepStrictEqual(placed, [
                 ["meshstack-istio-base", "mesh-system"],

@@ -12,15 +12,36 @@ type ModelClass = new (data: never) => Validatable;
 
 /** The model of each Kubernetes type the program declares as a plain object. */
 async function models(): Promise<Record<string, ModelClass>> {
-    const [{ Namespace }, { ConfigMap }, { Node }, { Job }, { StorageClass }, { PriorityClass }] = await Promise.all([
+    const [{ Namespace }, { ConfigMap }, { Node }, { Job }, { StorageClass }, { PriorityClass }, { NetworkPolicy }] = await Promise.all([
         import("kubernetes-models/v1/Namespace"),
         import("kubernetes-models/v1/ConfigMap"),
         import("kubernetes-models/v1/Node"),
         import("kubernetes-models/batch/v1/Job"),
         import("kubernetes-models/storage.k8s.io/v1/StorageClass"),
         import("kubernetes-models/scheduling.k8s.io/v1/PriorityClass"),
+        import("kubernetes-models/networking.k8s.io/v1/NetworkPolicy"),
     ]);
+    // Istio's own schemas (the 1.29 CRDs, with the v1 APIs), ESM-only.
+    const [{ PeerAuthentication }, { AuthorizationPolicy }, { Sidecar }, { Gateway }, { DestinationRule }, { VirtualService }, { ServiceEntry }] =
+        await Promise.all([
+            import("@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication"),
+            import("@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy"),
+            import("@kubernetes-models/istio/networking.istio.io/v1/Sidecar"),
+            import("@kubernetes-models/istio/networking.istio.io/v1/Gateway"),
+            import("@kubernetes-models/istio/networking.istio.io/v1/DestinationRule"),
+            import("@kubernetes-models/istio/networking.istio.io/v1/VirtualService"),
+            import("@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry"),
+        ]);
     return {
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy as unknown as ModelClass,
+        "kubernetes:core/v1:NamespacePatch": Namespace as unknown as ModelClass,
+        "kubernetes:security.istio.io/v1:PeerAuthentication": PeerAuthentication as unknown as ModelClass,
+        "kubernetes:security.istio.io/v1:AuthorizationPolicy": AuthorizationPolicy as unknown as ModelClass,
+        "kubernetes:networking.istio.io/v1:Sidecar": Sidecar as unknown as ModelClass,
+        "kubernetes:networking.istio.io/v1:Gateway": Gateway as unknown as ModelClass,
+        "kubernetes:networking.istio.io/v1:DestinationRule": DestinationRule as unknown as ModelClass,
+        "kubernetes:networking.istio.io/v1:VirtualService": VirtualService as unknown as ModelClass,
+        "kubernetes:networking.istio.io/v1:ServiceEntry": ServiceEntry as unknown as ModelClass,
         "kubernetes:core/v1:Namespace": Namespace as unknown as ModelClass,
         "kubernetes:core/v1:ConfigMap": ConfigMap as unknown as ModelClass,
         // A patch is a partial Node: every field it sets must still be valid.
@@ -56,11 +77,15 @@ describe("schemas", () => {
         });
     }
 
-    it("rejects an invalid Namespace and an invalid Job (the checks can fail)", async () => {
+    it("rejects an invalid Namespace, Job and PeerAuthentication (the checks can fail)", async () => {
         const byType = await models();
         const Namespace = byType["kubernetes:core/v1:Namespace"];
         const Job = byType["kubernetes:batch/v1:Job"];
+        const PeerAuthentication = byType["kubernetes:security.istio.io/v1:PeerAuthentication"];
         assert.throws(() => new Namespace({ metadata: { name: "x", labels: { a: 1 } } } as never).validate());
         assert.throws(() => new Job({ spec: { template: { spec: { containers: [{ image: "x" }] } } } } as never).validate());
+        assert.throws(() =>
+            new PeerAuthentication({ metadata: { name: "x", namespace: "y" }, spec: { mtls: { mode: "STRICTT" } } } as never).validate(),
+        );
     });
 });

@@ -1,0 +1,71 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    EgressEntry,
+    egressGateway,
+    egressGatewayDestinationRule,
+    egressVirtualService,
+    entryName,
+    serviceEntry,
+} from "../lib/egress";
+
+/** Arguments of {@link EgressAllowlist}. All are resolved by the config module. */
+export interface EgressAllowlistArgs {
+    /**
+     * The external hosts the mesh may reach.
+     * @default [] (none: with REGISTRY_ONLY, nothing leaves the mesh)
+     */
+    entries: EgressEntry[];
+    /**
+     * The egress gateway's namespace, where the allowlist's objects live (exported to every namespace).
+     * @default "istio-egress"
+     */
+    namespace: string;
+    /**
+     * The in-cluster host of the egress gateway's Service.
+     * @default "istio-egressgateway.istio-egress.svc.cluster.local"
+     */
+    gatewayHost: string;
+    /**
+     * The labels of the egress gateway pods.
+     * @default { istio: "egressgateway" }
+     */
+    gatewaySelector: Record<string, string>;
+    /**
+     * The installed egress gateway (and so the ready control plane): Istio objects are applied once
+     * istiod's validating webhook serves.
+     * @default none (required)
+     */
+    egressGateway: pulumi.Resource;
+}
+
+/**
+ * The egress allowlist: each allowed external host in the mesh registry and routed through the egress
+ * gateway. With `REGISTRY_ONLY`, these are the only ways out of the mesh.
+ */
+export class EgressAllowlist extends pulumi.ComponentResource {
+    /** The allowed hosts, for audits. */
+    public readonly entries: pulumi.Output<EgressEntry[]>;
+
+    constructor(name: string, args: EgressAllowlistArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("meshstack:mesh:EgressAllowlist", name, {}, opts);
+        const after = { parent: this, dependsOn: [args.egressGateway] };
+
+        if (args.entries.length > 0) {
+            new k8s.apiextensions.CustomResource(`${name}-gateway`, egressGateway(args.entries, args.namespace, args.gatewaySelector), after);
+            new k8s.apiextensions.CustomResource(
+                `${name}-gateway-destination`,
+                egressGatewayDestinationRule(args.entries, args.namespace, args.gatewayHost),
+                after,
+            );
+        }
+        for (const entry of args.entries) {
+            const id = entryName(entry.host);
+            new k8s.apiextensions.CustomResource(`${name}-${id}-service-entry`, serviceEntry(entry, args.namespace), after);
+            new k8s.apiextensions.CustomResource(`${name}-${id}-route`, egressVirtualService(entry, args.namespace, args.gatewayHost), after);
+        }
+
+        this.entries = pulumi.output(args.entries.map((entry) => ({ ...entry })));
+        this.registerOutputs({ entries: this.entries });
+    }
+}

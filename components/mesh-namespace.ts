@@ -1,0 +1,111 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { MESHSTACK_NAMESPACE_LABELS } from "../lib/namespace";
+import {
+    AllowedSource,
+    allowFrom,
+    denyAll,
+    egressLockdown,
+    INJECTION_LABELS,
+    IstioObject,
+    mtlsException,
+    MtlsException,
+    MtlsMode,
+    peerAuthentication,
+    sidecarScope,
+} from "../lib/zero-trust";
+
+/** Arguments of {@link MeshNamespace}. All are resolved by the config module. */
+export interface MeshNamespaceArgs {
+    /**
+     * The application namespace.
+     * @default none (required)
+     */
+    name: string;
+    /**
+     * The namespace exists already: label it (server-side apply of the injection label) instead of
+     * creating it, so that `pulumi destroy` never deletes it.
+     * @default false
+     */
+    adopt: boolean;
+    /**
+     * mTLS of the namespace's workloads.
+     * @default "STRICT"
+     */
+    mtlsMode: MtlsMode;
+    /**
+     * Ports of single workloads that accept plain text, each with its reason.
+     * @default []
+     */
+    mtlsExceptions: MtlsException[];
+    /**
+     * Deny every call in but those of `allowFrom`.
+     * @default true with highAvailability, else false
+     */
+    defaultDeny: boolean;
+    /**
+     * Who may call in when `defaultDeny` is on.
+     * @default [] (nobody)
+     */
+    allowFrom: AllowedSource[];
+    /**
+     * Hosts beyond the namespace's own, istiod's and the egress gateway's that its proxies may reach.
+     * @default []
+     */
+    sidecarHosts: string[];
+    /**
+     * istiod's namespace (the Sidecar imports it).
+     * @default "istio-system"
+     */
+    istioNamespace: string;
+    /**
+     * The egress gateway's namespace (the Sidecar imports it; the network policy lets pods reach it).
+     * @default "istio-egress"
+     */
+    egressNamespace: string;
+    /**
+     * The ready control plane: Istio objects are applied once istiod's validating webhook serves.
+     * @default none (required)
+     */
+    controlPlane: pulumi.Resource;
+}
+
+/**
+ * One application namespace in the locked-down mesh: created (or adopted) with sidecar injection,
+ * STRICT mTLS with explicit per-port exceptions, default-deny authorization with allow rules, a
+ * Sidecar that scopes its proxies' configuration, and a NetworkPolicy that only lets its pods reach
+ * DNS and in-cluster destinations (the egress gateway among them).
+ */
+export class MeshNamespace extends pulumi.ComponentResource {
+    /** The namespace's name. */
+    public readonly namespace: pulumi.Output<string>;
+
+    constructor(name: string, args: MeshNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("meshstack:mesh:MeshNamespace", name, {}, opts);
+
+        const labels = { ...MESHSTACK_NAMESPACE_LABELS, ...INJECTION_LABELS };
+        const namespace = args.adopt
+            ? new k8s.core.v1.NamespacePatch(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this })
+            : new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this });
+        const after = { parent: this, dependsOn: [namespace, args.controlPlane] };
+
+        const istio = (suffix: string, object: IstioObject<unknown>): k8s.apiextensions.CustomResource =>
+            new k8s.apiextensions.CustomResource(`${name}-${suffix}`, { ...object }, after);
+
+        istio("peer-authentication", peerAuthentication(args.name, args.mtlsMode));
+        for (const exception of args.mtlsExceptions) {
+            istio(`permissive-${exception.workload}-${exception.port}`, mtlsException(args.name, args.mtlsMode, exception));
+        }
+        if (args.defaultDeny) {
+            istio("deny-all", denyAll(args.name));
+            if (args.allowFrom.length > 0) {
+                istio("allow-from", allowFrom(args.name, args.allowFrom));
+            }
+        }
+        istio("sidecar", sidecarScope(args.name, args.istioNamespace, args.egressNamespace, args.sidecarHosts));
+        new k8s.networking.v1.NetworkPolicy(`${name}-egress-lockdown`, egressLockdown(args.name), { parent: this, dependsOn: [namespace] });
+
+        this.namespace = pulumi.output(args.name);
+        this.registerOutputs({ namespace: this.namespace });
+    }
+}

@@ -1,0 +1,213 @@
+/**
+ * The `meshstack:mesh` area: the application namespaces onboarded into the locked-down mesh (mTLS,
+ * authorization, sidecar scope, network policy) and the egress allowlist. Owns the schema (with its
+ * defaults and docs), the cross-field checks and their messages.
+ */
+import { z } from "zod";
+import type { MeshSecurityArgs } from "../components/mesh-platform";
+import { PREFLIGHT_NAMESPACE } from "../lib/preflight";
+import { RESERVED_NAMESPACES } from "./istio";
+import { Assert, documented, Equal, flag, KeyPath, list, oneOf, port, section, show, text } from "./kit";
+import type { PathProblem } from "./problems";
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+const SIDECAR_HOST = /^(\*|\.|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)\/(\*|[*a-z0-9]([-a-z0-9.*]*[a-z0-9])?)$/;
+
+/** The mTLS modes meshstack offers mesh-wide. */
+export const MTLS_MODES = ["STRICT", "PERMISSIVE"] as const;
+/** Istio's outbound traffic policy modes. */
+export const OUTBOUND_MODES = ["REGISTRY_ONLY", "ALLOW_ANY"] as const;
+/** The protocols of an allowlisted external host. */
+export const EGRESS_PROTOCOLS = ["TLS", "HTTP"] as const;
+
+/** A problem with an application namespace name (a DNS-1123 label), or `undefined`. */
+export function checkMeshNamespace(value: string): string | undefined {
+    if (value.length > 63 || !DNS_LABEL.test(value)) {
+        return `${show(value)} is not a namespace name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit.`;
+    }
+    if (RESERVED_NAMESPACES.includes(value) || value === PREFLIGHT_NAMESPACE) {
+        return `${show(value)} is not an application namespace: it belongs to Kubernetes or to meshstack. Choose your application's namespace.`;
+    }
+    return undefined;
+}
+
+/** A problem with an external host name, or `undefined`. */
+export function checkExternalHost(value: string): string | undefined {
+    if (value.startsWith("*.") && DNS_NAME.test(value.slice(2))) {
+        return (
+            `${show(value)} is a wildcard: meshstack routes each allowed host through the egress gateway to its own ` +
+            `DNS name, which a wildcard does not have. List each host (e.g. "api.example.com").`
+        );
+    }
+    return DNS_NAME.test(value)
+        ? undefined
+        : `${show(value)} is not a DNS name: lowercase labels of letters, digits and "-" joined by ".", e.g. "api.stripe.com".`;
+}
+
+/** A problem with a Sidecar egress host (`namespace/host`), or `undefined`. */
+export function checkSidecarHost(value: string): string | undefined {
+    return SIDECAR_HOST.test(value)
+        ? undefined
+        : `${show(value)} is not a Sidecar host: "<namespace>/<host>", e.g. "monitoring/*" or "shared/cache.shared.svc.cluster.local".`;
+}
+
+const nonEmpty = (value: string): string | undefined =>
+    value.trim() === "" ? "is empty. Say why the exception is needed: auditors read it." : undefined;
+
+const permissiveBlock = (what: string) =>
+    documented(text(nonEmpty), { description: `Why ${what} is needed (shown to auditors in the stack outputs). Required.` });
+
+function namespaceSchema(highAvailability: boolean) {
+    return section({
+        name: documented(text(checkMeshNamespace), { description: "The application namespace." }),
+        adopt: documented(flag().default(false), {
+            description:
+                "The namespace exists already (created by someone else): label it instead of creating it, and never delete it.",
+        }),
+        defaultDeny: documented(flag().default(highAvailability), {
+            description: "Deny every call into the namespace but those `allowFrom` lists (an Istio AuthorizationPolicy).",
+        }),
+        allowFrom: documented(
+            list(
+                section({
+                    namespace: documented(text(checkMeshNamespace), {
+                        description: "A mesh namespace (declared here) whose workloads may call in; list the namespace itself to allow calls within it.",
+                    }),
+                    serviceAccount: documented(text(checkMeshNamespace).optional(), {
+                        description: "Only this service account of that namespace.",
+                        docDefault: "every service account",
+                    }),
+                }),
+                "sources",
+            ).default([]),
+            { description: "Who may call into the namespace when `defaultDeny` is on." },
+        ),
+        mtlsExceptions: documented(
+            list(
+                section({
+                    workload: documented(text(checkMeshNamespace), { description: "The `app` label of the workload." }),
+                    port: documented(port(), { description: "The workload's port that accepts plain text." }),
+                    reason: permissiveBlock("the plain-text port"),
+                }),
+                "exceptions",
+            ).default([]),
+            { description: "Ports that accept plain text (PERMISSIVE) on one workload, each with a reason." },
+        ),
+        sidecarHosts: documented(list(text(checkSidecarHost), "hosts").default([]), {
+            description:
+                "Hosts the namespace's proxies may reach beyond their own namespace, istiod's and the egress gateway's, as `<namespace>/<host>`.",
+        }),
+    });
+}
+
+function egressSchema() {
+    return section({
+        host: documented(text(checkExternalHost), { description: "The external host (a DNS name)." }),
+        port: documented(port(), { description: "Its port." }),
+        protocol: documented(oneOf(EGRESS_PROTOCOLS), {
+            description: "`TLS`: the application speaks TLS (HTTPS), passed through by SNI; `HTTP`: plain HTTP.",
+        }),
+        reason: documented(text().optional(), { description: "Why data may go there (shown to auditors).", docDefault: "none" }),
+    });
+}
+
+/** The schema of `meshstack:mesh` for a stack with or without `highAvailability`. */
+export function meshSchema(highAvailability: boolean) {
+    return section({
+        mtlsMode: documented(oneOf(MTLS_MODES).default("STRICT"), {
+            description:
+                "Mesh-wide and per-namespace mTLS. `PERMISSIVE` (plain text accepted) only without highAvailability, to migrate.",
+        }),
+        outboundTrafficPolicy: documented(oneOf(OUTBOUND_MODES).default("REGISTRY_ONLY"), {
+            description: "`REGISTRY_ONLY`: proxies reach only known services and the egress allowlist; `ALLOW_ANY`: anything.",
+        }),
+        namespaces: documented(list(namespaceSchema(highAvailability), "namespaces").default([]), {
+            description: "Application namespaces onboarded into the mesh.",
+        }),
+        egress: documented(list(egressSchema(), "hosts").default([]), {
+            description: "External hosts the mesh may reach, each through the egress gateway.",
+        }),
+    }).prefault({});
+}
+
+/** The resolved `meshstack:mesh`. */
+export type MeshConfig = z.output<ReturnType<typeof meshSchema>>;
+
+/** Compile-time proof that the schema yields exactly what `MeshPlatform` takes. */
+export type MeshArgsMatchSchema = Assert<Equal<MeshConfig, MeshSecurityArgs>>;
+
+/** Cross-field checks of `meshstack:mesh`, on the resolved config. */
+export function meshProblems(
+    mesh: MeshConfig,
+    highAvailability: boolean,
+    reserved: { istioNamespace: string; egressNamespace: string },
+): PathProblem[] {
+    const problems: PathProblem[] = [];
+    const root: KeyPath = ["mesh"];
+    if (highAvailability && mesh.mtlsMode !== "STRICT") {
+        problems.push({
+            path: [...root, "mtlsMode"],
+            message:
+                "a highly available stack accepts only mutual TLS: plain text inside the cluster is an audit finding. " +
+                "Set STRICT, and an exception per port in meshstack:mesh.namespaces[].mtlsExceptions where needed.",
+        });
+    }
+    const declared = new Set(mesh.namespaces.map((namespace) => namespace.name));
+    const seen = new Set<string>();
+    mesh.namespaces.forEach((namespace, index) => {
+        const path = [...root, "namespaces", index];
+        if (seen.has(namespace.name)) {
+            problems.push({ path: [...path, "name"], message: `${show(namespace.name)} is listed more than once. List each namespace once.` });
+        }
+        seen.add(namespace.name);
+        if (namespace.name === reserved.istioNamespace || namespace.name === reserved.egressNamespace) {
+            problems.push({
+                path: [...path, "name"],
+                message:
+                    `${show(namespace.name)} is istiod's or the egress gateway's namespace (meshstack:istio), which meshstack ` +
+                    `runs itself. Onboard application namespaces only.`,
+                involves: [[...path, "name"], ["istio"]],
+            });
+        }
+        namespace.allowFrom.forEach((source, sourceIndex) => {
+            if (!declared.has(source.namespace)) {
+                problems.push({
+                    path: [...path, "allowFrom", sourceIndex, "namespace"],
+                    message:
+                        `${show(source.namespace)} is not a mesh namespace, so its calls carry no identity to allow. Declare it in ` +
+                        `meshstack:mesh.namespaces, or remove the rule.`,
+                    involves: [[...path, "allowFrom", sourceIndex, "namespace"], [...root, "namespaces"]],
+                });
+            }
+        });
+        if (!namespace.defaultDeny && namespace.allowFrom.length > 0) {
+            problems.push({
+                path: [...path, "allowFrom"],
+                message: "allow rules need defaultDeny (without it every call is allowed anyway). Set defaultDeny: true, or remove allowFrom.",
+            });
+        }
+        const ports = new Set<string>();
+        namespace.mtlsExceptions.forEach((exception, exceptionIndex) => {
+            const id = `${exception.workload}:${exception.port}`;
+            if (ports.has(id)) {
+                problems.push({
+                    path: [...path, "mtlsExceptions", exceptionIndex],
+                    message: `a second exception for ${exception.workload} port ${exception.port}. List each port once.`,
+                });
+            }
+            ports.add(id);
+        });
+    });
+    const hosts = new Set<string>();
+    mesh.egress.forEach((entry, index) => {
+        if (hosts.has(entry.host)) {
+            problems.push({
+                path: [...root, "egress", index, "host"],
+                message: `${show(entry.host)} is listed more than once. List each external host once.`,
+            });
+        }
+        hosts.add(entry.host);
+    });
+    return problems;
+}

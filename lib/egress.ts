@@ -1,0 +1,126 @@
+/**
+ * The egress allowlist as Istio objects, following Istio's egress gateway tasks: for each allowed
+ * external host a ServiceEntry, and its routing through the egress gateway (a Gateway server, a subset
+ * of the DestinationRule for the gateway's host, a VirtualService bound to `mesh` and the gateway).
+ *
+ * - `TLS` (HTTPS from the application): passed through by SNI; the application's own TLS runs end to
+ *   end (the "egress gateway for HTTPS traffic" task).
+ * - `HTTP`: the sidecar sends it to the gateway's port 443 over Istio mutual TLS (`ISTIO_MUTUAL`, SNI the
+ *   host), the gateway forwards it to the host (the mTLS leg of the "egress gateway TLS origination"
+ *   task), so plain HTTP never crosses the cluster network unencrypted.
+ */
+import { createHash } from "crypto";
+import { IstioObject } from "./zero-trust";
+
+/** The port the egress gateway's Service listens on for everything meshstack routes through it. */
+export const GATEWAY_PORT = 443;
+
+/** The name of the egress Gateway object. */
+export const EGRESS_GATEWAY_OBJECT = "meshstack-egress";
+
+/** One allowed external host. */
+export interface EgressEntry {
+    /** The host's DNS name. */
+    host: string;
+    /** Its port. */
+    port: number;
+    /** `TLS`: HTTPS from the application; `HTTP`: plain HTTP. */
+    protocol: "TLS" | "HTTP";
+    /** Why data may go there. @default none */
+    reason?: string | undefined;
+}
+
+const PART_OF = { "app.kubernetes.io/part-of": "meshstack" } as const;
+
+/** A DNS-label name for an entry's objects: `api-stripe-com`, cut with a hash when too long. */
+export function entryName(host: string): string {
+    const name = host.replace(/\./g, "-");
+    if (name.length <= 50) {
+        return name;
+    }
+    return `${name.slice(0, 41).replace(/-+$/, "")}-${createHash("sha256").update(host).digest("hex").slice(0, 8)}`;
+}
+
+function object<Spec>(kind: string, name: string, namespace: string, spec: Spec): IstioObject<Spec> {
+    return { apiVersion: "networking.istio.io/v1", kind, metadata: { name, namespace, labels: { ...PART_OF } }, spec };
+}
+
+/** The external host in the mesh's registry (needed with REGISTRY_ONLY), resolved by DNS at the gateway. */
+export function serviceEntry(entry: EgressEntry, namespace: string) {
+    const portName = `${entry.protocol === "TLS" ? "tls" : "http"}-${entry.port}`;
+    return object("ServiceEntry", `egress-${entryName(entry.host)}`, namespace, {
+        hosts: [entry.host],
+        ports: [{ number: entry.port, name: portName, protocol: entry.protocol }],
+        resolution: "DNS" as const,
+        location: "MESH_EXTERNAL" as const,
+    });
+}
+
+/** The Gateway on the egress gateway pods: one server per entry, all on port 443, told apart by SNI. */
+export function egressGateway(entries: readonly EgressEntry[], namespace: string, selector: Record<string, string>) {
+    return object("Gateway", EGRESS_GATEWAY_OBJECT, namespace, {
+        selector,
+        servers: entries.map((entry) =>
+            entry.protocol === "TLS"
+                ? {
+                      port: { number: GATEWAY_PORT, name: `tls-${entryName(entry.host)}`, protocol: "TLS" },
+                      hosts: [entry.host],
+                      tls: { mode: "PASSTHROUGH" },
+                  }
+                : {
+                      port: { number: GATEWAY_PORT, name: `https-${entryName(entry.host)}`, protocol: "HTTPS" },
+                      hosts: [entry.host],
+                      tls: { mode: "ISTIO_MUTUAL" },
+                  },
+        ),
+    });
+}
+
+/**
+ * The DestinationRule for the egress gateway's host: one subset per entry; an HTTP entry's subset sends
+ * Istio mutual TLS with the host as SNI, which the gateway's HTTPS server matches.
+ */
+export function egressGatewayDestinationRule(entries: readonly EgressEntry[], namespace: string, gatewayHost: string) {
+    return object("DestinationRule", "meshstack-egress-gateway", namespace, {
+        host: gatewayHost,
+        subsets: entries.map((entry) =>
+            entry.protocol === "TLS"
+                ? { name: entryName(entry.host) }
+                : {
+                      name: entryName(entry.host),
+                      trafficPolicy: {
+                          portLevelSettings: [{ port: { number: GATEWAY_PORT }, tls: { mode: "ISTIO_MUTUAL", sni: entry.host } }],
+                      },
+                  },
+        ),
+    });
+}
+
+/** The route of one entry: from every sidecar (`mesh`) to the gateway, and from the gateway out. */
+export function egressVirtualService(entry: EgressEntry, namespace: string, gatewayHost: string) {
+    const gateway = EGRESS_GATEWAY_OBJECT;
+    const toGateway = { host: gatewayHost, subset: entryName(entry.host), port: { number: GATEWAY_PORT } };
+    const toHost = { host: entry.host, port: { number: entry.port } };
+    const name = `egress-${entryName(entry.host)}`;
+    if (entry.protocol === "TLS") {
+        return object("VirtualService", name, namespace, {
+            hosts: [entry.host],
+            gateways: ["mesh", gateway],
+            tls: [
+                { match: [{ gateways: ["mesh"], port: entry.port, sniHosts: [entry.host] }], route: [{ destination: toGateway }] },
+                {
+                    match: [{ gateways: [gateway], port: GATEWAY_PORT, sniHosts: [entry.host] }],
+                    route: [{ destination: toHost, weight: 100 }],
+                },
+            ],
+        });
+    }
+    return object("VirtualService", name, namespace, {
+        hosts: [entry.host],
+        gateways: ["mesh", gateway],
+        http: [
+            { match: [{ gateways: ["mesh"], port: entry.port }], route: [{ destination: toGateway, weight: 100 }] },
+            { match: [{ gateways: [gateway], port: GATEWAY_PORT }], route: [{ destination: toHost, weight: 100 }] },
+        ],
+    });
+}

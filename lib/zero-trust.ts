@@ -1,0 +1,153 @@
+/**
+ * The objects that lock an application namespace into the mesh, built by small typed functions from
+ * resolved config: STRICT mTLS (with per-port exceptions), default-deny authorization with allow rules,
+ * a Sidecar scope, and a NetworkPolicy that keeps pods from bypassing the egress gateway.
+ */
+
+/** Labels on every object meshstack declares. */
+const PART_OF = { "app.kubernetes.io/part-of": "meshstack" } as const;
+
+/** The annotation that marks a PERMISSIVE exception, with its reason as the value. */
+export const EXCEPTION_REASON_ANNOTATION = "meshstack.io/mtls-exception-reason";
+
+/** The label that enrols a namespace's pods in sidecar injection, as the guides set it. */
+export const INJECTION_LABELS: Readonly<Record<string, string>> = { "istio-injection": "enabled" };
+
+/** An Istio custom resource, as Pulumi's `CustomResource` takes it. */
+export interface IstioObject<Spec> {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> };
+    spec: Spec;
+}
+
+function istioObject<Spec>(apiVersion: string, kind: string, name: string, namespace: string, spec: Spec): IstioObject<Spec> {
+    return { apiVersion, kind, metadata: { name, namespace, labels: { ...PART_OF } }, spec };
+}
+
+/** mTLS mode of a PeerAuthentication. */
+export type MtlsMode = "STRICT" | "PERMISSIVE";
+
+/** The namespace-wide (or, in the root namespace, mesh-wide) PeerAuthentication. */
+export function peerAuthentication(namespace: string, mode: MtlsMode): IstioObject<{ mtls: { mode: MtlsMode } }> {
+    return istioObject("security.istio.io/v1", "PeerAuthentication", "default", namespace, { mtls: { mode } });
+}
+
+/** One port of one workload that accepts plain text. */
+export interface MtlsException {
+    /** The workload's `app` label. */
+    workload: string;
+    /** The port. */
+    port: number;
+    /** Why (the auditor reads it). */
+    reason: string;
+}
+
+/**
+ * A PeerAuthentication for one workload: its other ports keep the namespace's mode, `port` accepts
+ * plain text. Marked with its reason, so a policy check and an auditor can tell it is deliberate.
+ */
+export function mtlsException(
+    namespace: string,
+    mode: MtlsMode,
+    exception: MtlsException,
+): IstioObject<{
+    selector: { matchLabels: Record<string, string> };
+    mtls: { mode: MtlsMode };
+    portLevelMtls: Record<string, { mode: "PERMISSIVE" }>;
+}> {
+    const object = istioObject("security.istio.io/v1", "PeerAuthentication", `permissive-${exception.workload}-${exception.port}`, namespace, {
+        selector: { matchLabels: { app: exception.workload } },
+        mtls: { mode },
+        portLevelMtls: { [String(exception.port)]: { mode: "PERMISSIVE" as const } },
+    });
+    return { ...object, metadata: { ...object.metadata, annotations: { [EXCEPTION_REASON_ANNOTATION]: exception.reason } } };
+}
+
+/** An AuthorizationPolicy with an empty spec: it allows nothing, so only other ALLOW policies let calls in. */
+export function denyAll(namespace: string): IstioObject<Record<string, never>> {
+    return istioObject("security.istio.io/v1", "AuthorizationPolicy", "deny-all", namespace, {});
+}
+
+/** A source allowed to call into a namespace. */
+export interface AllowedSource {
+    /** Its namespace. */
+    namespace: string;
+    /** Only this service account. @default every service account of the namespace */
+    serviceAccount?: string | undefined;
+}
+
+/** The ALLOW policy listing who may call in, by mTLS identity (namespace, or service account principal). */
+export function allowFrom(
+    namespace: string,
+    sources: readonly AllowedSource[],
+    trustDomain = "cluster.local",
+): IstioObject<{ action: "ALLOW"; rules: Array<{ from: Array<{ source: { namespaces?: string[]; principals?: string[] } }> }> }> {
+    const from = sources.map((source) =>
+        source.serviceAccount === undefined
+            ? { source: { namespaces: [source.namespace] } }
+            : { source: { principals: [`${trustDomain}/ns/${source.namespace}/sa/${source.serviceAccount}`] } },
+    );
+    return istioObject("security.istio.io/v1", "AuthorizationPolicy", "allow-from-config", namespace, {
+        action: "ALLOW" as const,
+        rules: [{ from }],
+    });
+}
+
+/**
+ * The namespace's Sidecar: its proxies get configuration only for their own namespace, istiod's, the
+ * egress gateway's (where the allowlist's ServiceEntries live) and `extraHosts`.
+ */
+export function sidecarScope(
+    namespace: string,
+    istioNamespace: string,
+    egressNamespace: string,
+    extraHosts: readonly string[],
+): IstioObject<{ egress: Array<{ hosts: string[] }> }> {
+    return istioObject("networking.istio.io/v1", "Sidecar", "default", namespace, {
+        egress: [{ hosts: ["./*", `${istioNamespace}/*`, `${egressNamespace}/*`, ...extraHosts] }],
+    });
+}
+
+/** A Kubernetes NetworkPolicy, as `k8s.networking.v1.NetworkPolicy` takes it. */
+export interface NetworkPolicyObject {
+    metadata: { name: string; namespace: string; labels: Record<string, string> };
+    spec: {
+        podSelector: Record<string, never>;
+        policyTypes: ["Egress"];
+        egress: Array<{
+            to: Array<{ namespaceSelector: { matchLabels?: Record<string, string> }; podSelector?: { matchLabels: Record<string, string> } }>;
+            ports?: Array<{ protocol: "UDP" | "TCP"; port: number }>;
+        }>;
+    };
+}
+
+/**
+ * Egress of every pod in `namespace`: cluster DNS and in-cluster pods only (the egress gateway is one).
+ * A pod that bypasses its sidecar (or has none) cannot reach the outside; only the egress gateway's
+ * namespace, which has no such policy, is allowed out.
+ */
+export function egressLockdown(namespace: string): NetworkPolicyObject {
+    return {
+        metadata: { name: "meshstack-egress-lockdown", namespace, labels: { ...PART_OF } },
+        spec: {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [
+                {
+                    to: [
+                        {
+                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                        },
+                    ],
+                    ports: [
+                        { protocol: "UDP", port: 53 },
+                        { protocol: "TCP", port: 53 },
+                    ],
+                },
+                { to: [{ namespaceSelector: {} }] },
+            ],
+        },
+    };
+}
