@@ -253,14 +253,23 @@ export function stackRun(stack: string): Promise<ProgramRun> {
     return sharedRun(stack, stack, () => stackConfig(stack));
 }
 
-/** The prod stack's config with the pool tainted and Istio at another patch, in other namespaces. */
+/**
+ * The prod stack's config with the pool tainted, Istio at another patch in other namespaces, and the
+ * first mesh namespace adopted.
+ */
 export function overriddenProdConfig(): Record<string, string> {
     const config = stackConfig("prod");
     const pool = JSON.parse(config["meshstack:nodePool"]) as Record<string, unknown>;
     const istio = JSON.parse(config["meshstack:istio"]) as Record<string, unknown>;
+    const mesh = JSON.parse(config["meshstack:mesh"]) as { namespaces: Array<Record<string, unknown>> };
     return {
         ...config,
         "meshstack:nodePool": JSON.stringify({ ...pool, taints: OVERRIDE_TAINTS }),
+        // The first mesh namespace exists already: adopted, not created.
+        "meshstack:mesh": JSON.stringify({
+            ...mesh,
+            namespaces: mesh.namespaces.map((namespace, index) => (index === 0 ? { ...namespace, adopt: true } : namespace)),
+        }),
         "meshstack:istio": JSON.stringify({
             ...istio,
             version: "1.31.4",

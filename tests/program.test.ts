@@ -387,7 +387,8 @@ describe("the program", () => {
         it("renames both namespaces everywhere they are used", async () => {
             const run = await overriddenProdRun();
             const namespaces = run.ofType(NAMESPACE).map((namespace) => (namespace.inputs.metadata as { name: string }).name);
-            assert.deepStrictEqual(namespaces, ["meshstack-preflight", "mesh-system", "mesh-egress", "shop", "backend"]);
+            // shop is adopted (a NamespacePatch) in this run.
+            assert.deepStrictEqual(namespaces, ["meshstack-preflight", "mesh-system", "mesh-egress", "backend"]);
             const placed = run.ofType(CHART).map((chart) => [chart.name, chart.inputs.namespace]);
             assert.deepStrictEqual(placed, [
                 ["meshstack-istio-base", "mesh-system"],
@@ -398,6 +399,14 @@ describe("the program", () => {
                 global: { istioNamespace: "mesh-system" },
                 base: { validationFailurePolicy: "Fail" },
             });
+            assert.deepStrictEqual(
+                (run.resource("meshstack-ns-backend-sidecar").inputs.spec as { egress: unknown }).egress,
+                [{ hosts: ["./*", "mesh-system/*", "mesh-egress/*"] }],
+            );
+            assert.strictEqual(
+                (run.resource("meshstack-egress-allowlist-gateway-destination").inputs.spec as { host: string }).host,
+                "istio-egressgateway.mesh-egress.svc.cluster.local",
+            );
             assert.strictEqual(run.outputs.istiodHost, "istiod.mesh-system.svc.cluster.local");
             assert.strictEqual(run.outputs.egressGatewayHost, "istio-egressgateway.mesh-egress.svc.cluster.local");
         });

@@ -1,0 +1,350 @@
+/**
+ * Zero trust and egress control in the real program: the mesh namespaces' objects, the mesh-wide mTLS
+ * default, the egress allowlist through the egress gateway, the audit outputs, and the bad input refused.
+ */
+import * as assert from "assert";
+import { parseMeshConfig } from "../config";
+import { overriddenProdRun, ProgramRun, stackRun } from "./harness";
+
+const PART_OF = { "app.kubernetes.io/part-of": "meshstack" };
+const GATEWAY_HOST = "istio-egressgateway.istio-egress.svc.cluster.local";
+
+function istio(kind: string, name: string, namespace: string, spec: unknown, extra: Record<string, unknown> = {}): object {
+    const group = ["PeerAuthentication", "AuthorizationPolicy"].includes(kind) ? "security.istio.io/v1" : "networking.istio.io/v1";
+    return { apiVersion: group, kind, metadata: { name, namespace, labels: PART_OF, ...extra }, spec };
+}
+
+describe("zero trust", () => {
+    let dev: ProgramRun;
+    let prod: ProgramRun;
+
+    before(async () => {
+        dev = await stackRun("dev");
+        prod = await stackRun("prod");
+    });
+
+    it("enforces STRICT mTLS mesh-wide, in istiod's (root) namespace", () => {
+        for (const run of [dev, prod]) {
+            assert.deepStrictEqual(
+                run.resource("meshstack-istio-mesh-mtls").inputs,
+                istio("PeerAuthentication", "default", "istio-system", { mtls: { mode: "STRICT" } }),
+            );
+        }
+    });
+
+    it("sets REGISTRY_ONLY in istiod's mesh config", () => {
+        for (const run of [dev, prod]) {
+            const values = run.resource("meshstack-istio-istiod").inputs.values as { meshConfig: unknown };
+            assert.deepStrictEqual(values.meshConfig, { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } });
+        }
+    });
+
+    it("prod: creates each namespace with sidecar injection, STRICT, default-deny with its allow rules", () => {
+        assert.deepStrictEqual(prod.resource("meshstack-ns-backend-namespace").inputs, {
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: { name: "backend", labels: { ...PART_OF, "istio-injection": "enabled" } },
+        });
+        assert.deepStrictEqual(
+            prod.resource("meshstack-ns-backend-peer-authentication").inputs,
+            istio("PeerAuthentication", "default", "backend", { mtls: { mode: "STRICT" } }),
+        );
+        assert.deepStrictEqual(prod.resource("meshstack-ns-backend-deny-all").inputs, istio("AuthorizationPolicy", "deny-all", "backend", {}));
+        assert.deepStrictEqual(
+            prod.resource("meshstack-ns-backend-allow-from").inputs,
+            istio("AuthorizationPolicy", "allow-from-config", "backend", {
+                action: "ALLOW",
+                rules: [
+                    {
+                        from: [
+                            { source: { principals: ["cluster.local/ns/shop/sa/checkout"] } },
+                            { source: { namespaces: ["backend"] } },
+                        ],
+                    },
+                ],
+            }),
+        );
+    });
+
+    it("scopes each namespace's proxies to its own namespace, istiod's and the egress gateway's", () => {
+        assert.deepStrictEqual(
+            prod.resource("meshstack-ns-shop-sidecar").inputs,
+            istio("Sidecar", "default", "shop", { egress: [{ hosts: ["./*", "istio-system/*", "istio-egress/*"] }] }),
+        );
+    });
+
+    it("lets a namespace's pods reach only DNS and in-cluster pods (the egress gateway among them)", () => {
+        assert.deepStrictEqual(prod.resource("meshstack-ns-shop-egress-lockdown").inputs, {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "meshstack-egress-lockdown", namespace: "shop", labels: PART_OF },
+            spec: {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [
+                    {
+                        to: [
+                            {
+                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                            },
+                        ],
+                        ports: [
+                            { protocol: "UDP", port: 53 },
+                            { protocol: "TCP", port: 53 },
+                        ],
+                    },
+                    { to: [{ namespaceSelector: {} }] },
+                ],
+            },
+        });
+        // The egress gateway's namespace is the only one with no such policy: the only way out.
+        const locked = prod.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((policy) => (policy.inputs.metadata as { namespace: string }).namespace);
+        assert.deepStrictEqual(locked, ["shop", "backend"]);
+    });
+
+    it("dev: no default deny without highAvailability, and a reasoned PERMISSIVE port", () => {
+        assert.deepStrictEqual(dev.ofType("kubernetes:security.istio.io/v1:AuthorizationPolicy"), []);
+        assert.deepStrictEqual(
+            dev.resource("meshstack-ns-backend-permissive-legacy-reports-8080").inputs,
+            istio(
+                "PeerAuthentication",
+                "permissive-legacy-reports-8080",
+                "backend",
+                { selector: { matchLabels: { app: "legacy-reports" } }, mtls: { mode: "STRICT" }, portLevelMtls: { "8080": { mode: "PERMISSIVE" } } },
+                { annotations: { "meshstack.io/mtls-exception-reason": "The nightly report job has no sidecar yet; remove once it is meshed." } },
+            ),
+        );
+    });
+
+    it("adopts an existing namespace by labelling it, never creating (or deleting) it", async () => {
+        const run = await overriddenProdRun();
+        assert.deepStrictEqual(run.resource("meshstack-ns-shop-namespace"), {
+            ...run.resource("meshstack-ns-shop-namespace"),
+            type: "kubernetes:core/v1:NamespacePatch",
+            inputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { ...PART_OF, "istio-injection": "enabled" } } },
+        });
+        assert.strictEqual(run.resource("meshstack-ns-backend-namespace").type, "kubernetes:core/v1:Namespace");
+    });
+
+    it("exports every mTLS exception with its reason, and the egress allowlist, for auditors", () => {
+        assert.deepStrictEqual(dev.outputs.mtls, {
+            mode: "STRICT",
+            exceptions: [
+                {
+                    namespace: "backend",
+                    workload: "legacy-reports",
+                    port: 8080,
+                    reason: "The nightly report job has no sidecar yet; remove once it is meshed.",
+                },
+            ],
+        });
+        assert.deepStrictEqual(prod.outputs.mtls, { mode: "STRICT", exceptions: [] });
+        assert.deepStrictEqual(prod.outputs.egress, {
+            outboundTrafficPolicy: "REGISTRY_ONLY",
+            allowlist: [{ host: "api.stripe.com", port: 443, protocol: "TLS", reason: "Card payments (Stripe, EU data processing agreement)" }],
+        });
+    });
+});
+
+describe("egress allowlist", () => {
+    let dev: ProgramRun;
+
+    before(async () => {
+        dev = await stackRun("dev");
+    });
+
+    it("registers each host (DNS resolution at the gateway, outside the mesh)", () => {
+        assert.deepStrictEqual(
+            dev.resource("meshstack-egress-allowlist-api-stripe-com-service-entry").inputs,
+            istio("ServiceEntry", "egress-api-stripe-com", "istio-egress", {
+                hosts: ["api.stripe.com"],
+                ports: [{ number: 443, name: "tls-443", protocol: "TLS" }],
+                resolution: "DNS",
+                location: "MESH_EXTERNAL",
+            }),
+        );
+        assert.deepStrictEqual(
+            (dev.resource("meshstack-egress-allowlist-deb-debian-org-service-entry").inputs.spec as { ports: unknown }).ports,
+            [{ number: 80, name: "http-80", protocol: "HTTP" }],
+        );
+    });
+
+    it("opens the egress gateway per host: TLS passed through by SNI, HTTP only over Istio mTLS", () => {
+        assert.deepStrictEqual(
+            dev.resource("meshstack-egress-allowlist-gateway").inputs,
+            istio("Gateway", "meshstack-egress", "istio-egress", {
+                selector: { istio: "egressgateway" },
+                servers: [
+                    { port: { number: 443, name: "tls-api-stripe-com", protocol: "TLS" }, hosts: ["api.stripe.com"], tls: { mode: "PASSTHROUGH" } },
+                    {
+                        port: { number: 443, name: "https-deb-debian-org", protocol: "HTTPS" },
+                        hosts: ["deb.debian.org"],
+                        tls: { mode: "ISTIO_MUTUAL" },
+                    },
+                ],
+            }),
+        );
+        assert.deepStrictEqual(
+            dev.resource("meshstack-egress-allowlist-gateway-destination").inputs,
+            istio("DestinationRule", "meshstack-egress-gateway", "istio-egress", {
+                host: GATEWAY_HOST,
+                subsets: [
+                    { name: "api-stripe-com" },
+                    {
+                        name: "deb-debian-org",
+                        trafficPolicy: {
+                            portLevelSettings: [{ port: { number: 443 }, tls: { mode: "ISTIO_MUTUAL", sni: "deb.debian.org" } }],
+                        },
+                    },
+                ],
+            }),
+        );
+    });
+
+    it("routes a TLS host from every sidecar to the gateway and from the gateway out, by SNI", () => {
+        assert.deepStrictEqual(
+            dev.resource("meshstack-egress-allowlist-api-stripe-com-route").inputs,
+            istio("VirtualService", "egress-api-stripe-com", "istio-egress", {
+                hosts: ["api.stripe.com"],
+                gateways: ["mesh", "meshstack-egress"],
+                tls: [
+                    {
+                        match: [{ gateways: ["mesh"], port: 443, sniHosts: ["api.stripe.com"] }],
+                        route: [{ destination: { host: GATEWAY_HOST, subset: "api-stripe-com", port: { number: 443 } } }],
+                    },
+                    {
+                        match: [{ gateways: ["meshstack-egress"], port: 443, sniHosts: ["api.stripe.com"] }],
+                        route: [{ destination: { host: "api.stripe.com", port: { number: 443 } }, weight: 100 }],
+                    },
+                ],
+            }),
+        );
+    });
+
+    it("routes an HTTP host to the gateway's mTLS port and from there to the host's port", () => {
+        assert.deepStrictEqual(
+            dev.resource("meshstack-egress-allowlist-deb-debian-org-route").inputs,
+            istio("VirtualService", "egress-deb-debian-org", "istio-egress", {
+                hosts: ["deb.debian.org"],
+                gateways: ["mesh", "meshstack-egress"],
+                http: [
+                    {
+                        match: [{ gateways: ["mesh"], port: 80 }],
+                        route: [{ destination: { host: GATEWAY_HOST, subset: "deb-debian-org", port: { number: 443 } }, weight: 100 }],
+                    },
+                    {
+                        match: [{ gateways: ["meshstack-egress"], port: 443 }],
+                        route: [{ destination: { host: "deb.debian.org", port: { number: 80 } }, weight: 100 }],
+                    },
+                ],
+            }),
+        );
+    });
+});
+
+describe("zero trust config errors", () => {
+    const POOL = { nodes: [1, 2].map((n) => ({ name: `mesh-${n}`, vcpus: 16, memory: "64Gi" })) };
+    const header = (count: number): string =>
+        `meshstack: the config of stack "prod" has ${count === 1 ? "1 problem" : `${count} problems`}; nothing was changed. ` +
+        "Fix them in Pulumi.prod.yaml:";
+
+    function errorOf(mesh: Record<string, unknown>): string {
+        try {
+            parseMeshConfig({ nodePool: POOL, mesh }, "prod");
+        } catch (error) {
+            return (error as Error).message;
+        }
+        throw new Error("expected a config error, got none");
+    }
+
+    const TLS = { host: "api.stripe.com", port: 443, protocol: "TLS" };
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+        ["an unknown mTLS mode", { mtlsMode: "STRICTT" }, '  - meshstack:mesh.mtlsMode: expected one of "STRICT", "PERMISSIVE", got "STRICTT".'],
+        [
+            "PERMISSIVE mesh-wide in a highly available stack",
+            { mtlsMode: "PERMISSIVE" },
+            "  - meshstack:mesh.mtlsMode: a highly available stack accepts only mutual TLS: plain text inside the cluster is " +
+                "an audit finding. Set STRICT, and an exception per port in meshstack:mesh.namespaces[].mtlsExceptions where needed.",
+        ],
+        [
+            "a PERMISSIVE exception without a reason",
+            { namespaces: [{ name: "shop", mtlsExceptions: [{ workload: "legacy", port: 8080 }] }] },
+            "  - meshstack:mesh.namespaces[0].mtlsExceptions[0].reason: required: set a string.",
+        ],
+        [
+            "a PERMISSIVE exception with an empty reason",
+            { namespaces: [{ name: "shop", mtlsExceptions: [{ workload: "legacy", port: 8080, reason: " " }] }] },
+            "  - meshstack:mesh.namespaces[0].mtlsExceptions[0].reason: is empty. Say why the exception is needed: auditors read it.",
+        ],
+        [
+            "an allowlist entry with a bad host",
+            { egress: [{ ...TLS, host: "api_stripe.com" }] },
+            '  - meshstack:mesh.egress[0].host: "api_stripe.com" is not a DNS name: lowercase labels of letters, digits and "-" ' +
+                'joined by ".", e.g. "api.stripe.com".',
+        ],
+        [
+            "a wildcard host",
+            { egress: [{ ...TLS, host: "*.stripe.com" }] },
+            '  - meshstack:mesh.egress[0].host: "*.stripe.com" is a wildcard: meshstack routes each allowed host through the ' +
+                'egress gateway to its own DNS name, which a wildcard does not have. List each host (e.g. "api.example.com").',
+        ],
+        ["a port outside 1..65535", { egress: [{ ...TLS, port: 70000 }] }, "  - meshstack:mesh.egress[0].port: expected a port from 1 to 65535, got 70000."],
+        [
+            "an unknown protocol",
+            { egress: [{ ...TLS, protocol: "HTTPS" }] },
+            '  - meshstack:mesh.egress[0].protocol: expected one of "TLS", "HTTP", got "HTTPS".',
+        ],
+        [
+            "duplicate hosts",
+            { egress: [TLS, { ...TLS, port: 8443 }] },
+            '  - meshstack:mesh.egress[1].host: "api.stripe.com" is listed more than once. List each external host once.',
+        ],
+        [
+            "a duplicate namespace",
+            { namespaces: [{ name: "shop" }, { name: "shop" }] },
+            '  - meshstack:mesh.namespaces[1].name: "shop" is listed more than once. List each namespace once.',
+        ],
+        [
+            "a namespace name that is not a DNS-1123 label",
+            { namespaces: [{ name: "shop.eu" }] },
+            '  - meshstack:mesh.namespaces[0].name: "shop.eu" is not a namespace name: at most 63 lowercase letters, digits and ' +
+                '"-", starting and ending with a letter or digit.',
+        ],
+        [
+            "istiod's namespace as a mesh namespace",
+            { namespaces: [{ name: "istio-system" }] },
+            '  - meshstack:mesh.namespaces[0].name: "istio-system" is istiod\'s or the egress gateway\'s namespace ' +
+                "(meshstack:istio), which meshstack runs itself. Onboard application namespaces only.",
+        ],
+        [
+            "the egress gateway's namespace as a mesh namespace",
+            { namespaces: [{ name: "istio-egress" }] },
+            '  - meshstack:mesh.namespaces[0].name: "istio-egress" is istiod\'s or the egress gateway\'s namespace ' +
+                "(meshstack:istio), which meshstack runs itself. Onboard application namespaces only.",
+        ],
+        [
+            "an allow rule naming a namespace that is not declared",
+            { namespaces: [{ name: "backend", allowFrom: [{ namespace: "shop" }] }] },
+            '  - meshstack:mesh.namespaces[0].allowFrom[0].namespace: "shop" is not a mesh namespace, so its calls carry no ' +
+                "identity to allow. Declare it in meshstack:mesh.namespaces, or remove the rule.",
+        ],
+        [
+            "allow rules without default deny",
+            { namespaces: [{ name: "shop", defaultDeny: false, allowFrom: [{ namespace: "shop" }] }] },
+            "  - meshstack:mesh.namespaces[0].allowFrom: allow rules need defaultDeny (without it every call is allowed " +
+                "anyway). Set defaultDeny: true, or remove allowFrom.",
+        ],
+        [
+            "a misspelt namespace key",
+            { namespaces: [{ name: "shop", alowFrom: [] }] },
+            '  - meshstack:mesh.namespaces[0].alowFrom: unknown key. Did you mean "allowFrom"? Known keys here: name, adopt, ' +
+                "defaultDeny, allowFrom, mtlsExceptions, sidecarHosts.",
+        ],
+    ];
+    for (const [name, mesh, problem] of cases) {
+        it(`refuses ${name}`, () => {
+            assert.strictEqual(errorOf(mesh), `${header(1)}\n${problem}`);
+        });
+    }
+});
