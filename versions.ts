@@ -12,7 +12,11 @@
  */
 export const ISTIO_CHART_REPOSITORY = "https://blob.istio.io/istio-release/charts";
 
-/** The Istio release installed when `meshstack:istio.version` is not set. */
+/**
+ * The Istio release installed when `meshstack:istio.version` is not set: the newest 1.31 patch release
+ * in Istio's release notes, checked on 2026-11-25 (1.31.1, published 2026-09-21; it fixes
+ * GHSA-qm8v-g4f9-qhjx, a BackendTLSPolicy fail-open to plain text). Any 1.31.x may be set.
+ */
 export const DEFAULT_ISTIO_VERSION = "1.31.1";
 
 /**
