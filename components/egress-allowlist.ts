@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
 import {
     EgressEntry,
@@ -52,8 +52,8 @@ export class EgressAllowlist extends pulumi.ComponentResource {
         const after = { parent: this, dependsOn: [args.egressGateway] };
 
         if (args.entries.length > 0) {
-            new k8s.apiextensions.CustomResource(`${name}-gateway`, egressGateway(args.entries, args.namespace, args.gatewaySelector), after);
-            new k8s.apiextensions.CustomResource(
+            new apiextensions.CustomResource(`${name}-gateway`, egressGateway(args.entries, args.namespace, args.gatewaySelector), after);
+            new apiextensions.CustomResource(
                 `${name}-gateway-destination`,
                 egressGatewayDestinationRule(args.entries, args.namespace, args.gatewayHost),
                 after,
@@ -61,8 +61,8 @@ export class EgressAllowlist extends pulumi.ComponentResource {
         }
         for (const entry of args.entries) {
             const id = entryName(entry.host);
-            new k8s.apiextensions.CustomResource(`${name}-${id}-service-entry`, serviceEntry(entry, args.namespace), after);
-            new k8s.apiextensions.CustomResource(`${name}-${id}-route`, egressVirtualService(entry, args.namespace, args.gatewayHost), after);
+            new apiextensions.CustomResource(`${name}-${id}-service-entry`, serviceEntry(entry, args.namespace), after);
+            new apiextensions.CustomResource(`${name}-${id}-route`, egressVirtualService(entry, args.namespace, args.gatewayHost), after);
         }
 
         this.entries = pulumi.output(args.entries.map((entry) => ({ ...entry })));

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as helm from "@pulumi/kubernetes/helm/v4";
 import * as pulumi from "@pulumi/pulumi";
 import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE, egressGatewayChartValues, WorkloadScaling } from "../lib/istio-values";
 import { meshNamespace } from "../lib/namespace";
@@ -54,7 +54,7 @@ export class EgressGateway extends pulumi.ComponentResource {
 
         const namespace = meshNamespace(`${name}-namespace`, args.namespace, this);
 
-        new k8s.helm.v4.Chart(
+        new helm.Chart(
             `${name}-gateway`,
             {
                 chart: ISTIO_CHARTS.gateway,

@@ -1,4 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
+import * as helm from "@pulumi/kubernetes/helm/v4";
 import * as pulumi from "@pulumi/pulumi";
 import { retainAndAdoptCustomResourceDefinitions } from "../lib/crd-protection";
 import { baseChartValues, istiodChartValues, WorkloadScaling } from "../lib/istio-values";
@@ -86,7 +87,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
 
         // The namespace is passed as a plain string (ordering comes from dependsOn): an unknown input
         // would make `pulumi preview` show the chart without its objects.
-        const base = new k8s.helm.v4.Chart(
+        const base = new helm.Chart(
             `${name}-base`,
             {
                 chart: ISTIO_CHARTS.base,
@@ -99,7 +100,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
             { parent: this, dependsOn: [namespace, ...args.gates], transforms: [retainAndAdoptCustomResourceDefinitions(args.retainedProvider)] },
         );
 
-        const istiod = new k8s.helm.v4.Chart(
+        const istiod = new helm.Chart(
             `${name}-istiod`,
             {
                 chart: ISTIO_CHARTS.istiod,
@@ -119,7 +120,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
         );
 
         // The mesh-wide default, in the root namespace, once istiod's validating webhook serves.
-        new k8s.apiextensions.CustomResource(
+        new apiextensions.CustomResource(
             `${name}-mesh-mtls`,
             { ...peerAuthentication(args.namespace, args.mtlsMode) },
             { parent: this, dependsOn: [istiod] },

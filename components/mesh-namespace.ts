@@ -1,4 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { MESHSTACK_NAMESPACE_LABELS } from "../lib/namespace";
 import {
@@ -85,12 +87,12 @@ export class MeshNamespace extends pulumi.ComponentResource {
 
         const labels = { ...MESHSTACK_NAMESPACE_LABELS, ...INJECTION_LABELS };
         const namespace = args.adopt
-            ? new k8s.core.v1.NamespacePatch(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this })
-            : new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this });
+            ? new corev1.NamespacePatch(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this })
+            : new corev1.Namespace(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this });
         const after = { parent: this, dependsOn: [namespace, args.controlPlane] };
 
-        const istio = (suffix: string, object: IstioObject<unknown>): k8s.apiextensions.CustomResource =>
-            new k8s.apiextensions.CustomResource(`${name}-${suffix}`, { ...object }, after);
+        const istio = (suffix: string, object: IstioObject<unknown>): apiextensions.CustomResource =>
+            new apiextensions.CustomResource(`${name}-${suffix}`, { ...object }, after);
 
         istio("peer-authentication", peerAuthentication(args.name, args.mtlsMode));
         for (const exception of args.mtlsExceptions) {
@@ -103,7 +105,7 @@ export class MeshNamespace extends pulumi.ComponentResource {
             }
         }
         istio("sidecar", sidecarScope(args.name, args.istioNamespace, args.egressNamespace, args.sidecarHosts));
-        new k8s.networking.v1.NetworkPolicy(`${name}-egress-lockdown`, egressLockdown(args.name), { parent: this, dependsOn: [namespace] });
+        new networkingv1.NetworkPolicy(`${name}-egress-lockdown`, egressLockdown(args.name), { parent: this, dependsOn: [namespace] });
 
         this.namespace = pulumi.output(args.name);
         this.registerOutputs({ namespace: this.namespace });

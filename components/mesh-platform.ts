@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as provider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshBudget, meshDemand, MeshOverhead, meshOverhead } from "../lib/capacity";
 import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE, EgressGatewayScaling, WorkloadScaling } from "../lib/istio-values";
@@ -185,10 +185,10 @@ export class MeshPlatform extends pulumi.ComponentResource {
         super("meshstack:index:MeshPlatform", name, {}, opts);
         const { istio } = args;
 
-        const cluster = new k8s.Provider(`${name}-cluster`, clusterProviderArgs(args.cluster, "refuse"), {
+        const cluster = new provider.Provider(`${name}-cluster`, clusterProviderArgs(args.cluster, "refuse"), {
             parent: this,
         });
-        const retained = new k8s.Provider(`${name}-cluster-retained`, clusterProviderArgs(args.cluster, "adopt"), {
+        const retained = new provider.Provider(`${name}-cluster-retained`, clusterProviderArgs(args.cluster, "adopt"), {
             parent: this,
         });
 

@@ -1,4 +1,7 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as batchv1 from "@pulumi/kubernetes/batch/v1";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as schedulingv1 from "@pulumi/kubernetes/scheduling/v1";
+import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { meshNamespace } from "../lib/namespace";
 import {
@@ -123,8 +126,8 @@ export class NodePool extends pulumi.ComponentResource {
         const nodes = args.nodes.map((node) => {
             // A read first: a patch (server-side apply) of a node that does not exist would create a
             // phantom Node object; the read fails the preview instead, naming the node.
-            const existing = k8s.core.v1.Node.get(`${name}-node-${node.name}-existing`, node.name, { parent: this });
-            return new k8s.core.v1.NodePatch(
+            const existing = corev1.Node.get(`${name}-node-${node.name}-existing`, node.name, { parent: this });
+            return new corev1.NodePatch(
                 `${name}-node-${node.name}`,
                 {
                     metadata: { name: node.name, labels },
@@ -134,7 +137,7 @@ export class NodePool extends pulumi.ComponentResource {
             );
         });
 
-        const storageClass = new k8s.storage.v1.StorageClass(
+        const storageClass = new storagev1.StorageClass(
             `${name}-nvme`,
             {
                 metadata: { name: args.storageClass.name, labels: { "app.kubernetes.io/part-of": "meshstack" } },
@@ -146,7 +149,7 @@ export class NodePool extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const priorityClass = new k8s.scheduling.v1.PriorityClass(
+        const priorityClass = new schedulingv1.PriorityClass(
             `${name}-priority`,
             {
                 metadata: { name: MESH_PRIORITY_CLASS, labels: { "app.kubernetes.io/part-of": "meshstack" } },
@@ -166,7 +169,7 @@ export class NodePool extends pulumi.ComponentResource {
                 "pod-security.kubernetes.io/enforce": "privileged",
             });
             const script = preflightScript();
-            const configMap = new k8s.core.v1.ConfigMap(
+            const configMap = new corev1.ConfigMap(
                 `${name}-preflight-script`,
                 {
                     metadata: { name: PREFLIGHT_CONFIG_MAP, namespace: PREFLIGHT_NAMESPACE },
@@ -177,7 +180,7 @@ export class NodePool extends pulumi.ComponentResource {
             args.nodes.forEach((node, index) => {
                 const jobName = preflightJobName(node.name);
                 this.ready.push(
-                    new k8s.batch.v1.Job(
+                    new batchv1.Job(
                         `${name}-preflight-${node.name}`,
                         preflightJob({
                             jobName,

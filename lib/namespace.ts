@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Labels on every namespace meshstack creates. */
@@ -15,8 +15,8 @@ export function meshNamespace(
     namespace: string,
     parent: pulumi.Resource,
     extraLabels: Readonly<Record<string, string>> = {},
-): k8s.core.v1.Namespace {
-    return new k8s.core.v1.Namespace(
+): corev1.Namespace {
+    return new corev1.Namespace(
         resourceName,
         { metadata: { name: namespace, labels: { ...MESHSTACK_NAMESPACE_LABELS, ...extraLabels } } },
         { parent },

@@ -2,7 +2,7 @@
  * The pre-flight gate as Kubernetes objects: the script (shipped verbatim from preflight/preflight.js)
  * and one Job per pool node that runs it there. Pure functions, but for reading the script file.
  */
-import type * as k8s from "@pulumi/kubernetes";
+import type * as inputs from "@pulumi/kubernetes/types/input";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -116,7 +116,7 @@ export function preflightDeadlineSeconds(limits: PreflightLimits): number {
  * `pulumi up` (`pulumi.com/replaceUnready`), so a fixed node is checked again instead of Pulumi
  * waiting on the old, failed Job.
  */
-export function preflightJob(input: PreflightJobInput): k8s.types.input.batch.v1.Job {
+export function preflightJob(input: PreflightJobInput): inputs.batch.v1.Job {
     const { limits } = input;
     const podLabels = { ...input.labels, "sidecar.istio.io/inject": "false" };
     return {

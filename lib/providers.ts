@@ -3,7 +3,7 @@
  * written out, so that no environment variable (`PULUMI_K8S_UPSERT_EXISTING_OBJECTS`,
  * `PULUMI_K8S_ENABLE_SERVER_SIDE_APPLY`, …) can change what a `pulumi up` does.
  */
-import type * as k8s from "@pulumi/kubernetes";
+import type * as provider from "@pulumi/kubernetes/provider";
 
 /** Where the providers connect. */
 export interface ClusterConnection {
@@ -30,7 +30,7 @@ export interface ClusterConnection {
 export type ExistingObjects = "refuse" | "adopt";
 
 /** The arguments of a meshstack Kubernetes provider. */
-export function clusterProviderArgs(cluster: ClusterConnection, existing: ExistingObjects): k8s.ProviderArgs {
+export function clusterProviderArgs(cluster: ClusterConnection, existing: ExistingObjects): provider.ProviderArgs {
     const adopt = existing === "adopt";
     return {
         ...(cluster.context === undefined ? {} : { context: cluster.context }),

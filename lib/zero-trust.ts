@@ -109,7 +109,7 @@ export function sidecarScope(
     });
 }
 
-/** A Kubernetes NetworkPolicy, as `k8s.networking.v1.NetworkPolicy` takes it. */
+/** A Kubernetes NetworkPolicy, as `networking/v1` `NetworkPolicy` takes it. */
 export interface NetworkPolicyObject {
     metadata: { name: string; namespace: string; labels: Record<string, string> };
     spec: {

@@ -9,7 +9,23 @@ const path = require("path");
 
 const root = path.resolve(__dirname, "..");
 const outDir = path.join(root, ".build");
-const tsc = path.join(root, "node_modules", "typescript-native", "bin", "tsc");
+const tscWrapper = path.join(root, "node_modules", "typescript-native", "bin", "tsc");
+
+/** The native compiler itself (saves starting Node for the npm wrapper); the wrapper where not found. */
+function compiler() {
+    try {
+        const platformPackage = require.resolve(`@typescript/typescript-${process.platform}-${process.arch}/package.json`, {
+            paths: [path.dirname(tscWrapper)],
+        });
+        const exe = path.join(path.dirname(platformPackage), "lib", process.platform === "win32" ? "tsc.exe" : "tsc");
+        if (fs.existsSync(exe)) {
+            return [exe, []];
+        }
+    } catch {
+        // fall through to the wrapper
+    }
+    return [process.execPath, [tscWrapper]];
+}
 
 function prune(dir) {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -25,13 +41,41 @@ function prune(dir) {
     }
 }
 
+/** The sources of the build: every file and folder whose change (edit, add, delete) needs a rebuild. */
+const SOURCES = ["index.ts", "versions.ts", "tsconfig.json", "package-lock.json", "config", "components", "lib", "preflight", "tests"];
+
+/** The newest modification time among the sources (a folder's changes when a file is added or removed). */
+function newestSource() {
+    let newest = 0;
+    const visit = (file) => {
+        const stat = fs.statSync(file);
+        newest = Math.max(newest, stat.mtimeMs);
+        if (stat.isDirectory()) {
+            for (const entry of fs.readdirSync(file)) {
+                visit(path.join(file, entry));
+            }
+        }
+    };
+    for (const source of SOURCES) {
+        visit(path.join(root, source));
+    }
+    return newest;
+}
+
 /** Builds .build/ and returns the compiler's exit status (0: no type error). */
 function build() {
-    const result = spawnSync(process.execPath, [tsc, "-b", path.join(root, "tests", "tsconfig.json")], { stdio: "inherit" });
+    // Up to date when the last successful build is newer than every source: skip starting the compiler.
+    const stamp = path.join(outDir, ".built");
+    if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs > newestSource()) {
+        return 0;
+    }
+    const [command, prefix] = compiler();
+    const result = spawnSync(command, [...prefix, "-b", path.join(root, "tests", "tsconfig.json")], { stdio: "inherit" });
     if (result.status !== 0) {
         return result.status ?? 1;
     }
     prune(outDir);
+    fs.writeFileSync(stamp, "");
     return 0;
 }
 

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as apiextensionsv1 from "@pulumi/kubernetes/apiextensions/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { CUSTOM_RESOURCE_DEFINITION_TYPE, retainAndAdoptCustomResourceDefinitions } from "../lib/crd-protection";
@@ -27,7 +27,7 @@ describe("CRD protection transform", () => {
     });
 
     it("matches the type token the Kubernetes SDK registers CRDs with", () => {
-        const sdkType = (k8s.apiextensions.v1.CustomResourceDefinition as unknown as { __pulumiType: string }).__pulumiType;
+        const sdkType = (apiextensionsv1.CustomResourceDefinition as unknown as { __pulumiType: string }).__pulumiType;
         assert.strictEqual(sdkType, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");
         assert.notStrictEqual(transform(transformArgs(sdkType)), undefined);
     });
