@@ -7,6 +7,8 @@ const mesh = new MeshPlatform("meshstack", {
     nodePool: config.nodePool,
     istio: config.istio,
     mesh: config.mesh,
+    services: config.services,
+    demo: config.demo,
 });
 
 export const istioVersion = mesh.istioVersion;
@@ -21,3 +23,4 @@ export const storageClassName = mesh.storageClassName;
 export const meshNamespaces = mesh.meshNamespaces;
 export const mtls = mesh.mtls;
 export const egress = mesh.egress;
+export const services = mesh.services;

@@ -40,3 +40,13 @@ export const ISTIO_CHARTS = {
  * variant, pinned to one release. The script needs only Node's standard library.
  */
 export const PREFLIGHT_IMAGE = "node:24.21.0-alpine";
+
+/**
+ * The images of the dev demo (`meshstack:demo`): Istio's own helloworld sample, two versions, and curl
+ * to send it traffic. Pinned by version.
+ */
+export const DEMO_IMAGES = {
+    v1: "docker.io/istio/examples-helloworld-v1:1.0",
+    v2: "docker.io/istio/examples-helloworld-v2:1.0",
+    client: "docker.io/curlimages/curl:8.11.1",
+} as const;

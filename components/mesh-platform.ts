@@ -6,10 +6,14 @@ import { ClusterConnection, clusterProviderArgs } from "../lib/providers";
 import { ResourceRequirements } from "../lib/quantity";
 import { EgressGateway } from "./egress-gateway";
 import { EgressEntry } from "../lib/egress";
+import { serviceHost, sidecarAnnotations } from "../lib/traffic";
 import { AllowedSource, MtlsException, MtlsMode } from "../lib/zero-trust";
 import { EgressAllowlist } from "./egress-allowlist";
 import { IstioControlPlane } from "./istio-control-plane";
 import { MeshNamespace } from "./mesh-namespace";
+import { MeshService, MeshServiceSettings } from "./mesh-service";
+import { DemoApp } from "./demo-app";
+import { DEMO_SERVICE } from "../lib/demo";
 import { NodePool, NodePoolSettings } from "./node-pool";
 
 /** Istio settings of {@link MeshPlatformArgs}. */
@@ -113,6 +117,18 @@ export interface MeshSecurityArgs {
     egress: EgressEntry[];
 }
 
+/** One service, as the `services` output lists it. */
+export interface ServiceRecord {
+    /** The in-cluster host. */
+    host: string;
+    /** The pods expected to run (all versions). */
+    replicas: number;
+    /** Percent of requests per version. */
+    weights: Record<string, number>;
+    /** The pod annotations that size its sidecar (to put on its Deployments' pod templates). */
+    sidecarAnnotations: Record<string, string>;
+}
+
 /** One PERMISSIVE exception, as the `mtlsExceptions` output lists it for auditors. */
 export interface MtlsExceptionRecord extends MtlsException {
     /** The namespace of the workload. */
@@ -136,6 +152,16 @@ export interface MeshPlatformArgs {
      * @default STRICT mTLS, REGISTRY_ONLY, no namespaces, no external hosts
      */
     mesh: MeshSecurityArgs;
+    /**
+     * Services with canary routing and resilience, in mesh namespaces.
+     * @default []
+     */
+    services: MeshServiceSettings[];
+    /**
+     * The dev demo (helloworld v1/v2 and a client).
+     * @default { enabled: false, namespace: "shop" }
+     */
+    demo: { enabled: boolean; namespace: string };
     /**
      * The Istio control plane and egress gateway.
      * @default see {@link MeshIstioArgs}
@@ -180,6 +206,8 @@ export class MeshPlatform extends pulumi.ComponentResource {
     public readonly mtls: pulumi.Output<{ mode: MtlsMode; exceptions: MtlsExceptionRecord[] }>;
     /** The outbound traffic policy and the external hosts the mesh may reach. */
     public readonly egress: pulumi.Output<{ outboundTrafficPolicy: string; allowlist: EgressEntry[] }>;
+    /** Per service (`namespace/name`): its host, versions' weights and the sidecar annotations its pods carry. */
+    public readonly services: pulumi.Output<Record<string, ServiceRecord>>;
 
     constructor(name: string, args: MeshPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:index:MeshPlatform", name, {}, opts);
@@ -224,8 +252,9 @@ export class MeshPlatform extends pulumi.ComponentResource {
             { parent: this, providers: [cluster] },
         );
 
+        const namespaces = new Map<string, MeshNamespace>();
         for (const namespace of args.mesh.namespaces) {
-            new MeshNamespace(
+            const component = new MeshNamespace(
                 `${name}-ns-${namespace.name}`,
                 {
                     ...namespace,
@@ -233,6 +262,38 @@ export class MeshPlatform extends pulumi.ComponentResource {
                     istioNamespace: istio.namespace,
                     egressNamespace: egressNamespace,
                     controlPlane: this.controlPlane,
+                },
+                { parent: this, providers: [cluster] },
+            );
+            namespaces.set(namespace.name, component);
+        }
+        const serviceRecords: Record<string, ServiceRecord> = {};
+        for (const service of args.services) {
+            // The route takes the traffic settings; replicas and sidecar feed the budget and the output.
+            const { replicas, sidecar, ...traffic } = service;
+            const namespace = namespaces.get(service.namespace);
+            new MeshService(
+                `${name}-svc-${service.namespace}-${service.name}`,
+                { service: traffic, after: [this.controlPlane, ...(namespace === undefined ? [] : [namespace])] },
+                { parent: this, providers: [cluster] },
+            );
+            serviceRecords[`${service.namespace}/${service.name}`] = {
+                host: serviceHost(service),
+                replicas,
+                weights: { ...service.weights },
+                sidecarAnnotations: sidecarAnnotations(sidecar ?? istio.proxy.resources.requests),
+            };
+        }
+        if (args.demo.enabled) {
+            const namespace = namespaces.get(args.demo.namespace);
+            const record = serviceRecords[`${args.demo.namespace}/${DEMO_SERVICE.name}`];
+            new DemoApp(
+                `${name}-demo`,
+                {
+                    namespace: args.demo.namespace,
+                    sidecarAnnotations: record?.sidecarAnnotations ?? sidecarAnnotations(istio.proxy.resources.requests),
+                    placement: pool.placement,
+                    after: [this.controlPlane, ...(namespace === undefined ? [] : [namespace])],
                 },
                 { parent: this, providers: [cluster] },
             );
@@ -256,7 +317,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
         this.egressGatewayHost = egressGateway.host;
         this.egressGatewaySelector = egressGateway.selector;
         this.meshOverhead = pulumi.output(
-            meshOverhead(meshDemand(istio, budget.meshedPods), args.nodePool.nodes, budget.maxMeshPercent),
+            meshOverhead(meshDemand(istio, budget.meshedPods, args.services), args.nodePool.nodes, budget.maxMeshPercent),
         );
         this.poolNodes = pool.nodeNames;
         this.meshNamespaces = pulumi.output(args.mesh.namespaces.map((namespace) => namespace.name));
@@ -266,6 +327,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 namespace.mtlsExceptions.map((exception) => ({ namespace: namespace.name, ...exception })),
             ),
         });
+        this.services = pulumi.output(serviceRecords);
         this.egress = allowlist.entries.apply((entries) => ({
             outboundTrafficPolicy: args.mesh.outboundTrafficPolicy,
             allowlist: entries,
@@ -284,6 +346,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
             meshNamespaces: this.meshNamespaces,
             mtls: this.mtls,
             egress: this.egress,
+            services: this.services,
         });
     }
 }

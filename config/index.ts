@@ -8,6 +8,8 @@ import { z } from "zod";
 import { clusterSchema } from "./cluster";
 import { istioProblems, istioSchema } from "./istio";
 import { meshProblems, meshSchema } from "./mesh";
+import { servicesProblems, servicesSchema } from "./services";
+import { demoProblems, demoSchema } from "./demo";
 import { budgetProblems, nodePoolProblems, nodePoolSchema } from "./node-pool";
 import { closest, CONFIG_NAMESPACE, ConfigProblem, documented, flag, section, unknownKeyMessage } from "./kit";
 import { ConfigError, PathProblem, validate } from "./problems";
@@ -26,6 +28,8 @@ function buildStackSchema(highAvailability: boolean) {
         nodePool: nodePoolSchema(),
         istio: istioSchema(highAvailability),
         mesh: meshSchema(highAvailability),
+        services: servicesSchema(),
+        demo: demoSchema(),
     });
 }
 
@@ -47,11 +51,21 @@ function crossFieldProblems(config: MeshConfig): PathProblem[] {
     return [
         ...nodePoolProblems(config.nodePool, config.highAvailability),
         ...istioProblems(config.istio, config.highAvailability),
-        ...budgetProblems(config.nodePool, config.istio),
+        ...budgetProblems(config.nodePool, config.istio, config.services),
         ...meshProblems(config.mesh, config.highAvailability, {
             istioNamespace: config.istio.namespace,
             egressNamespace: config.istio.egressGateway.namespace,
         }),
+        ...servicesProblems(
+            config.services,
+            config.mesh.namespaces.map((namespace) => namespace.name),
+        ),
+        ...demoProblems(
+            config.demo,
+            config.highAvailability,
+            config.mesh.namespaces.map((namespace) => namespace.name),
+            config.services,
+        ),
     ];
 }
 

@@ -124,6 +124,12 @@ export function wholeNumber(min: number): z.ZodInt {
     return z.int({ error }).min(min, { error });
 }
 
+/** A whole number from `min` to `max`. */
+export function wholeNumberIn(min: number, max: number): z.ZodInt {
+    const error = expected(`a whole number from ${min} to ${max}`);
+    return z.int({ error }).min(min, { error }).max(max, { error });
+}
+
 /** A TCP/UDP port number. */
 export function port(): z.ZodInt {
     const error = expected("a port from 1 to 65535");

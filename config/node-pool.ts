@@ -137,8 +137,8 @@ export function nodePoolSchema() {
         budget: section({
             meshedPods: documented(wholeNumber(0).default(20), {
                 description:
-                    "Application pods expected to carry a sidecar (the guides' example: 20 services). Each counts " +
-                    "at the sidecar's requests.",
+                    "Meshed application pods besides those of meshstack:services (the guides' example: 20 services). " +
+                    "Each counts at the mesh's sidecar requests; a declared service's pods count at its own size.",
             }),
             maxMeshPercent: documented(decimal(1, 100).default(30), {
                 description: "The largest share of the pool's CPU or memory the mesh may request.",
@@ -211,8 +211,12 @@ export function nodePoolProblems(pool: NodePoolConfig, highAvailability: boolean
 type IstioDemand = Parameters<typeof meshDemand>[0];
 
 /** The mesh requests more of the pool than its budget allows: the figures and what to change. */
-export function budgetProblems(pool: NodePoolConfig, istio: IstioDemand): PathProblem[] {
-    const overhead = meshOverhead(meshDemand(istio, pool.budget.meshedPods), pool.nodes, pool.budget.maxMeshPercent);
+export function budgetProblems(
+    pool: NodePoolConfig,
+    istio: IstioDemand,
+    services: Parameters<typeof meshDemand>[2] = [],
+): PathProblem[] {
+    const overhead = meshOverhead(meshDemand(istio, pool.budget.meshedPods, services), pool.nodes, pool.budget.maxMeshPercent);
     if (!overBudget(overhead)) {
         return [];
     }
@@ -224,7 +228,7 @@ export function budgetProblems(pool: NodePoolConfig, istio: IstioDemand): PathPr
                 `${grouped(overhead.pool.cpuMillicores)}m) and ${grouped(overhead.memoryMiB)} MiB memory ` +
                 `(${overhead.sharePercent.memory} % of ${grouped(overhead.pool.memoryMiB)} MiB), above the ` +
                 `${overhead.maxSharePercent} % budget. Add nodes or bigger ones to meshstack:nodePool.nodes, lower ` +
-                `meshstack:nodePool.budget.meshedPods, the requests in meshstack:istio (proxy, istiod, egressGateway) ` +
+                `meshstack:nodePool.budget.meshedPods or the services' replicas, the requests in meshstack:istio (proxy, istiod, egressGateway) ` +
                 `or their maxReplicas, or raise this share.`,
             involves: [
                 ["nodePool", "nodes"],
@@ -232,6 +236,7 @@ export function budgetProblems(pool: NodePoolConfig, istio: IstioDemand): PathPr
                 ["istio", "proxy"],
                 ["istio", "istiod"],
                 ["istio", "egressGateway"],
+                ["services"],
             ],
         },
     ];

@@ -134,13 +134,28 @@ export interface IstioDemandInput {
     egressGateway: { maxReplicas: number; resources: { requests: ResourceQuantities } };
 }
 
+/** A declared service's pods, as the budget counts them. */
+export interface ServiceDemandInput {
+    name: string;
+    namespace: string;
+    replicas: number;
+    /** The sidecar requests its pods declare; the mesh's proxy requests when absent. */
+    sidecar?: { cpu: string; memory: string } | undefined;
+}
+
 /**
- * What the mesh requests at most: a sidecar per meshed pod, istiod and the egress gateway at their
- * autoscalers' maximum (the pre-flight Jobs are short-lived and not counted).
+ * What the mesh requests at most: a sidecar per other meshed pod (`meshedPods`) and per pod of each
+ * declared service (at the size it declares), istiod and the egress gateway at their autoscalers'
+ * maximum (the pre-flight Jobs are short-lived and not counted).
  */
-export function meshDemand(istio: IstioDemandInput, meshedPods: number): WorkloadDemand[] {
+export function meshDemand(istio: IstioDemandInput, meshedPods: number, services: readonly ServiceDemandInput[] = []): WorkloadDemand[] {
     return [
         { name: "sidecars", replicas: meshedPods, requests: istio.proxy.resources.requests },
+        ...services.map((service) => ({
+            name: `sidecars of ${service.namespace}/${service.name}`,
+            replicas: service.replicas,
+            requests: service.sidecar === undefined ? istio.proxy.resources.requests : { cpu: service.sidecar.cpu, memory: service.sidecar.memory },
+        })),
         { name: "istiod", replicas: istio.istiod.maxReplicas, requests: istio.istiod.resources.requests },
         { name: "egress gateway", replicas: istio.egressGateway.maxReplicas, requests: istio.egressGateway.resources.requests },
     ];

@@ -63,6 +63,8 @@ describe("config", () => {
                     budget: { meshedPods: 20, maxMeshPercent: 30 },
                 },
                 mesh: { mtlsMode: "STRICT", outboundTrafficPolicy: "REGISTRY_ONLY", namespaces: [], egress: [] },
+                services: [],
+                demo: { enabled: false, namespace: "shop" },
                 istio: {
                     version: "1.31.1",
                     namespace: "istio-system",
@@ -150,7 +152,7 @@ describe("config", () => {
                 name: "a misspelt top-level key",
                 raw: { isito: {} },
                 problem:
-                    '  - meshstack:isito: unknown key. Did you mean "istio"? Known keys here: highAvailability, cluster, nodePool, istio, mesh.',
+                    '  - meshstack:isito: unknown key. Did you mean "istio"? Known keys here: highAvailability, cluster, nodePool, istio, mesh, services, demo.',
             },
             {
                 name: "an unknown key with no near match",

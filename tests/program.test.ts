@@ -56,6 +56,20 @@ const NAMESPACE_OBJECTS: Record<string, Record<string, Array<[string, string]>>>
     },
 };
 
+/** The services with canary routing in each shipped stack, as `namespace-name`. */
+const SERVICES: Record<string, string[]> = {
+    dev: ["shop-checkout", "backend-inventory-service", "shop-helloworld"],
+    prod: ["shop-checkout", "backend-inventory-service"],
+};
+
+/** The dev demo's objects. */
+const DEMO: Array<[string, string]> = [
+    ["kubernetes:core/v1:Service", "meshstack-demo-service"],
+    ["kubernetes:apps/v1:Deployment", "meshstack-demo-v1"],
+    ["kubernetes:apps/v1:Deployment", "meshstack-demo-v2"],
+    ["kubernetes:apps/v1:Deployment", "meshstack-demo-client"],
+];
+
 /** The allowlisted hosts of each shipped stack, as resource names. */
 const EGRESS_HOSTS: Record<string, string[]> = { dev: ["api-stripe-com", "deb-debian-org"], prod: ["api-stripe-com"] };
 
@@ -116,6 +130,14 @@ describe("the program", () => {
                         [NAMESPACE, `meshstack-ns-${namespace}-namespace`, `meshstack-ns-${namespace}`],
                         ...objects.map(([type, suffix]) => [type, `meshstack-ns-${namespace}-${suffix}`, `meshstack-ns-${namespace}`]),
                     ]),
+                    ...SERVICES[stack].flatMap((service) => [
+                        ["meshstack:mesh:MeshService", `meshstack-svc-${service}`, "meshstack"],
+                        ["kubernetes:networking.istio.io/v1:DestinationRule", `meshstack-svc-${service}-destination-rule`, `meshstack-svc-${service}`],
+                        ["kubernetes:networking.istio.io/v1:VirtualService", `meshstack-svc-${service}-virtual-service`, `meshstack-svc-${service}`],
+                    ]),
+                    ...(stack === "dev"
+                        ? [["meshstack:demo:DemoApp", "meshstack-demo", "meshstack"], ...DEMO.map(([type, name]) => [type, name, "meshstack-demo"])]
+                        : []),
                     ["meshstack:mesh:EgressAllowlist", "meshstack-egress-allowlist", "meshstack"],
                     ["kubernetes:networking.istio.io/v1:Gateway", "meshstack-egress-allowlist-gateway", "meshstack-egress-allowlist"],
                     [
@@ -160,6 +182,15 @@ describe("the program", () => {
                             type === NETPOL ? [`meshstack-ns-${namespace}-namespace`] : [`meshstack-ns-${namespace}-namespace`, "meshstack-istio"],
                         ]),
                     ),
+                    ...SERVICES[stack].flatMap((service) => {
+                        const namespace = service.split("-")[0];
+                        const after = ["meshstack-istio", `meshstack-ns-${namespace}`];
+                        return [
+                            [`meshstack-svc-${service}-destination-rule`, after],
+                            [`meshstack-svc-${service}-virtual-service`, after],
+                        ];
+                    }),
+                    ...(stack === "dev" ? DEMO.map(([, name]) => [name, ["meshstack-istio", "meshstack-ns-shop"]]) : []),
                     ...[
                         "meshstack-egress-allowlist-gateway",
                         "meshstack-egress-allowlist-gateway-destination",
@@ -216,7 +247,7 @@ describe("the program", () => {
                 const providers = run()
                     .resources.filter((resource) => resource.type.startsWith("kubernetes:"))
                     .map((resource) => [resource.name, resource.provider]);
-                assert.strictEqual(providers.length, { dev: 28, prod: 35 }[stack]);
+                assert.strictEqual(providers.length, { dev: 38, prod: 39 }[stack]);
                 assert.deepStrictEqual(
                     providers.filter(([, provider]) => provider !== "meshstack-cluster"),
                     [],
@@ -258,8 +289,8 @@ describe("the program", () => {
             });
 
             it(`${stack}: exports the mesh's names and hosts`, () => {
-                const { meshOverhead, mtls, egress, ...names } = run().outputs;
-                assert.ok(meshOverhead !== undefined && mtls !== undefined && egress !== undefined);
+                const { meshOverhead, mtls, egress, services, ...names } = run().outputs;
+                assert.ok(meshOverhead !== undefined && mtls !== undefined && egress !== undefined && services !== undefined);
                 assert.deepStrictEqual(names, {
                     istioVersion: "1.31.1",
                     istioNamespace: "istio-system",

@@ -12,7 +12,7 @@ type ModelClass = new (data: never) => Validatable;
 
 /** The model of each Kubernetes type the program declares as a plain object. */
 async function models(): Promise<Record<string, ModelClass>> {
-    const [{ Namespace }, { ConfigMap }, { Node }, { Job }, { StorageClass }, { PriorityClass }, { NetworkPolicy }] = await Promise.all([
+    const [{ Namespace }, { ConfigMap }, { Node }, { Job }, { StorageClass }, { PriorityClass }, { NetworkPolicy }, { Service }, { Deployment }] = await Promise.all([
         import("kubernetes-models/v1/Namespace"),
         import("kubernetes-models/v1/ConfigMap"),
         import("kubernetes-models/v1/Node"),
@@ -20,6 +20,8 @@ async function models(): Promise<Record<string, ModelClass>> {
         import("kubernetes-models/storage.k8s.io/v1/StorageClass"),
         import("kubernetes-models/scheduling.k8s.io/v1/PriorityClass"),
         import("kubernetes-models/networking.k8s.io/v1/NetworkPolicy"),
+        import("kubernetes-models/v1/Service"),
+        import("kubernetes-models/apps/v1/Deployment"),
     ]);
     // Istio's own schemas (the 1.29 CRDs, with the v1 APIs), ESM-only.
     const [{ PeerAuthentication }, { AuthorizationPolicy }, { Sidecar }, { Gateway }, { DestinationRule }, { VirtualService }, { ServiceEntry }] =
@@ -34,6 +36,8 @@ async function models(): Promise<Record<string, ModelClass>> {
         ]);
     return {
         "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy as unknown as ModelClass,
+        "kubernetes:core/v1:Service": Service as unknown as ModelClass,
+        "kubernetes:apps/v1:Deployment": Deployment as unknown as ModelClass,
         "kubernetes:core/v1:NamespacePatch": Namespace as unknown as ModelClass,
         "kubernetes:security.istio.io/v1:PeerAuthentication": PeerAuthentication as unknown as ModelClass,
         "kubernetes:security.istio.io/v1:AuthorizationPolicy": AuthorizationPolicy as unknown as ModelClass,

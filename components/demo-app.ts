@@ -1,0 +1,46 @@
+import * as appsv1 from "@pulumi/kubernetes/apps/v1";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as pulumi from "@pulumi/pulumi";
+import { demoClient, demoService, demoVersion } from "../lib/demo";
+import { PodPlacement } from "../lib/placement";
+
+/** Arguments of {@link DemoApp}. */
+export interface DemoAppArgs {
+    /**
+     * The mesh namespace the demo runs in.
+     * @default none (required)
+     */
+    namespace: string;
+    /**
+     * The pod annotations that size the demo's sidecars.
+     * @default none (required)
+     */
+    sidecarAnnotations: Record<string, string>;
+    /**
+     * Where the demo's pods run (the node pool).
+     * @default none (required)
+     */
+    placement: PodPlacement;
+    /**
+     * The demo's mesh namespace, so its pods are injected.
+     * @default none (required)
+     */
+    after: pulumi.Resource[];
+}
+
+/**
+ * The dev demo: Istio's helloworld sample (v1 and v2 Deployments behind one Service) and a client that
+ * calls it, so that the canary split shows in Kiali. Its routing is a `meshstack:services` entry.
+ */
+export class DemoApp extends pulumi.ComponentResource {
+    constructor(name: string, args: DemoAppArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("meshstack:demo:DemoApp", name, {}, opts);
+        const after = { parent: this, dependsOn: args.after };
+        new corev1.Service(`${name}-service`, demoService(args.namespace), after);
+        for (const version of ["v1", "v2"] as const) {
+            new appsv1.Deployment(`${name}-${version}`, demoVersion(args.namespace, version, args.sidecarAnnotations, args.placement), after);
+        }
+        new appsv1.Deployment(`${name}-client`, demoClient(args.namespace, args.sidecarAnnotations, args.placement), after);
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,52 @@
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
+import * as pulumi from "@pulumi/pulumi";
+import { destinationRule, SidecarSize, TrafficSettings, virtualService } from "../lib/traffic";
+
+/** One service's settings, as `meshstack:services[]` resolves them. */
+export interface MeshServiceSettings extends TrafficSettings {
+    /**
+     * The pods of the service (all versions) expected to run; the capacity budget counts their sidecars.
+     * @default 1
+     */
+    replicas: number;
+    /**
+     * The sidecar size the service's pods declare (pod annotations).
+     * @default the mesh's proxy resources
+     */
+    sidecar?: SidecarSize | undefined;
+}
+
+/** Arguments of {@link MeshService}. */
+export interface MeshServiceArgs {
+    /**
+     * The service's routing and resilience.
+     * @default none (required)
+     */
+    service: TrafficSettings;
+    /**
+     * What must be ready first: the control plane (istiod's validating webhook) and the service's mesh
+     * namespace.
+     * @default none (required)
+     */
+    after: pulumi.Resource[];
+}
+
+/**
+ * Canary routing and resilience for one service: a DestinationRule (a subset per version, the traffic
+ * policy) and a VirtualService (the weighted routes, timeout and retries). Both are named after the
+ * service, so a weight change is an in-place update of the VirtualService alone.
+ */
+export class MeshService extends pulumi.ComponentResource {
+    /** The service's in-cluster host. */
+    public readonly host: pulumi.Output<string>;
+
+    constructor(name: string, args: MeshServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("meshstack:mesh:MeshService", name, {}, opts);
+        const after = { parent: this, dependsOn: args.after };
+        const rule = destinationRule(args.service);
+        new apiextensions.CustomResource(`${name}-destination-rule`, { ...rule }, after);
+        new apiextensions.CustomResource(`${name}-virtual-service`, { ...virtualService(args.service) }, after);
+        this.host = pulumi.output(rule.spec.host);
+        this.registerOutputs({ host: this.host });
+    }
+}

@@ -1,0 +1,177 @@
+/**
+ * The `meshstack:services` area: per service, its versions and their weights (canary routing) and its
+ * resilience (timeout, retries, outlier detection, circuit breaking), its expected pods and sidecar
+ * size (the capacity budget). Owns the schema, the cross-field checks (weights, the retry budget) and
+ * their messages.
+ */
+import { z } from "zod";
+import type { MeshServiceSettings } from "../components/mesh-service";
+import { durationMs } from "../lib/traffic";
+import { checkMeshNamespace } from "./mesh";
+import { Assert, cpu, documented, Equal, KeyPath, list, memory, port, section, show, stringMap, text, wholeNumber, wholeNumberIn } from "./kit";
+import type { PathProblem } from "./problems";
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A problem with a Service or subset name (a DNS-1123 label), or `undefined`. */
+export function checkLabelName(value: string): string | undefined {
+    return value.length <= 63 && DNS_LABEL.test(value)
+        ? undefined
+        : `${show(value)} is not a valid name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit.`;
+}
+
+/** A problem with an Istio duration, or `undefined`. */
+export function checkDuration(value: string): string | undefined {
+    const ms = durationMs(value);
+    if (ms === undefined) {
+        return `${show(value)} is not a duration. Use a number and a unit: "500ms", "2s", "1m", "1h" (or combined, "1m30s").`;
+    }
+    return ms < 1 ? `${show(value)} is below 1ms, which Istio refuses. Set at least "1ms".` : undefined;
+}
+
+const duration = (description: string) => documented(text(checkDuration).optional(), { description, docDefault: "none" });
+const durationOr = (description: string, fallback: string) => documented(text(checkDuration).default(fallback), { description });
+
+function serviceSchema() {
+    return section({
+        name: documented(text(checkLabelName), { description: "The Kubernetes Service's name." }),
+        namespace: documented(text(checkMeshNamespace), { description: "Its namespace: one of `meshstack:mesh.namespaces`." }),
+        port: documented(port(), { description: "The Service's port that the routes use." }),
+        versions: documented(
+            list(
+                section({
+                    name: documented(text(checkLabelName), { description: "The version's subset name, e.g. `v1`." }),
+                    labels: documented(stringMap("labels").optional(), {
+                        description: "The labels of the version's pods.",
+                        docDefault: "`{version: <name>}`",
+                    }),
+                }),
+                "versions",
+            ).min(1, { error: "the service has no versions. List at least one, e.g. `- name: v1`." }),
+            { description: "The service's versions (one DestinationRule subset each)." },
+        ),
+        weights: documented(z.record(z.string(), wholeNumberIn(0, 100), { error: () => "expected a map of version → percent." }), {
+            description: "Percent of requests per version; whole numbers summing to exactly 100.",
+        }),
+        timeout: duration("The route's timeout."),
+        retries: documented(
+            section({
+                attempts: documented(wholeNumber(0), { description: "Retries after the first attempt." }),
+                perTryTimeout: duration("The timeout of each attempt."),
+                retryOn: documented(text().optional(), {
+                    description: "The conditions to retry on, e.g. `5xx,reset,connect-failure`.",
+                    docDefault: "Istio's",
+                }),
+            }).optional(),
+            { description: "Retries; attempts × perTryTimeout may not exceed timeout.", docDefault: "Istio's" },
+        ),
+        outlierDetection: documented(
+            section({
+                consecutive5xxErrors: documented(wholeNumber(1).default(5), { description: "5xx errors in a row that eject an endpoint." }),
+                interval: durationOr("How often endpoints are analysed.", "10s"),
+                baseEjectionTime: durationOr("How long an ejected endpoint stays out (times its ejections).", "30s"),
+                maxEjectionPercent: documented(wholeNumberIn(0, 100).default(50), { description: "The most of the pool ejected at once, in percent." }),
+            }).optional(),
+            { description: "Eject failing endpoints.", docDefault: "none" },
+        ),
+        connectionPool: documented(
+            section({
+                maxConnections: documented(wholeNumber(1).optional(), { description: "The most TCP connections per caller proxy.", docDefault: "Istio's" }),
+                http1MaxPendingRequests: documented(wholeNumber(1).optional(), {
+                    description: "The most requests waiting for a connection.",
+                    docDefault: "Istio's",
+                }),
+                maxRequestsPerConnection: documented(wholeNumber(1).optional(), {
+                    description: "The most requests per connection.",
+                    docDefault: "Istio's",
+                }),
+            }).optional(),
+            { description: "Circuit breaking limits.", docDefault: "none" },
+        ),
+        replicas: documented(wholeNumber(0).default(1), {
+            description: "The pods of the service (all versions) expected to run: the capacity budget counts their sidecars.",
+        }),
+        sidecar: documented(
+            section({
+                cpu: documented(cpu(), { description: "Sidecar CPU request.", docType: "quantity" }),
+                memory: documented(memory(), { description: "Sidecar memory request.", docType: "quantity" }),
+                cpuLimit: documented(cpu().optional(), { description: "Sidecar CPU limit.", docType: "quantity", docDefault: "the mesh's" }),
+                memoryLimit: documented(memory().optional(), { description: "Sidecar memory limit.", docType: "quantity", docDefault: "the mesh's" }),
+            }).optional(),
+            { description: "The sidecar size the service's pods declare in annotations (the guides: 50m / 64Mi).", docDefault: "the mesh's" },
+        ),
+    });
+}
+
+/** The schema of `meshstack:services`. */
+export function servicesSchema() {
+    return documented(list(serviceSchema(), "services").default([]), { description: "The services with canary routing." });
+}
+
+/** The resolved `meshstack:services`. */
+export type ServicesConfig = z.output<ReturnType<typeof servicesSchema>>;
+
+/** Compile-time proof that the schema yields exactly what `MeshPlatform` takes. */
+export type ServicesArgsMatchSchema = Assert<Equal<ServicesConfig, MeshServiceSettings[]>>;
+
+/** Cross-field checks of `meshstack:services`, on the resolved config. */
+export function servicesProblems(services: ServicesConfig, meshNamespaces: readonly string[]): PathProblem[] {
+    const problems: PathProblem[] = [];
+    const seen = new Set<string>();
+    services.forEach((service, index) => {
+        const path: KeyPath = ["services", index];
+        const id = `${service.namespace}/${service.name}`;
+        if (seen.has(id)) {
+            problems.push({ path: [...path, "name"], message: `${show(id)} is declared more than once. Declare each service once per namespace.` });
+        }
+        seen.add(id);
+        if (!meshNamespaces.includes(service.namespace)) {
+            problems.push({
+                path: [...path, "namespace"],
+                message: `${show(service.namespace)} is not a mesh namespace. Add it to meshstack:mesh.namespaces, or use one of: ${meshNamespaces.join(", ") || "(none declared)"}.`,
+                involves: [[...path, "namespace"], ["mesh", "namespaces"]],
+            });
+        }
+        const versions = new Set<string>();
+        service.versions.forEach((version, versionIndex) => {
+            if (versions.has(version.name)) {
+                problems.push({
+                    path: [...path, "versions", versionIndex, "name"],
+                    message: `${show(version.name)} is listed more than once. List each version once.`,
+                });
+            }
+            versions.add(version.name);
+        });
+        for (const weighted of Object.keys(service.weights)) {
+            if (!versions.has(weighted)) {
+                problems.push({
+                    path: [...path, "weights", weighted],
+                    message: `${show(weighted)} is not a version of ${service.name} (${[...versions].join(", ")}). Add it to versions, or remove its weight.`,
+                    involves: [[...path, "weights"], [...path, "versions"]],
+                });
+            }
+        }
+        const sum = Object.values(service.weights).reduce((total, weight) => total + weight, 0);
+        if (sum !== 100) {
+            const shares = Object.entries(service.weights).map(([version, weight]) => `${version}: ${weight}`).join(", ");
+            problems.push({
+                path: [...path, "weights"],
+                message: `the weights sum to ${sum} (${shares || "none"}); they must sum to exactly 100. Adjust them.`,
+            });
+        }
+        const retries = service.retries;
+        const timeout = service.timeout === undefined ? undefined : durationMs(service.timeout);
+        const perTry = retries?.perTryTimeout === undefined ? undefined : durationMs(retries.perTryTimeout);
+        if (retries !== undefined && timeout !== undefined && perTry !== undefined && retries.attempts * perTry > timeout) {
+            problems.push({
+                path: [...path, "retries"],
+                message:
+                    `${retries.attempts} attempts × ${retries.perTryTimeout} = ${retries.attempts * perTry}ms exceeds the route's timeout ` +
+                    `${service.timeout}: callers give up before the retries end, while every retry still loads the service ` +
+                    `(a retry storm). Lower attempts or perTryTimeout, or raise timeout.`,
+                involves: [[...path, "retries"], [...path, "timeout"]],
+            });
+        }
+    });
+    return problems;
+}

@@ -1,0 +1,170 @@
+/**
+ * Canary routing and resilience for one service, as Istio objects built by small typed functions:
+ * a DestinationRule with a subset per version and the traffic policy, and a VirtualService with the
+ * weighted routes, timeout and retries. Plus the pure checks the config runs first (durations, the
+ * retry budget) and the sidecar-sizing annotations app teams put on their pods.
+ */
+import { IstioObject } from "./zero-trust";
+
+const DURATION = /^(\d+(\.\d+)?(h|ms|m|s|us|ns))+$/;
+const UNIT_MS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, ns: 0.000001 };
+
+/** Milliseconds of an Istio (Go) duration (`2s`, `500ms`, `1m30s`), or `undefined` if it is not one. */
+export function durationMs(text: string): number | undefined {
+    if (!DURATION.test(text)) {
+        return undefined;
+    }
+    let total = 0;
+    for (const match of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|ns)/g)) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+    }
+    return total;
+}
+
+/** One version of a service: a subset, and the pod labels that select it. */
+export interface ServiceVersion {
+    /**
+     * The subset's name.
+     * @default none (required)
+     */
+    name: string;
+    /**
+     * The labels of the version's pods.
+     * @default { version: <name> }
+     */
+    labels?: Record<string, string> | undefined;
+}
+
+/** Retries of a route. */
+export interface RetryPolicy {
+    /** Attempts after the first call. @default none (required) */
+    attempts: number;
+    /** Timeout of each attempt. @default none (Istio: the route's timeout) */
+    perTryTimeout?: string | undefined;
+    /** The conditions to retry on. @default none (Istio's default) */
+    retryOn?: string | undefined;
+}
+
+/** Ejecting failing endpoints from the load-balancing pool. */
+export interface OutlierDetection {
+    /** Consecutive 5xx errors that eject an endpoint. */
+    consecutive5xxErrors: number;
+    /** How often endpoints are analysed. */
+    interval: string;
+    /** How long an ejected endpoint stays out (times the number of ejections). */
+    baseEjectionTime: string;
+    /** The most of the pool that may be ejected, in percent. */
+    maxEjectionPercent: number;
+}
+
+/** Limits that trip the circuit breaker. */
+export interface ConnectionPool {
+    /** The most TCP connections to the service (per caller proxy). */
+    maxConnections?: number | undefined;
+    /** The most requests queued waiting for a connection. */
+    http1MaxPendingRequests?: number | undefined;
+    /** The most requests per connection (1 disables keep-alive). */
+    maxRequestsPerConnection?: number | undefined;
+}
+
+/** What a service's routing and resilience is built from. */
+export interface TrafficSettings {
+    /** The Kubernetes Service's name. */
+    name: string;
+    /** Its namespace. */
+    namespace: string;
+    /** Its port. */
+    port: number;
+    /** Its versions. */
+    versions: ServiceVersion[];
+    /** The share of requests per version, in percent (summing to 100). */
+    weights: Record<string, number>;
+    /** The route's timeout. @default none (Istio: no timeout) */
+    timeout?: string | undefined;
+    /** The route's retries. @default none (Istio's default retries) */
+    retries?: RetryPolicy | undefined;
+    /** Outlier detection. @default none */
+    outlierDetection?: OutlierDetection | undefined;
+    /** Circuit breaking. @default none */
+    connectionPool?: ConnectionPool | undefined;
+}
+
+/** The service's in-cluster host. */
+export function serviceHost(settings: { name: string; namespace: string }): string {
+    return `${settings.name}.${settings.namespace}.svc.cluster.local`;
+}
+
+const PART_OF = { "app.kubernetes.io/part-of": "meshstack" } as const;
+
+function object<Spec>(kind: string, name: string, namespace: string, spec: Spec): IstioObject<Spec> {
+    return { apiVersion: "networking.istio.io/v1", kind, metadata: { name, namespace, labels: { ...PART_OF } }, spec };
+}
+
+function defined<T extends Record<string, unknown>>(value: T): Partial<T> {
+    return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+/** The DestinationRule: a subset per version, and the traffic policy when any is set. */
+export function destinationRule(settings: TrafficSettings) {
+    const pool = settings.connectionPool;
+    const trafficPolicy = defined({
+        connectionPool:
+            pool === undefined
+                ? undefined
+                : defined({
+                      tcp: pool.maxConnections === undefined ? undefined : { maxConnections: pool.maxConnections },
+                      http: (() => {
+                          const http = defined({
+                              http1MaxPendingRequests: pool.http1MaxPendingRequests,
+                              maxRequestsPerConnection: pool.maxRequestsPerConnection,
+                          });
+                          return Object.keys(http).length === 0 ? undefined : http;
+                      })(),
+                  }),
+        outlierDetection: settings.outlierDetection === undefined ? undefined : { ...settings.outlierDetection },
+    });
+    return object("DestinationRule", settings.name, settings.namespace, {
+        host: serviceHost(settings),
+        ...(Object.keys(trafficPolicy).length === 0 ? {} : { trafficPolicy }),
+        subsets: settings.versions.map((version) => ({ name: version.name, labels: version.labels ?? { version: version.name } })),
+    });
+}
+
+/** The VirtualService: every version's weighted route (in the versions' order), timeout and retries. */
+export function virtualService(settings: TrafficSettings) {
+    const host = serviceHost(settings);
+    return object("VirtualService", settings.name, settings.namespace, {
+        hosts: [host],
+        http: [
+            {
+                route: settings.versions.map((version) => ({
+                    destination: { host, subset: version.name, port: { number: settings.port } },
+                    weight: settings.weights[version.name] ?? 0,
+                })),
+                ...defined({ timeout: settings.timeout, retries: settings.retries === undefined ? undefined : defined({ ...settings.retries }) }),
+            },
+        ],
+    });
+}
+
+/** Sidecar resources one service declares for its pods. */
+export interface SidecarSize {
+    /** CPU request. */
+    cpu: string;
+    /** Memory request. */
+    memory: string;
+    /** CPU limit. @default the mesh's */
+    cpuLimit?: string | undefined;
+    /** Memory limit. @default the mesh's */
+    memoryLimit?: string | undefined;
+}
+
+/** The pod annotations that size a workload's sidecar (Istio reads them at injection). */
+export function sidecarAnnotations(size: SidecarSize): Record<string, string> {
+    return defined({
+        "sidecar.istio.io/proxyCPU": size.cpu,
+        "sidecar.istio.io/proxyMemory": size.memory,
+        "sidecar.istio.io/proxyCPULimit": size.cpuLimit,
+        "sidecar.istio.io/proxyMemoryLimit": size.memoryLimit,
+    }) as Record<string, string>;
+}
