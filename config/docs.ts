@@ -170,6 +170,10 @@ function rows(withHa: SchemaLike, withoutHa: SchemaLike, key: string, out: Confi
             default: withDefault === withoutDefault ? withDefault : `${withDefault} (${withoutDefault} without HA)`,
             description: docs?.description ?? "",
         });
+        // A documented object (an optional section): its keys too.
+        if (shapeOf(shapeWith[field]) !== undefined) {
+            rows(shapeWith[field], shapeWithout[field], childKey, out);
+        }
         // A list of objects: one row per key of its entries, as `list[].key`.
         const elementWith = defOf(core(shapeWith[field])).element;
         const elementWithout = defOf(core(shapeWithout[field])).element;
