@@ -9,6 +9,7 @@ const mesh = new MeshPlatform("meshstack", {
     mesh: config.mesh,
     services: config.services,
     demo: config.demo,
+    observability: config.observability,
 });
 
 export const istioVersion = mesh.istioVersion;
@@ -24,3 +25,4 @@ export const meshNamespaces = mesh.meshNamespaces;
 export const mtls = mesh.mtls;
 export const egress = mesh.egress;
 export const services = mesh.services;
+export const observability = mesh.observability;

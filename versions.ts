@@ -50,3 +50,17 @@ export const DEMO_IMAGES = {
     v2: "docker.io/istio/examples-helloworld-v2:1.0",
     client: "docker.io/curlimages/curl:8.11.1",
 } as const;
+
+/** Prometheus, from the prometheus-community chart repository. Values checked against 29.27.0. */
+export const PROMETHEUS_CHART = {
+    repository: "https://prometheus-community.github.io/helm-charts",
+    chart: "prometheus",
+    version: "29.27.0",
+} as const;
+
+/** Kiali, from Kiali's chart repository. Values checked against 2.29.0. */
+export const KIALI_CHART = {
+    repository: "https://kiali.org/helm-charts",
+    chart: "kiali-server",
+    version: "2.29.0",
+} as const;

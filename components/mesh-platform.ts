@@ -1,6 +1,6 @@
 import * as provider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
-import { MeshBudget, meshDemand, MeshOverhead, meshOverhead } from "../lib/capacity";
+import { addonDemand, MeshBudget, meshDemand, MeshOverhead, meshOverhead } from "../lib/capacity";
 import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE, EgressGatewayScaling, WorkloadScaling } from "../lib/istio-values";
 import { ClusterConnection, clusterProviderArgs } from "../lib/providers";
 import { ResourceRequirements } from "../lib/quantity";
@@ -13,6 +13,7 @@ import { IstioControlPlane } from "./istio-control-plane";
 import { MeshNamespace } from "./mesh-namespace";
 import { MeshService, MeshServiceSettings } from "./mesh-service";
 import { DemoApp } from "./demo-app";
+import { Observability, ObservabilitySettings } from "./observability";
 import { DEMO_SERVICE } from "../lib/demo";
 import { NodePool, NodePoolSettings } from "./node-pool";
 
@@ -163,6 +164,11 @@ export interface MeshPlatformArgs {
      */
     demo: { enabled: boolean; namespace: string };
     /**
+     * Prometheus and Kiali.
+     * @default see {@link ObservabilitySettings}
+     */
+    observability: ObservabilitySettings;
+    /**
      * The Istio control plane and egress gateway.
      * @default see {@link MeshIstioArgs}
      */
@@ -206,6 +212,12 @@ export class MeshPlatform extends pulumi.ComponentResource {
     public readonly mtls: pulumi.Output<{ mode: MtlsMode; exceptions: MtlsExceptionRecord[] }>;
     /** The outbound traffic policy and the external hosts the mesh may reach. */
     public readonly egress: pulumi.Output<{ outboundTrafficPolicy: string; allowlist: EgressEntry[] }>;
+    /** Prometheus's and Kiali's in-cluster URLs, and the commands that open them on localhost. */
+    public readonly observability: pulumi.Output<{
+        prometheusUrl: string;
+        kialiUrl: string;
+        portForward: { kiali: string; prometheus: string };
+    }>;
     /** Per service (`namespace/name`): its host, versions' weights and the sidecar annotations its pods carry. */
     public readonly services: pulumi.Output<Record<string, ServiceRecord>>;
 
@@ -284,6 +296,18 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 sidecarAnnotations: sidecarAnnotations(sidecar ?? istio.proxy.resources.requests),
             };
         }
+        const observability = new Observability(
+            `${name}-observability`,
+            {
+                ...args.observability,
+                namespace: istio.namespace,
+                storageClass: args.nodePool.storageClass.name,
+                placement: pool.placement,
+                retainedProvider: retained,
+                controlPlane: this.controlPlane,
+            },
+            { parent: this, providers: [cluster] },
+        );
         if (args.demo.enabled) {
             const namespace = namespaces.get(args.demo.namespace);
             const record = serviceRecords[`${args.demo.namespace}/${DEMO_SERVICE.name}`];
@@ -317,7 +341,11 @@ export class MeshPlatform extends pulumi.ComponentResource {
         this.egressGatewayHost = egressGateway.host;
         this.egressGatewaySelector = egressGateway.selector;
         this.meshOverhead = pulumi.output(
-            meshOverhead(meshDemand(istio, budget.meshedPods, args.services), args.nodePool.nodes, budget.maxMeshPercent),
+            meshOverhead(
+                meshDemand(istio, budget.meshedPods, args.services, addonDemand(args.observability)),
+                args.nodePool.nodes,
+                budget.maxMeshPercent,
+            ),
         );
         this.poolNodes = pool.nodeNames;
         this.meshNamespaces = pulumi.output(args.mesh.namespaces.map((namespace) => namespace.name));
@@ -328,6 +356,9 @@ export class MeshPlatform extends pulumi.ComponentResource {
             ),
         });
         this.services = pulumi.output(serviceRecords);
+        this.observability = pulumi.all([observability.prometheusUrl, observability.kialiUrl, observability.portForward]).apply(
+            ([prometheusUrl, kialiUrl, portForward]) => ({ prometheusUrl, kialiUrl, portForward }),
+        );
         this.egress = allowlist.entries.apply((entries) => ({
             outboundTrafficPolicy: args.mesh.outboundTrafficPolicy,
             allowlist: entries,
@@ -347,6 +378,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
             mtls: this.mtls,
             egress: this.egress,
             services: this.services,
+            observability: this.observability,
         });
     }
 }

@@ -10,6 +10,8 @@ import { istioProblems, istioSchema } from "./istio";
 import { meshProblems, meshSchema } from "./mesh";
 import { servicesProblems, servicesSchema } from "./services";
 import { demoProblems, demoSchema } from "./demo";
+import { observabilityProblems, observabilitySchema } from "./observability";
+import { addonDemand } from "../lib/capacity";
 import { budgetProblems, nodePoolProblems, nodePoolSchema } from "./node-pool";
 import { closest, CONFIG_NAMESPACE, ConfigProblem, documented, flag, section, unknownKeyMessage } from "./kit";
 import { ConfigError, PathProblem, validate } from "./problems";
@@ -30,6 +32,7 @@ function buildStackSchema(highAvailability: boolean) {
         mesh: meshSchema(highAvailability),
         services: servicesSchema(),
         demo: demoSchema(),
+        observability: observabilitySchema(highAvailability),
     });
 }
 
@@ -51,7 +54,7 @@ function crossFieldProblems(config: MeshConfig): PathProblem[] {
     return [
         ...nodePoolProblems(config.nodePool, config.highAvailability),
         ...istioProblems(config.istio, config.highAvailability),
-        ...budgetProblems(config.nodePool, config.istio, config.services),
+        ...budgetProblems(config.nodePool, config.istio, config.services, addonDemand(config.observability)),
         ...meshProblems(config.mesh, config.highAvailability, {
             istioNamespace: config.istio.namespace,
             egressNamespace: config.istio.egressGateway.namespace,
@@ -60,6 +63,7 @@ function crossFieldProblems(config: MeshConfig): PathProblem[] {
             config.services,
             config.mesh.namespaces.map((namespace) => namespace.name),
         ),
+        ...observabilityProblems(config.observability, config.highAvailability, config.nodePool.storageClass.name),
         ...demoProblems(
             config.demo,
             config.highAvailability,

@@ -215,8 +215,9 @@ export function budgetProblems(
     pool: NodePoolConfig,
     istio: IstioDemand,
     services: Parameters<typeof meshDemand>[2] = [],
+    addons: Parameters<typeof meshDemand>[3] = [],
 ): PathProblem[] {
-    const overhead = meshOverhead(meshDemand(istio, pool.budget.meshedPods, services), pool.nodes, pool.budget.maxMeshPercent);
+    const overhead = meshOverhead(meshDemand(istio, pool.budget.meshedPods, services, addons), pool.nodes, pool.budget.maxMeshPercent);
     if (!overBudget(overhead)) {
         return [];
     }
@@ -237,6 +238,7 @@ export function budgetProblems(
                 ["istio", "istiod"],
                 ["istio", "egressGateway"],
                 ["services"],
+                ["observability"],
             ],
         },
     ];

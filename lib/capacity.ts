@@ -148,7 +148,12 @@ export interface ServiceDemandInput {
  * declared service (at the size it declares), istiod and the egress gateway at their autoscalers'
  * maximum (the pre-flight Jobs are short-lived and not counted).
  */
-export function meshDemand(istio: IstioDemandInput, meshedPods: number, services: readonly ServiceDemandInput[] = []): WorkloadDemand[] {
+export function meshDemand(
+    istio: IstioDemandInput,
+    meshedPods: number,
+    services: readonly ServiceDemandInput[] = [],
+    addons: readonly WorkloadDemand[] = [],
+): WorkloadDemand[] {
     return [
         { name: "sidecars", replicas: meshedPods, requests: istio.proxy.resources.requests },
         ...services.map((service) => ({
@@ -158,5 +163,17 @@ export function meshDemand(istio: IstioDemandInput, meshedPods: number, services
         })),
         { name: "istiod", replicas: istio.istiod.maxReplicas, requests: istio.istiod.resources.requests },
         { name: "egress gateway", replicas: istio.egressGateway.maxReplicas, requests: istio.egressGateway.resources.requests },
+        ...addons,
+    ];
+}
+
+/** The addons' requests: one Prometheus server and one Kiali. */
+export function addonDemand(observability: {
+    prometheus: { resources: { requests: ResourceQuantities } };
+    kiali: { resources: { requests: ResourceQuantities } };
+}): WorkloadDemand[] {
+    return [
+        { name: "prometheus", replicas: 1, requests: observability.prometheus.resources.requests },
+        { name: "kiali", replicas: 1, requests: observability.kiali.resources.requests },
     ];
 }

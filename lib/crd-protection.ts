@@ -21,8 +21,24 @@ export const CUSTOM_RESOURCE_DEFINITION_TYPE = "kubernetes:apiextensions.k8s.io/
 export function retainAndAdoptCustomResourceDefinitions(
     retainedProvider: pulumi.ProviderResource,
 ): (args: pulumi.ResourceTransformArgs) => pulumi.ResourceTransformResult | undefined {
+    return retainAndAdopt([CUSTOM_RESOURCE_DEFINITION_TYPE], retainedProvider);
+}
+
+/** The Pulumi type of a PersistentVolumeClaim rendered by a Helm v4 Chart. */
+export const PERSISTENT_VOLUME_CLAIM_TYPE = "kubernetes:core/v1:PersistentVolumeClaim";
+
+/**
+ * A `transforms` entry that retains every rendered object of `types` on delete and gives it the
+ * provider that adopts existing objects (see {@link retainAndAdoptCustomResourceDefinitions}): e.g.
+ * Prometheus's data volume claim, so its data outlives `pulumi destroy` and a re-created stack binds
+ * the same claim again.
+ */
+export function retainAndAdopt(
+    types: readonly string[],
+    retainedProvider: pulumi.ProviderResource,
+): (args: pulumi.ResourceTransformArgs) => pulumi.ResourceTransformResult | undefined {
     return (args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined => {
-        if (args.type !== CUSTOM_RESOURCE_DEFINITION_TYPE) {
+        if (!types.includes(args.type)) {
             return undefined;
         }
         return { props: args.props, opts: { ...args.opts, retainOnDelete: true, provider: retainedProvider } };

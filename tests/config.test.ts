@@ -65,6 +65,21 @@ describe("config", () => {
                 mesh: { mtlsMode: "STRICT", outboundTrafficPolicy: "REGISTRY_ONLY", namespaces: [], egress: [] },
                 services: [],
                 demo: { enabled: false, namespace: "shop" },
+                observability: {
+                    prometheus: {
+                        retention: "15d",
+                        persistence: { enabled: true, size: "50Gi" },
+                        resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2000m", memory: "4Gi" } },
+                        alertmanager: false,
+                        pushgateway: false,
+                        kubeStateMetrics: false,
+                        nodeExporter: false,
+                    },
+                    kiali: {
+                        auth: { strategy: "token", openid: {} },
+                        resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } },
+                    },
+                },
                 istio: {
                     version: "1.31.1",
                     namespace: "istio-system",
@@ -152,7 +167,7 @@ describe("config", () => {
                 name: "a misspelt top-level key",
                 raw: { isito: {} },
                 problem:
-                    '  - meshstack:isito: unknown key. Did you mean "istio"? Known keys here: highAvailability, cluster, nodePool, istio, mesh, services, demo.',
+                    '  - meshstack:isito: unknown key. Did you mean "istio"? Known keys here: highAvailability, cluster, nodePool, istio, mesh, services, demo, observability.',
             },
             {
                 name: "an unknown key with no near match",

@@ -84,6 +84,35 @@ export function stackConfig(stack: string): Record<string, string> {
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
+/** Pulumi's marker of a secret value in recorded inputs: `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** The value is a secret (as the engine received it). */
+export function isSecret(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+/** `value` with every secret replaced by what it hides (for schema checks). */
+export function revealed(value: unknown): unknown {
+    if (isSecret(value)) {
+        return revealed(value.value);
+    }
+    if (Array.isArray(value)) {
+        return value.map(revealed);
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, revealed(entry)]));
+    }
+    return value;
+}
+
+/** The type of `random.RandomPassword`. */
+export const RANDOM_PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
+
+/** What a RandomPassword's `result` is under the mocks. */
+export const MOCK_RANDOM_PASSWORD = "mock-random-password-0123456789ab";
+
 /** The program failed; `declared` names every resource it had registered by then. */
 export class ProgramFailure extends Error {
     constructor(
@@ -152,7 +181,9 @@ export async function runProgram(stack: string, config: Record<string, string> =
                     provider: providerName(args.provider),
                     readId: args.id === "" ? undefined : args.id,
                 });
-                return { id: `${args.name}-id`, state: args.inputs };
+                // A RandomPassword's result is computed by its provider; here a fixed stand-in.
+                const state = args.type === RANDOM_PASSWORD_TYPE ? { ...args.inputs, result: MOCK_RANDOM_PASSWORD } : args.inputs;
+                return { id: `${args.name}-id`, state };
             },
             call: (args: pulumi.runtime.MockCallArgs) => {
                 unexpected.push(`unexpected invoke of ${args.token}`);

@@ -31,6 +31,18 @@ const POD_PLACEMENT_PATHS: Record<string, { nodeSelector: string; tolerations: s
         priorityClassName: "priorityClassName",
         spread: "topologySpreadConstraints",
     },
+    prometheus: {
+        nodeSelector: "server.nodeSelector",
+        tolerations: "server.tolerations",
+        priorityClassName: "server.priorityClassName",
+        spread: "server.topologySpreadConstraints",
+    },
+    "kiali-server": {
+        nodeSelector: "deployment.node_selector",
+        tolerations: "deployment.tolerations",
+        priorityClassName: "deployment.priority_class_name",
+        spread: "deployment.topology_spread_constraints",
+    },
 };
 
 function at(values: unknown, dottedPath: string): unknown {
@@ -248,12 +260,13 @@ describe("node pool", () => {
     });
 
     it("exports the mesh's overhead for dev and prod", () => {
-        // Each declared service's sidecars count at the size it declares (checkout and helloworld: 50m/64Mi).
+        // Each declared service's sidecars count at the size it declares (checkout and helloworld: 50m/64Mi),
+        // and the addons at their requests.
         assert.deepStrictEqual(dev.outputs.meshOverhead, {
-            cpuMillicores: 1000,
-            memoryMiB: 1664,
+            cpuMillicores: 1110,
+            memoryMiB: 2240,
             pool: { cpuMillicores: 4000, memoryMiB: 8192 },
-            sharePercent: { cpu: 25, memory: 20.3 },
+            sharePercent: { cpu: 27.8, memory: 27.3 },
             maxSharePercent: 30,
             withinBudget: true,
             workloads: [
@@ -263,13 +276,15 @@ describe("node pool", () => {
                 { name: "sidecars of shop/helloworld", replicas: 3, cpuMillicores: 150, memoryMiB: 192 },
                 { name: "istiod", replicas: 1, cpuMillicores: 100, memoryMiB: 512 },
                 { name: "egress gateway", replicas: 1, cpuMillicores: 50, memoryMiB: 64 },
+                { name: "prometheus", replicas: 1, cpuMillicores: 100, memoryMiB: 512 },
+                { name: "kiali", replicas: 1, cpuMillicores: 10, memoryMiB: 64 },
             ],
         });
         assert.deepStrictEqual(prod.outputs.meshOverhead, {
-            cpuMillicores: 6800,
-            memoryMiB: 15744,
-            pool: { cpuMillicores: 24000, memoryMiB: 98304 },
-            sharePercent: { cpu: 28.3, memory: 16 },
+            cpuMillicores: 7400,
+            memoryMiB: 18048,
+            pool: { cpuMillicores: 36000, memoryMiB: 147456 },
+            sharePercent: { cpu: 20.6, memory: 12.2 },
             maxSharePercent: 30,
             withinBudget: true,
             workloads: [
@@ -278,16 +293,18 @@ describe("node pool", () => {
                 { name: "sidecars of backend/inventory-service", replicas: 2, cpuMillicores: 200, memoryMiB: 256 },
                 { name: "istiod", replicas: 5, cpuMillicores: 2500, memoryMiB: 10240 },
                 { name: "egress gateway", replicas: 5, cpuMillicores: 500, memoryMiB: 640 },
+                { name: "prometheus", replicas: 1, cpuMillicores: 500, memoryMiB: 2048 },
+                { name: "kiali", replicas: 1, cpuMillicores: 100, memoryMiB: 256 },
             ],
         });
     });
 
     it("refuses a mesh over its budget with the figures and what to change, before declaring anything", async () => {
-        await assert.rejects(runProgram("prod", withPool("prod", { budget: { meshedPods: 60 } })), {
+        await assert.rejects(runProgram("prod", withPool("prod", { budget: { meshedPods: 100 } })), {
             message:
                 'meshstack: the config of stack "prod" has 1 problem; nothing was changed. Fix them in Pulumi.prod.yaml:\n' +
-                "  - meshstack:nodePool.budget.maxMeshPercent: the mesh requests 9,400m CPU (39.2 % of the pool's " +
-                "24,000m) and 19,072 MiB memory (19.4 % of 98,304 MiB), above the 30 % budget. Add nodes or bigger " +
+                "  - meshstack:nodePool.budget.maxMeshPercent: the mesh requests 14,000m CPU (38.9 % of the pool's " +
+                "36,000m) and 26,496 MiB memory (18 % of 147,456 MiB), above the 30 % budget. Add nodes or bigger " +
                 "ones to meshstack:nodePool.nodes, lower meshstack:nodePool.budget.meshedPods or the services' replicas, " +
                 "the requests in meshstack:istio (proxy, istiod, egressGateway) or their maxReplicas, or raise this share.",
             declared: [],

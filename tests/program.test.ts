@@ -135,6 +135,11 @@ describe("the program", () => {
                         ["kubernetes:networking.istio.io/v1:DestinationRule", `meshstack-svc-${service}-destination-rule`, `meshstack-svc-${service}`],
                         ["kubernetes:networking.istio.io/v1:VirtualService", `meshstack-svc-${service}-virtual-service`, `meshstack-svc-${service}`],
                     ]),
+                    ["meshstack:observability:Observability", "meshstack-observability", "meshstack"],
+                    [CHART, "meshstack-observability-prometheus", "meshstack-observability"],
+                    ["random:index/randomPassword:RandomPassword", "meshstack-observability-kiali-signing-key", "meshstack-observability"],
+                    ["kubernetes:core/v1:Secret", "meshstack-observability-kiali-signing-key-secret", "meshstack-observability"],
+                    [CHART, "meshstack-observability-kiali", "meshstack-observability"],
                     ...(stack === "dev"
                         ? [["meshstack:demo:DemoApp", "meshstack-demo", "meshstack"], ...DEMO.map(([type, name]) => [type, name, "meshstack-demo"])]
                         : []),
@@ -190,6 +195,10 @@ describe("the program", () => {
                             [`meshstack-svc-${service}-virtual-service`, after],
                         ];
                     }),
+                    // The addons after the control plane; Kiali also after its signing key's Secret.
+                    ["meshstack-observability-prometheus", ["meshstack-istio"]],
+                    ["meshstack-observability-kiali-signing-key-secret", ["meshstack-istio"]],
+                    ["meshstack-observability-kiali", ["meshstack-istio", "meshstack-observability-kiali-signing-key-secret"]],
                     ...(stack === "dev" ? DEMO.map(([, name]) => [name, ["meshstack-istio", "meshstack-ns-shop"]]) : []),
                     ...[
                         "meshstack-egress-allowlist-gateway",
@@ -247,7 +256,7 @@ describe("the program", () => {
                 const providers = run()
                     .resources.filter((resource) => resource.type.startsWith("kubernetes:"))
                     .map((resource) => [resource.name, resource.provider]);
-                assert.strictEqual(providers.length, { dev: 38, prod: 39 }[stack]);
+                assert.strictEqual(providers.length, { dev: 41, prod: 42 }[stack]);
                 assert.deepStrictEqual(
                     providers.filter(([, provider]) => provider !== "meshstack-cluster"),
                     [],
@@ -258,7 +267,7 @@ describe("the program", () => {
                 );
                 assert.deepStrictEqual(
                     others.map((resource) => resource.type),
-                    [PROVIDER, PROVIDER],
+                    [PROVIDER, PROVIDER, "random:index/randomPassword:RandomPassword"],
                 );
             });
 
@@ -272,11 +281,11 @@ describe("the program", () => {
                 ]);
             });
 
-            it(`${stack}: attaches the CRD transform to the base chart only`, () => {
+            it(`${stack}: attaches the retain-and-adopt transform to the base chart (CRDs) and Prometheus (its volume claim) only`, () => {
                 const withTransforms = run()
                     .resources.filter((resource) => resource.transforms.length > 0)
                     .map((resource) => resource.name);
-                assert.deepStrictEqual(withTransforms, ["meshstack-istio-base"]);
+                assert.deepStrictEqual(withTransforms, ["meshstack-istio-base", "meshstack-observability-prometheus"]);
             });
 
             it(`${stack}: never sets a caBundle or hub/tag in any chart's values`, () => {
@@ -301,6 +310,14 @@ describe("the program", () => {
                     poolNodes: NODES[stack],
                     storageClassName: "meshstack-nvme",
                     meshNamespaces: ["shop", "backend"],
+                    observability: {
+                        prometheusUrl: "http://prometheus.istio-system.svc.cluster.local:9090",
+                        kialiUrl: "http://kiali.istio-system.svc.cluster.local:20001",
+                        portForward: {
+                            kiali: "kubectl port-forward svc/kiali -n istio-system 20001:20001",
+                            prometheus: "kubectl port-forward svc/prometheus -n istio-system 9090:9090",
+                        },
+                    },
                 });
             });
         }
@@ -406,7 +423,8 @@ describe("the program", () => {
     describe("with config overrides", () => {
         it("installs every Istio chart at the stack's version", async () => {
             const run = await overriddenProdRun();
-            const versions = run.ofType(CHART).map((chart) => [chart.name, chart.inputs.version]);
+            const istioCharts = run.ofType(CHART).filter((chart) => JSON.stringify(chart.inputs.repositoryOpts) === JSON.stringify(REPOSITORY));
+            const versions = istioCharts.map((chart) => [chart.name, chart.inputs.version]);
             assert.deepStrictEqual(versions, [
                 ["meshstack-istio-base", "1.31.4"],
                 ["meshstack-istio-istiod", "1.31.4"],
@@ -425,6 +443,8 @@ describe("the program", () => {
                 ["meshstack-istio-base", "mesh-system"],
                 ["meshstack-istio-istiod", "mesh-system"],
                 ["meshstack-egress-gateway", "mesh-egress"],
+                ["meshstack-observability-prometheus", "mesh-system"],
+                ["meshstack-observability-kiali", "mesh-system"],
             ]);
             assert.deepStrictEqual(run.resource("meshstack-istio-base").inputs.values, {
                 global: { istioNamespace: "mesh-system" },

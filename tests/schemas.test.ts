@@ -3,7 +3,7 @@
  * schema (kubernetes-models, ESM-only: loaded with import()). Charts are checked through their values.
  */
 import * as assert from "assert";
-import { RecordedResource, stackRun } from "./harness";
+import { RecordedResource, revealed, stackRun } from "./harness";
 
 interface Validatable {
     validate(): void;
@@ -12,7 +12,7 @@ type ModelClass = new (data: never) => Validatable;
 
 /** The model of each Kubernetes type the program declares as a plain object. */
 async function models(): Promise<Record<string, ModelClass>> {
-    const [{ Namespace }, { ConfigMap }, { Node }, { Job }, { StorageClass }, { PriorityClass }, { NetworkPolicy }, { Service }, { Deployment }] = await Promise.all([
+    const [{ Namespace }, { ConfigMap }, { Node }, { Job }, { StorageClass }, { PriorityClass }, { NetworkPolicy }, { Service }, { Deployment }, { Secret }] = await Promise.all([
         import("kubernetes-models/v1/Namespace"),
         import("kubernetes-models/v1/ConfigMap"),
         import("kubernetes-models/v1/Node"),
@@ -22,6 +22,7 @@ async function models(): Promise<Record<string, ModelClass>> {
         import("kubernetes-models/networking.k8s.io/v1/NetworkPolicy"),
         import("kubernetes-models/v1/Service"),
         import("kubernetes-models/apps/v1/Deployment"),
+        import("kubernetes-models/v1/Secret"),
     ]);
     // Istio's own schemas (the 1.29 CRDs, with the v1 APIs), ESM-only.
     const [{ PeerAuthentication }, { AuthorizationPolicy }, { Sidecar }, { Gateway }, { DestinationRule }, { VirtualService }, { ServiceEntry }] =
@@ -38,6 +39,7 @@ async function models(): Promise<Record<string, ModelClass>> {
         "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy as unknown as ModelClass,
         "kubernetes:core/v1:Service": Service as unknown as ModelClass,
         "kubernetes:apps/v1:Deployment": Deployment as unknown as ModelClass,
+        "kubernetes:core/v1:Secret": Secret as unknown as ModelClass,
         "kubernetes:core/v1:NamespacePatch": Namespace as unknown as ModelClass,
         "kubernetes:security.istio.io/v1:PeerAuthentication": PeerAuthentication as unknown as ModelClass,
         "kubernetes:security.istio.io/v1:AuthorizationPolicy": AuthorizationPolicy as unknown as ModelClass,
@@ -75,7 +77,8 @@ describe("schemas", () => {
             for (const object of objects) {
                 const Model = byType[object.type];
                 const { kind } = object.inputs as { kind?: string };
-                const data = object.type.endsWith("Patch") ? { ...object.inputs, kind: kind?.replace(/Patch$/, "") } : object.inputs;
+                const inputs = revealed(object.inputs) as Record<string, unknown>;
+                const data = object.type.endsWith("Patch") ? { ...inputs, kind: kind?.replace(/Patch$/, "") } : inputs;
                 assert.doesNotThrow(() => new Model(data as never).validate(), object.name);
             }
         });

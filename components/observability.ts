@@ -1,0 +1,124 @@
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as helm from "@pulumi/kubernetes/helm/v4";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { PERSISTENT_VOLUME_CLAIM_TYPE, retainAndAdopt } from "../lib/crd-protection";
+import {
+    KIALI_RELEASE,
+    KIALI_SIGNING_KEY_SECRET,
+    kialiChartValues,
+    KialiSettings,
+    kialiUrl,
+    PROMETHEUS_RELEASE,
+    prometheusChartValues,
+    PrometheusSettings,
+    prometheusUrl,
+    portForwardCommands,
+} from "../lib/observability-values";
+import { PodPlacement } from "../lib/placement";
+import { KIALI_CHART, PROMETHEUS_CHART } from "../versions";
+
+/** Prometheus and Kiali settings, as `meshstack:observability` resolves them. */
+export interface ObservabilitySettings {
+    /**
+     * Prometheus.
+     * @default retention 15d on a 50Gi volume with highAvailability; 2d, no volume without
+     */
+    prometheus: PrometheusSettings;
+    /**
+     * Kiali.
+     * @default the token strategy with highAvailability, anonymous without
+     */
+    kiali: KialiSettings;
+}
+
+/** Arguments of {@link Observability}. */
+export interface ObservabilityArgs extends ObservabilitySettings {
+    /**
+     * The namespace of both (istiod's: Istio's addons live there, and the guides open Kiali there).
+     * @default "istio-system"
+     */
+    namespace: string;
+    /**
+     * The StorageClass of Prometheus's volume when none is set: the node pool's NVMe class.
+     * @default "meshstack-nvme"
+     */
+    storageClass: string;
+    /**
+     * Where the pods run (the node pool).
+     * @default none (required)
+     */
+    placement: PodPlacement;
+    /**
+     * The provider of retained objects (Prometheus's volume claim), which adopts a claim left by an
+     * earlier stack.
+     * @default none (required)
+     */
+    retainedProvider: pulumi.ProviderResource;
+    /**
+     * The ready control plane.
+     * @default none (required)
+     */
+    controlPlane: pulumi.Resource;
+}
+
+/**
+ * Prometheus and Kiali from their official charts, wired to each other and to the mesh, outside the
+ * mesh themselves, on the node pool.
+ */
+export class Observability extends pulumi.ComponentResource {
+    /** Prometheus's in-cluster URL. */
+    public readonly prometheusUrl: pulumi.Output<string>;
+    /** Kiali's in-cluster URL. */
+    public readonly kialiUrl: pulumi.Output<string>;
+    /** The commands that open each on localhost. */
+    public readonly portForward: pulumi.Output<{ kiali: string; prometheus: string }>;
+
+    constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("meshstack:observability:Observability", name, {}, opts);
+        const after = { parent: this, dependsOn: [args.controlPlane] };
+
+        new helm.Chart(
+            `${name}-prometheus`,
+            {
+                chart: PROMETHEUS_CHART.chart,
+                version: PROMETHEUS_CHART.version,
+                repositoryOpts: { repo: PROMETHEUS_CHART.repository },
+                name: PROMETHEUS_RELEASE,
+                namespace: args.namespace,
+                values: prometheusChartValues(args.prometheus, args.storageClass, args.placement),
+            },
+            { ...after, transforms: [retainAndAdopt([PERSISTENT_VOLUME_CLAIM_TYPE], args.retainedProvider)] },
+        );
+
+        // A stable signing key: left empty, the chart draws a new one at every render, which Pulumi shows
+        // as a change on every preview and which restarts Kiali on every `pulumi up`.
+        const signingKey = new random.RandomPassword(`${name}-kiali-signing-key`, { length: 32, special: false }, { parent: this });
+        const secret = new corev1.Secret(
+            `${name}-kiali-signing-key-secret`,
+            {
+                metadata: { name: KIALI_SIGNING_KEY_SECRET.name, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "meshstack" } },
+                type: "Opaque",
+                stringData: { [KIALI_SIGNING_KEY_SECRET.key]: signingKey.result },
+            },
+            after,
+        );
+        new helm.Chart(
+            `${name}-kiali`,
+            {
+                chart: KIALI_CHART.chart,
+                version: KIALI_CHART.version,
+                repositoryOpts: { repo: KIALI_CHART.repository },
+                name: KIALI_RELEASE,
+                namespace: args.namespace,
+                values: kialiChartValues(args.kiali, args.namespace, args.placement),
+            },
+            { parent: this, dependsOn: [args.controlPlane, secret] },
+        );
+
+        this.prometheusUrl = pulumi.output(prometheusUrl(args.namespace));
+        this.kialiUrl = pulumi.output(kialiUrl(args.namespace));
+        this.portForward = pulumi.output(portForwardCommands(args.namespace));
+        this.registerOutputs({ prometheusUrl: this.prometheusUrl, kialiUrl: this.kialiUrl, portForward: this.portForward });
+    }
+}

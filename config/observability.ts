@@ -1,0 +1,119 @@
+/**
+ * The `meshstack:observability` area: Prometheus (retention, storage, size, optional subcharts) and
+ * Kiali (auth strategy, size). Owns the schema (defaults per `highAvailability`), the cross-field
+ * checks and their messages.
+ */
+import { z } from "zod";
+import type { ObservabilitySettings } from "../components/observability";
+import { resourcesSchema } from "./istio";
+import { Assert, documented, Equal, flag, memory, oneOf, section, show, text } from "./kit";
+import type { PathProblem } from "./problems";
+
+const PROMETHEUS_DURATION = /^(\d+(y|w|d|h|ms|m|s))+$/;
+
+/** Kiali's login strategies meshstack offers. */
+export const KIALI_STRATEGIES = ["anonymous", "token", "openid"] as const;
+
+/** A problem with a Prometheus duration (`15d`, `12h`), or `undefined`. */
+export function checkPrometheusDuration(value: string): string | undefined {
+    return PROMETHEUS_DURATION.test(value)
+        ? undefined
+        : `${show(value)} is not a Prometheus duration. Use a number and a unit: "15d", "12h", "2w" (or combined, "1d12h").`;
+}
+
+/** The schema of `meshstack:observability` for a stack with or without `highAvailability`. */
+export function observabilitySchema(highAvailability: boolean) {
+    return section({
+        prometheus: section({
+            retention: documented(text(checkPrometheusDuration).default(highAvailability ? "15d" : "2d"), {
+                description: "How long Prometheus keeps samples.",
+            }),
+            persistence: section({
+                enabled: documented(flag().default(highAvailability), {
+                    description: "Keep Prometheus's data on a persistent volume (retained on `pulumi destroy`); without, it is lost with the pod.",
+                }),
+                size: documented(memory().default(highAvailability ? "50Gi" : "8Gi"), {
+                    description: "The volume's size.",
+                    docType: "quantity",
+                }),
+                storageClass: documented(text().optional(), {
+                    description: "The volume's StorageClass: the node pool's NVMe class, the one this stack declares.",
+                    docDefault: "`meshstack:nodePool.storageClass.name`",
+                }),
+            }).prefault({}),
+            resources: resourcesSchema(
+                highAvailability
+                    ? { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2000m", memory: "4Gi" } }
+                    : { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "2Gi" } },
+                "Prometheus",
+            ),
+            alertmanager: documented(flag().default(false), { description: "Install the chart's Alertmanager." }),
+            pushgateway: documented(flag().default(false), { description: "Install the chart's Pushgateway." }),
+            kubeStateMetrics: documented(flag().default(false), { description: "Install the chart's kube-state-metrics." }),
+            nodeExporter: documented(flag().default(false), { description: "Install the chart's node exporter (a DaemonSet on every node)." }),
+        }).prefault({}),
+        kiali: section({
+            auth: section({
+                strategy: documented(oneOf(KIALI_STRATEGIES).default(highAvailability ? "token" : "anonymous"), {
+                    description: "How people log in to Kiali: `anonymous` (dev only), `token` (a Kubernetes token), `openid`.",
+                }),
+                openid: section({
+                    issuerUri: documented(text().optional(), { description: "The OpenID issuer URL (with `openid`).", docDefault: "none" }),
+                    clientId: documented(text().optional(), { description: "Kiali's client id at the issuer (with `openid`).", docDefault: "none" }),
+                }).prefault({}),
+            }).prefault({}),
+            resources: resourcesSchema(
+                highAvailability
+                    ? { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } }
+                    : { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
+                "Kiali",
+            ),
+        }).prefault({}),
+    }).prefault({});
+}
+
+/** The resolved `meshstack:observability`. */
+export type ObservabilityConfig = z.output<ReturnType<typeof observabilitySchema>>;
+
+/** Compile-time proof that the schema yields exactly what `MeshPlatform` takes. */
+export type ObservabilityArgsMatchSchema = Assert<Equal<ObservabilityConfig, ObservabilitySettings>>;
+
+/** Cross-field checks of `meshstack:observability`. */
+export function observabilityProblems(
+    observability: ObservabilityConfig,
+    highAvailability: boolean,
+    poolStorageClass: string,
+): PathProblem[] {
+    const problems: PathProblem[] = [];
+    const auth = observability.kiali.auth;
+    const authPath = ["observability", "kiali", "auth"];
+    if (auth.strategy === "openid") {
+        for (const field of ["issuerUri", "clientId"] as const) {
+            const value = auth.openid[field];
+            if (value === undefined || value.trim() === "") {
+                problems.push({
+                    path: [...authPath, "openid", field],
+                    message: `required with the openid strategy: set Kiali's ${field === "issuerUri" ? "issuer URL" : "client id"} at your identity provider.`,
+                    involves: [[...authPath, "openid", field], [...authPath, "strategy"]],
+                });
+            }
+        }
+    }
+    if (highAvailability && auth.strategy === "anonymous") {
+        problems.push({
+            path: [...authPath, "strategy"],
+            message: "anonymous lets anyone who reaches Kiali see and change the mesh; a highly available stack needs a login. Set token or openid.",
+        });
+    }
+    const persistence = observability.prometheus.persistence;
+    if (persistence.enabled && persistence.storageClass !== undefined && persistence.storageClass !== poolStorageClass) {
+        problems.push({
+            path: ["observability", "prometheus", "persistence", "storageClass"],
+            message:
+                `no StorageClass ${show(persistence.storageClass)} is declared by this stack; the volume would never bind. ` +
+                `Use the node pool's ${show(poolStorageClass)} (remove the key), or switch persistence off.`,
+            involves: [["observability", "prometheus", "persistence"], ["nodePool", "storageClass"]],
+        });
+    }
+    return problems;
+}

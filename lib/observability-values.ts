@@ -1,0 +1,182 @@
+/**
+ * The Helm values meshstack gives the Prometheus and Kiali charts, typed with only the keys it sets
+ * (value paths checked against prometheus 29.27.0 and kiali-server 2.29.0, rendered with `helm
+ * template`), and the names both charts give their Services, from which every URL is derived.
+ */
+import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint } from "./placement";
+import { ResourceRequirements } from "./quantity";
+
+/** Prometheus's release name, which `server.fullnameOverride` makes its Service's name too. */
+export const PROMETHEUS_RELEASE = "prometheus";
+/** Prometheus's Service port (Istio's convention; the chart's default is 80). */
+export const PROMETHEUS_PORT = 9090;
+/** Kiali's release name; the chart names its Service `kiali` (its `deployment.instance_name`). */
+export const KIALI_RELEASE = "kiali";
+/** Kiali's Service name and port. */
+export const KIALI_SERVICE = { name: "kiali", port: 20001 } as const;
+/** The Secret that holds Kiali's login-token signing key, and its key. */
+export const KIALI_SIGNING_KEY_SECRET = { name: "kiali-signing-key", key: "key" } as const;
+
+/** Pods that must stay out of the mesh (scraping and Kiali reach the proxies directly). */
+const NOT_MESHED = { "sidecar.istio.io/inject": "false" } as const;
+
+/** Prometheus's in-cluster URL. */
+export function prometheusUrl(namespace: string): string {
+    return `http://${PROMETHEUS_RELEASE}.${namespace}.svc.cluster.local:${PROMETHEUS_PORT}`;
+}
+
+/** Kiali's in-cluster URL. */
+export function kialiUrl(namespace: string): string {
+    return `http://${KIALI_SERVICE.name}.${namespace}.svc.cluster.local:${KIALI_SERVICE.port}`;
+}
+
+/** The commands that open each UI on localhost. */
+export function portForwardCommands(namespace: string): { kiali: string; prometheus: string } {
+    return {
+        kiali: `kubectl port-forward svc/${KIALI_SERVICE.name} -n ${namespace} ${KIALI_SERVICE.port}:${KIALI_SERVICE.port}`,
+        prometheus: `kubectl port-forward svc/${PROMETHEUS_RELEASE} -n ${namespace} ${PROMETHEUS_PORT}:${PROMETHEUS_PORT}`,
+    };
+}
+
+/** Prometheus settings (`meshstack:observability.prometheus`). */
+export interface PrometheusSettings {
+    /** How long samples are kept. @default "15d" with highAvailability, else "2d" */
+    retention: string;
+    /** The data volume. */
+    persistence: {
+        /** On a persistent volume. @default true with highAvailability */
+        enabled: boolean;
+        /** Its size. @default "50Gi" with highAvailability, else "8Gi" */
+        size: string;
+        /** Its StorageClass. @default the node pool's */
+        storageClass?: string | undefined;
+    };
+    /** Requests and limits. @default 500m/2Gi, limits 2000m/4Gi with highAvailability; 100m/512Mi, 1000m/2Gi without */
+    resources: ResourceRequirements;
+    /** The chart's Alertmanager. @default false */
+    alertmanager: boolean;
+    /** The chart's Pushgateway. @default false */
+    pushgateway: boolean;
+    /** The chart's kube-state-metrics. @default false */
+    kubeStateMetrics: boolean;
+    /** The chart's node exporter. @default false */
+    nodeExporter: boolean;
+}
+
+/** Values of the prometheus chart that meshstack sets. */
+export interface PrometheusChartValues {
+    alertmanager: { enabled: boolean };
+    "prometheus-pushgateway": { enabled: boolean };
+    "kube-state-metrics": { enabled: boolean };
+    "prometheus-node-exporter": { enabled: boolean };
+    server: {
+        fullnameOverride: string;
+        podLabels: Record<string, string>;
+        retention: string;
+        persistentVolume: { enabled: boolean; size?: string; storageClass?: string };
+        resources: ResourceRequirements;
+        service: { servicePort: number };
+        global: { scrape_interval: string };
+        nodeSelector: Record<string, string>;
+        tolerations: Toleration[];
+        priorityClassName: string;
+        topologySpreadConstraints: TopologySpreadConstraint[];
+    };
+}
+
+/**
+ * Values for Prometheus: the server only (subcharts off unless asked for), outside the mesh, with the
+ * chart's default scrape jobs, which read the `prometheus.io/*` annotations Istio puts on every
+ * injected pod (port 15020, `/stats/prometheus`: Envoy's and the application's merged metrics) and on
+ * istiod's Service (port 15014).
+ */
+export function prometheusChartValues(settings: PrometheusSettings, storageClass: string, placement: PodPlacement): PrometheusChartValues {
+    const persistence = settings.persistence;
+    return {
+        alertmanager: { enabled: settings.alertmanager },
+        "prometheus-pushgateway": { enabled: settings.pushgateway },
+        "kube-state-metrics": { enabled: settings.kubeStateMetrics },
+        "prometheus-node-exporter": { enabled: settings.nodeExporter },
+        server: {
+            fullnameOverride: PROMETHEUS_RELEASE,
+            podLabels: { ...NOT_MESHED },
+            retention: settings.retention,
+            persistentVolume: persistence.enabled
+                ? { enabled: true, size: persistence.size, storageClass: persistence.storageClass ?? storageClass }
+                : { enabled: false },
+            resources: settings.resources,
+            service: { servicePort: PROMETHEUS_PORT },
+            global: { scrape_interval: "15s" },
+            nodeSelector: placement.nodeSelector,
+            tolerations: placement.tolerations,
+            priorityClassName: placement.priorityClassName,
+            topologySpreadConstraints: spreadAcrossNodes({ "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/component": "server" }),
+        },
+    };
+}
+
+/** Kiali settings (`meshstack:observability.kiali`). */
+export interface KialiSettings {
+    /** How people log in. */
+    auth: {
+        /** The strategy. @default "token" with highAvailability, else "anonymous" */
+        strategy: "anonymous" | "token" | "openid";
+        /** The OpenID provider (with `openid`). */
+        openid: {
+            /** The issuer URL. @default none */
+            issuerUri?: string | undefined;
+            /** Kiali's client id. @default none */
+            clientId?: string | undefined;
+        };
+    };
+    /** Requests and limits. @default 100m/256Mi, limits 1000m/1Gi with highAvailability; 10m/64Mi, 500m/1Gi without */
+    resources: ResourceRequirements;
+}
+
+/** Values of the kiali-server chart that meshstack sets. */
+export interface KialiChartValues {
+    auth: { strategy: string; openid?: { issuer_uri: string; client_id: string } };
+    deployment: {
+        pod_labels: Record<string, string>;
+        resources: ResourceRequirements;
+        node_selector: Record<string, string>;
+        tolerations: Toleration[];
+        priority_class_name: string;
+        topology_spread_constraints: TopologySpreadConstraint[];
+    };
+    external_services: {
+        prometheus: { url: string };
+        tracing: { enabled: false };
+        grafana: { enabled: false };
+    };
+    login_token: { signing_key: string };
+}
+
+/**
+ * Values for Kiali: reading our Prometheus (its URL derived from the same names the chart gets),
+ * tracing and Grafana off, its login signing key read from a Secret (`secret:<name>:<key>`, which the
+ * chart mounts), so the key never appears in the chart's values, ConfigMap or Pulumi's state.
+ */
+export function kialiChartValues(settings: KialiSettings, namespace: string, placement: PodPlacement): KialiChartValues {
+    const { strategy, openid } = settings.auth;
+    return {
+        auth:
+            strategy === "openid"
+                ? { strategy, openid: { issuer_uri: openid.issuerUri ?? "", client_id: openid.clientId ?? "" } }
+                : { strategy },
+        deployment: {
+            pod_labels: { ...NOT_MESHED },
+            resources: settings.resources,
+            node_selector: placement.nodeSelector,
+            tolerations: placement.tolerations,
+            priority_class_name: placement.priorityClassName,
+            topology_spread_constraints: spreadAcrossNodes({ "app.kubernetes.io/name": "kiali" }),
+        },
+        external_services: {
+            prometheus: { url: prometheusUrl(namespace) },
+            tracing: { enabled: false },
+            grafana: { enabled: false },
+        },
+        login_token: { signing_key: `secret:${KIALI_SIGNING_KEY_SECRET.name}:${KIALI_SIGNING_KEY_SECRET.key}` },
+    };
+}
