@@ -1,0 +1,210 @@
+/**
+ * Prometheus and Kiali: both charts with exact repositories, versions and values for dev and prod, the
+ * Prometheus URL wiring, the signing key as a secret, the retained volume claim, the outputs, and the
+ * bad input refused.
+ */
+import * as assert from "assert";
+import { parseMeshConfig } from "../config";
+import { PERSISTENT_VOLUME_CLAIM_TYPE } from "../lib/crd-protection";
+import { kialiChartValues } from "../lib/observability-values";
+import { expectedSpread } from "./expected";
+import { isSecret, MOCK_RANDOM_PASSWORD, ProgramRun, RANDOM_PASSWORD_TYPE, stackRun } from "./harness";
+
+const POOL_PLACEMENT = { nodeSelector: { "meshstack.io/pool": "mesh" }, tolerations: [], priorityClassName: "meshstack-mesh-critical" };
+
+function prometheusValues(retention: string, persistentVolume: object, resources: object): object {
+    return {
+        alertmanager: { enabled: false },
+        "prometheus-pushgateway": { enabled: false },
+        "kube-state-metrics": { enabled: false },
+        "prometheus-node-exporter": { enabled: false },
+        server: {
+            fullnameOverride: "prometheus",
+            podLabels: { "sidecar.istio.io/inject": "false" },
+            retention,
+            persistentVolume,
+            resources,
+            service: { servicePort: 9090 },
+            global: { scrape_interval: "15s" },
+            ...POOL_PLACEMENT,
+            topologySpreadConstraints: expectedSpread({ "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/component": "server" }),
+        },
+    };
+}
+
+function kialiValues(strategy: string, resources: object): object {
+    return {
+        auth: { strategy },
+        deployment: {
+            pod_labels: { "sidecar.istio.io/inject": "false" },
+            resources,
+            node_selector: POOL_PLACEMENT.nodeSelector,
+            tolerations: [],
+            priority_class_name: "meshstack-mesh-critical",
+            topology_spread_constraints: expectedSpread({ "app.kubernetes.io/name": "kiali" }),
+        },
+        external_services: {
+            prometheus: { url: "http://prometheus.istio-system.svc.cluster.local:9090" },
+            tracing: { enabled: false },
+            grafana: { enabled: false },
+        },
+        login_token: { signing_key: "secret:kiali-signing-key:key" },
+    };
+}
+
+describe("observability", () => {
+    let dev: ProgramRun;
+    let prod: ProgramRun;
+
+    before(async () => {
+        dev = await stackRun("dev");
+        prod = await stackRun("prod");
+    });
+
+    it("prod: Prometheus from prometheus-community 29.27.0, 15 days on a 50Gi NVMe volume", () => {
+        assert.deepStrictEqual(prod.resource("meshstack-observability-prometheus").inputs, {
+            chart: "prometheus",
+            version: "29.27.0",
+            repositoryOpts: { repo: "https://prometheus-community.github.io/helm-charts" },
+            name: "prometheus",
+            namespace: "istio-system",
+            values: prometheusValues(
+                "15d",
+                { enabled: true, size: "50Gi", storageClass: "meshstack-nvme" },
+                { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2000m", memory: "4Gi" } },
+            ),
+        });
+    });
+
+    it("dev: Prometheus for 2 days without a volume, small", () => {
+        assert.deepStrictEqual(
+            dev.resource("meshstack-observability-prometheus").inputs.values,
+            prometheusValues("2d", { enabled: false }, { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "2Gi" } }),
+        );
+    });
+
+    it("prod: Kiali from kiali.org 2.29.0 with token login, reading our Prometheus", () => {
+        assert.deepStrictEqual(prod.resource("meshstack-observability-kiali").inputs, {
+            chart: "kiali-server",
+            version: "2.29.0",
+            repositoryOpts: { repo: "https://kiali.org/helm-charts" },
+            name: "kiali",
+            namespace: "istio-system",
+            values: kialiValues("token", { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } }),
+        });
+    });
+
+    it("dev: Kiali anonymous, small", () => {
+        assert.deepStrictEqual(
+            dev.resource("meshstack-observability-kiali").inputs.values,
+            kialiValues("anonymous", { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "500m", memory: "1Gi" } }),
+        );
+    });
+
+    it("keeps Kiali's signing key stable and secret: a RandomPassword in a Secret the chart mounts", () => {
+        const password = prod.resource("meshstack-observability-kiali-signing-key");
+        assert.deepStrictEqual([password.type, password.inputs], [RANDOM_PASSWORD_TYPE, { length: 32, special: false }]);
+        const secret = prod.resource("meshstack-observability-kiali-signing-key-secret");
+        assert.deepStrictEqual(secret.inputs.metadata, {
+            name: "kiali-signing-key",
+            namespace: "istio-system",
+            labels: { "app.kubernetes.io/part-of": "meshstack" },
+        });
+        // The engine receives the key as a secret (encrypted in state), never in plain text.
+        assert.ok(isSecret(secret.inputs.stringData));
+        assert.deepStrictEqual(secret.inputs.stringData.value, { key: MOCK_RANDOM_PASSWORD });
+        // Nowhere else: not in any chart's values, not in the outputs.
+        const elsewhere = prod.resources.filter((resource) => resource.name !== secret.name && JSON.stringify(resource.inputs).includes(MOCK_RANDOM_PASSWORD));
+        assert.deepStrictEqual(elsewhere, []);
+        assert.ok(!JSON.stringify(prod.outputs).includes(MOCK_RANDOM_PASSWORD));
+    });
+
+    it("retains Prometheus's volume claim and lets a re-created stack adopt it", async () => {
+        const chart = prod.resource("meshstack-observability-prometheus");
+        assert.strictEqual(chart.transforms.length, 1);
+        const claim = await chart.transforms[0]({ custom: true, type: PERSISTENT_VOLUME_CLAIM_TYPE, name: "prometheus", props: {}, opts: {} });
+        assert.strictEqual(claim?.opts?.retainOnDelete, true);
+        assert.strictEqual(prod.nameOf(claim?.opts?.provider as never), "meshstack-cluster-retained");
+        const deployment = await chart.transforms[0]({ custom: true, type: "kubernetes:apps/v1:Deployment", name: "prometheus", props: {}, opts: {} });
+        assert.strictEqual(deployment, undefined);
+    });
+
+    it("exports both URLs and the port-forward commands, from the charts' own names", () => {
+        assert.deepStrictEqual(prod.outputs.observability, {
+            prometheusUrl: "http://prometheus.istio-system.svc.cluster.local:9090",
+            kialiUrl: "http://kiali.istio-system.svc.cluster.local:20001",
+            portForward: {
+                kiali: "kubectl port-forward svc/kiali -n istio-system 20001:20001",
+                prometheus: "kubectl port-forward svc/prometheus -n istio-system 9090:9090",
+            },
+        });
+    });
+});
+
+describe("observability config errors", () => {
+    const POOL = { nodes: [1, 2].map((n) => ({ name: `mesh-${n}`, vcpus: 16, memory: "64Gi" })) };
+    const header = (count: number): string =>
+        `meshstack: the config of stack "prod" has ${count === 1 ? "1 problem" : `${count} problems`}; nothing was changed. ` +
+        "Fix them in Pulumi.prod.yaml:";
+
+    function errorOf(observability: Record<string, unknown>): string {
+        try {
+            parseMeshConfig({ nodePool: POOL, observability }, "prod");
+        } catch (error) {
+            return (error as Error).message;
+        }
+        throw new Error("expected a config error, got none");
+    }
+
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+        [
+            "an unknown auth strategy",
+            { kiali: { auth: { strategy: "password" } } },
+            '  - meshstack:observability.kiali.auth.strategy: expected one of "anonymous", "token", "openid", got "password".',
+        ],
+        [
+            "openid without issuer and client id",
+            { kiali: { auth: { strategy: "openid" } } },
+            "  - meshstack:observability.kiali.auth.openid.issuerUri: required with the openid strategy: set Kiali's issuer URL at your identity provider.\n" +
+                "  - meshstack:observability.kiali.auth.openid.clientId: required with the openid strategy: set Kiali's client id at your identity provider.",
+        ],
+        [
+            "anonymous in a highly available stack",
+            { kiali: { auth: { strategy: "anonymous" } } },
+            "  - meshstack:observability.kiali.auth.strategy: anonymous lets anyone who reaches Kiali see and change the mesh; a highly available stack needs a login. Set token or openid.",
+        ],
+        [
+            "a retention that is not a Prometheus duration",
+            { prometheus: { retention: "15 days" } },
+            '  - meshstack:observability.prometheus.retention: "15 days" is not a Prometheus duration. Use a number and a unit: "15d", "12h", "2w" (or combined, "1d12h").',
+        ],
+        [
+            "a volume size that is not a quantity",
+            { prometheus: { persistence: { size: "50GB" } } },
+            '  - meshstack:observability.prometheus.persistence.size: "50GB" is not a memory quantity. Use bytes with a suffix, e.g. "128Mi", "1Gi" or "512M".',
+        ],
+        [
+            "a volume on a StorageClass the stack does not declare",
+            { prometheus: { persistence: { storageClass: "fast-ssd" } } },
+            '  - meshstack:observability.prometheus.persistence.storageClass: no StorageClass "fast-ssd" is declared by this stack; the volume would never bind. Use the node pool\'s "meshstack-nvme" (remove the key), or switch persistence off.',
+        ],
+    ];
+    for (const [name, observability, problems] of cases) {
+        it(`refuses ${name}`, () => {
+            assert.strictEqual(errorOf(observability), `${header(problems.split("\n").length)}\n${problems}`);
+        });
+    }
+
+    it("accepts openid with its issuer and client id", () => {
+        const config = parseMeshConfig(
+            { nodePool: POOL, observability: { kiali: { auth: { strategy: "openid", openid: { issuerUri: "https://id.example.eu", clientId: "kiali" } } } } },
+            "prod",
+        );
+        assert.deepStrictEqual(config.observability.kiali.auth, {
+            strategy: "openid",
+            openid: { issuerUri: "https://id.example.eu", clientId: "kiali" },
+        });
+        const values = kialiChartValues(config.observability.kiali, "istio-system", POOL_PLACEMENT);
+        assert.deepStrictEqual(values.auth, { strategy: "openid", openid: { issuer_uri: "https://id.example.eu", client_id: "kiali" } });
+    });
+});
