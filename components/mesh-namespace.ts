@@ -6,6 +6,7 @@ import { MESHSTACK_NAMESPACE_LABELS } from "../lib/namespace";
 import {
     AllowedSource,
     allowFrom,
+    allowPlaintextPort,
     denyAll,
     egressLockdown,
     INJECTION_LABELS,
@@ -51,7 +52,8 @@ export interface MeshNamespaceArgs {
      */
     allowFrom: AllowedSource[];
     /**
-     * Hosts beyond the namespace's own, istiod's and the egress gateway's that its proxies may reach.
+     * Hosts beyond the namespace's own, istiod's and the egress gateway's that its proxies may reach:
+     * the mesh namespaces it may call (`<namespace>/*`) and the configured `sidecarHosts`.
      * @default []
      */
     sidecarHosts: string[];
@@ -102,6 +104,9 @@ export class MeshNamespace extends pulumi.ComponentResource {
             istio("deny-all", denyAll(args.name));
             if (args.allowFrom.length > 0) {
                 istio("allow-from", allowFrom(args.name, args.allowFrom));
+            }
+            for (const exception of args.mtlsExceptions) {
+                istio(`allow-plaintext-${exception.workload}-${exception.port}`, allowPlaintextPort(args.name, exception));
             }
         }
         istio("sidecar", sidecarScope(args.name, args.istioNamespace, args.egressNamespace, args.sidecarHosts));

@@ -7,7 +7,7 @@ import { ResourceRequirements } from "../lib/quantity";
 import { EgressGateway } from "./egress-gateway";
 import { EgressEntry } from "../lib/egress";
 import { serviceHost, sidecarAnnotations } from "../lib/traffic";
-import { AllowedSource, MtlsException, MtlsMode } from "../lib/zero-trust";
+import { AllowedSource, MtlsException, MtlsMode, sidecarImports } from "../lib/zero-trust";
 import { EgressAllowlist } from "./egress-allowlist";
 import { IstioControlPlane } from "./istio-control-plane";
 import { MeshNamespace } from "./mesh-namespace";
@@ -270,6 +270,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 `${name}-ns-${namespace.name}`,
                 {
                     ...namespace,
+                    sidecarHosts: [...sidecarImports(namespace.name, args.mesh.namespaces), ...namespace.sidecarHosts],
                     mtlsMode: args.mesh.mtlsMode,
                     istioNamespace: istio.namespace,
                     egressNamespace: egressNamespace,

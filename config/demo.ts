@@ -28,9 +28,10 @@ export type DemoConfig = z.output<ReturnType<typeof demoSchema>>;
 export function demoProblems(
     demo: DemoConfig,
     highAvailability: boolean,
-    meshNamespaces: readonly string[],
-    services: ReadonlyArray<{ name: string; namespace: string }>,
+    namespaces: ReadonlyArray<{ name: string; defaultDeny: boolean; allowFrom: ReadonlyArray<{ namespace: string }> }>,
+    services: ReadonlyArray<{ name: string; namespace: string; port: number; versions: ReadonlyArray<{ name: string }> }>,
 ): PathProblem[] {
+    const meshNamespaces = namespaces.map((namespace) => namespace.name);
     if (!demo.enabled) {
         return [];
     }
@@ -47,14 +48,40 @@ export function demoProblems(
             message: `${JSON.stringify(demo.namespace)} is not a mesh namespace. Add it to meshstack:mesh.namespaces, or choose one of them.`,
             involves: [["demo", "namespace"], ["mesh", "namespaces"]],
         });
-    } else if (!services.some((service) => service.name === DEMO_SERVICE.name && service.namespace === demo.namespace)) {
-        problems.push({
-            path: ["demo", "enabled"],
-            message:
-                `the demo needs its routing: add a meshstack:services entry named "${DEMO_SERVICE.name}" in namespace ` +
-                `"${demo.namespace}", port ${DEMO_SERVICE.port}, versions v1 and v2 (e.g. weights v1: 90, v2: 10).`,
-            involves: [["demo"], ["services"]],
-        });
+    } else {
+        const index = services.findIndex((service) => service.name === DEMO_SERVICE.name && service.namespace === demo.namespace);
+        const service = services[index];
+        if (service === undefined) {
+            problems.push({
+                path: ["demo", "enabled"],
+                message:
+                    `the demo needs its routing: add a meshstack:services entry named "${DEMO_SERVICE.name}" in namespace ` +
+                    `"${demo.namespace}", port ${DEMO_SERVICE.port}, versions v1 and v2 (e.g. weights v1: 90, v2: 10).`,
+                involves: [["demo"], ["services"]],
+            });
+        } else {
+            if (service.port !== DEMO_SERVICE.port) {
+                problems.push({
+                    path: ["services", index, "port"],
+                    message: `the demo's Service listens on ${DEMO_SERVICE.port}, not ${service.port}. Set ${DEMO_SERVICE.port}.`,
+                });
+            }
+            const versions = service.versions.map((version) => version.name);
+            if (!versions.includes("v1") || !versions.includes("v2")) {
+                problems.push({
+                    path: ["services", index, "versions"],
+                    message: `the demo runs versions v1 and v2 (pods labelled version: v1 / v2), not ${versions.join(", ")}. List v1 and v2.`,
+                });
+            }
+        }
+        const meshNamespace = namespaces.find((namespace) => namespace.name === demo.namespace);
+        if (meshNamespace !== undefined && meshNamespace.defaultDeny && !meshNamespace.allowFrom.some((source) => source.namespace === demo.namespace)) {
+            const at = namespaces.indexOf(meshNamespace);
+            problems.push({
+                path: ["mesh", "namespaces", at, "allowFrom"],
+                message: `the demo's client calls helloworld within "${demo.namespace}", which default deny refuses. Add { namespace: ${demo.namespace} } to allowFrom.`,
+            });
+        }
     }
     return problems;
 }

@@ -64,12 +64,7 @@ function crossFieldProblems(config: MeshConfig): PathProblem[] {
             config.mesh.namespaces.map((namespace) => namespace.name),
         ),
         ...observabilityProblems(config.observability, config.highAvailability, config.nodePool.storageClass.name),
-        ...demoProblems(
-            config.demo,
-            config.highAvailability,
-            config.mesh.namespaces.map((namespace) => namespace.name),
-            config.services,
-        ),
+        ...demoProblems(config.demo, config.highAvailability, config.mesh.namespaces, config.services),
     ];
 }
 

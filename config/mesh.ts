@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { MeshSecurityArgs } from "../components/mesh-platform";
+import { entryName } from "../lib/egress";
 import { PREFLIGHT_NAMESPACE } from "../lib/preflight";
 import { RESERVED_NAMESPACES } from "./istio";
 import { Assert, documented, Equal, flag, KeyPath, list, oneOf, port, section, show, text } from "./kit";
@@ -52,6 +53,20 @@ export function checkSidecarHost(value: string): string | undefined {
         : `${show(value)} is not a Sidecar host: "<namespace>/<host>", e.g. "monitoring/*" or "shared/cache.shared.svc.cluster.local".`;
 }
 
+/** A problem with a service account name (a DNS-1123 subdomain), or `undefined`. */
+export function checkServiceAccount(value: string): string | undefined {
+    return value.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)
+        ? undefined
+        : `${show(value)} is not a service account name: lowercase letters, digits, "-" and ".", as \`kubectl get serviceaccounts\` prints it.`;
+}
+
+/** A problem with an `app` label value, or `undefined`. */
+export function checkAppLabel(value: string): string | undefined {
+    return value.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(value)
+        ? undefined
+        : `${show(value)} is not an \`app\` label value: at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit.`;
+}
+
 const nonEmpty = (value: string): string | undefined =>
     value.trim() === "" ? "is empty. Say why the exception is needed: auditors read it." : undefined;
 
@@ -74,7 +89,7 @@ function namespaceSchema(highAvailability: boolean) {
                     namespace: documented(text(checkMeshNamespace), {
                         description: "A mesh namespace (declared here) whose workloads may call in; list the namespace itself to allow calls within it.",
                     }),
-                    serviceAccount: documented(text(checkMeshNamespace).optional(), {
+                    serviceAccount: documented(text(checkServiceAccount).optional(), {
                         description: "Only this service account of that namespace.",
                         docDefault: "every service account",
                     }),
@@ -86,7 +101,7 @@ function namespaceSchema(highAvailability: boolean) {
         mtlsExceptions: documented(
             list(
                 section({
-                    workload: documented(text(checkMeshNamespace), { description: "The `app` label of the workload." }),
+                    workload: documented(text(checkAppLabel), { description: "The `app` label of the workload." }),
                     port: documented(port(), { description: "The workload's port that accepts plain text." }),
                     reason: permissiveBlock("the plain-text port"),
                 }),
@@ -120,7 +135,9 @@ export function meshSchema(highAvailability: boolean) {
                 "Mesh-wide and per-namespace mTLS. `PERMISSIVE` (plain text accepted) only without highAvailability, to migrate.",
         }),
         outboundTrafficPolicy: documented(oneOf(OUTBOUND_MODES).default("REGISTRY_ONLY"), {
-            description: "`REGISTRY_ONLY`: proxies reach only known services and the egress allowlist; `ALLOW_ANY`: anything.",
+            description:
+                "`REGISTRY_ONLY`: proxies reach only known services and the egress allowlist. `ALLOW_ANY`: proxies pass " +
+                "unknown hosts through, but the mesh namespaces' NetworkPolicy still keeps their pods inside the cluster.",
         }),
         namespaces: documented(list(namespaceSchema(highAvailability), "namespaces").default([]), {
             description: "Application namespaces onboarded into the mesh.",
@@ -200,14 +217,34 @@ export function meshProblems(
         });
     });
     const hosts = new Set<string>();
+    const names = new Map<string, string>();
+    const protocols = new Map<number, { protocol: string; host: string }>();
     mesh.egress.forEach((entry, index) => {
+        const path = [...root, "egress", index];
         if (hosts.has(entry.host)) {
-            problems.push({
-                path: [...root, "egress", index, "host"],
-                message: `${show(entry.host)} is listed more than once. List each external host once.`,
-            });
+            problems.push({ path: [...path, "host"], message: `${show(entry.host)} is listed more than once. List each external host once.` });
+            return;
         }
         hosts.add(entry.host);
+        const name = entryName(entry.host);
+        const clash = names.get(name);
+        if (clash !== undefined) {
+            problems.push({
+                path: [...path, "host"],
+                message: `${show(entry.host)} and ${show(clash)} give their Istio objects the same name (${name}). Route one of them through another host name.`,
+            });
+        }
+        names.set(name, entry.host);
+        const other = protocols.get(entry.port);
+        if (other !== undefined && other.protocol !== entry.protocol) {
+            problems.push({
+                path: [...path, "protocol"],
+                message:
+                    `port ${entry.port} is ${other.protocol} for ${show(other.host)}: a port carries one protocol in the mesh ` +
+                    `(the sidecars listen on it once). Use ${other.protocol} here, or another port.`,
+            });
+        }
+        protocols.set(entry.port, other ?? { protocol: entry.protocol, host: entry.host });
     });
     return problems;
 }

@@ -29,6 +29,38 @@ export function checkDuration(value: string): string | undefined {
     return ms < 1 ? `${show(value)} is below 1ms, which Istio refuses. Set at least "1ms".` : undefined;
 }
 
+/** Istio's (Envoy's) retry conditions. */
+export const RETRY_ON = [
+    "5xx",
+    "gateway-error",
+    "reset",
+    "reset-before-request",
+    "connect-failure",
+    "envoy-ratelimited",
+    "retriable-4xx",
+    "refused-stream",
+    "retriable-status-codes",
+    "retriable-headers",
+    "http3-post-connect-failure",
+    "cancelled",
+    "deadline-exceeded",
+    "internal",
+    "resource-exhausted",
+    "unavailable",
+] as const;
+
+/** A problem with a `retryOn` list, or `undefined`. */
+export function checkRetryOn(value: string): string | undefined {
+    const unknown = value
+        .split(",")
+        .map((condition) => condition.trim())
+        .filter((condition) => !(RETRY_ON as readonly string[]).includes(condition) && !/^[1-5]\d\d$/.test(condition));
+    return unknown.length === 0
+        ? undefined
+        : `${unknown.map((condition) => show(condition)).join(", ")} ${unknown.length === 1 ? "is not a retry condition" : "are not retry conditions"}. ` +
+              `Use a comma-separated list of ${RETRY_ON.slice(0, 5).join(", ")}, … or HTTP status codes (503).`;
+}
+
 const duration = (description: string) => documented(text(checkDuration).optional(), { description, docDefault: "none" });
 const durationOr = (description: string, fallback: string) => documented(text(checkDuration).default(fallback), { description });
 
@@ -58,7 +90,7 @@ function serviceSchema() {
             section({
                 attempts: documented(wholeNumber(0), { description: "Retries after the first attempt." }),
                 perTryTimeout: duration("The timeout of each attempt."),
-                retryOn: documented(text().optional(), {
+                retryOn: documented(text(checkRetryOn).optional(), {
                     description: "The conditions to retry on, e.g. `5xx,reset,connect-failure`.",
                     docDefault: "Istio's",
                 }),
@@ -151,6 +183,15 @@ export function servicesProblems(services: ServicesConfig, meshNamespaces: reado
                 });
             }
         }
+        service.versions.forEach((version, versionIndex) => {
+            if (service.weights[version.name] === undefined) {
+                problems.push({
+                    path: [...path, "weights"],
+                    message: `${show(version.name)} has no weight. Give every version one (0 keeps it idle).`,
+                    involves: [[...path, "weights"], [...path, "versions", versionIndex]],
+                });
+            }
+        });
         const sum = Object.values(service.weights).reduce((total, weight) => total + weight, 0);
         if (sum !== 100) {
             const shares = Object.entries(service.weights).map(([version, weight]) => `${version}: ${weight}`).join(", ");
@@ -162,13 +203,15 @@ export function servicesProblems(services: ServicesConfig, meshNamespaces: reado
         const retries = service.retries;
         const timeout = service.timeout === undefined ? undefined : durationMs(service.timeout);
         const perTry = retries?.perTryTimeout === undefined ? undefined : durationMs(retries.perTryTimeout);
-        if (retries !== undefined && timeout !== undefined && perTry !== undefined && retries.attempts * perTry > timeout) {
+        // Istio's attempts are retries: with the first try, attempts + 1 tries of perTryTimeout each.
+        const tries = retries === undefined ? 0 : retries.attempts + 1;
+        if (retries !== undefined && timeout !== undefined && perTry !== undefined && tries * perTry > timeout) {
             problems.push({
                 path: [...path, "retries"],
                 message:
-                    `${retries.attempts} attempts × ${retries.perTryTimeout} = ${retries.attempts * perTry}ms exceeds the route's timeout ` +
-                    `${service.timeout}: callers give up before the retries end, while every retry still loads the service ` +
-                    `(a retry storm). Lower attempts or perTryTimeout, or raise timeout.`,
+                    `1 try + ${retries.attempts} retries, ${retries.perTryTimeout} each, take up to ${tries * perTry}ms, more than the ` +
+                    `route's timeout ${service.timeout}: callers give up before the retries end, while every retry still loads ` +
+                    `the service (a retry storm). Lower attempts or perTryTimeout, or raise timeout.`,
                 involves: [[...path, "retries"], [...path, "timeout"]],
             });
         }

@@ -58,11 +58,14 @@ export function demoVersion(
                             image: DEMO_IMAGES[version],
                             ports: [{ containerPort: DEMO_SERVICE.port }],
                             resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
-                            // The sample writes nothing but Python's bytecode cache, which it can do without.
+                            // The root filesystem is read-only: gunicorn's worker heartbeat files go to an
+                            // emptyDir at /tmp, and Python writes no bytecode cache.
                             securityContext: RESTRICTED,
                             env: [{ name: "PYTHONDONTWRITEBYTECODE", value: "1" }],
+                            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                         },
                     ],
+                    volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
                 },
             },
         },

@@ -64,6 +64,45 @@ export function mtlsException(
     return { ...object, metadata: { ...object.metadata, annotations: { [EXCEPTION_REASON_ANNOTATION]: exception.reason } } };
 }
 
+/**
+ * Under default deny, the plain-text port of an mTLS exception must also be allowed: its callers have no
+ * mTLS identity, so no `allowFrom` rule can match them. Any caller may reach that one port.
+ */
+export function allowPlaintextPort(
+    namespace: string,
+    exception: MtlsException,
+): IstioObject<{
+    selector: { matchLabels: Record<string, string> };
+    action: "ALLOW";
+    rules: Array<{ to: Array<{ operation: { ports: string[] } }> }>;
+}> {
+    const object = istioObject("security.istio.io/v1", "AuthorizationPolicy", `allow-plaintext-${exception.workload}-${exception.port}`, namespace, {
+        selector: { matchLabels: { app: exception.workload } },
+        action: "ALLOW" as const,
+        rules: [{ to: [{ operation: { ports: [String(exception.port)] } }] }],
+    });
+    return { ...object, metadata: { ...object.metadata, annotations: { [EXCEPTION_REASON_ANNOTATION]: exception.reason } } };
+}
+
+/** The mesh namespaces, as {@link sidecarImports} reads them. */
+export interface NamespaceReach {
+    name: string;
+    defaultDeny: boolean;
+    allowFrom: ReadonlyArray<{ namespace: string }>;
+}
+
+/**
+ * The other mesh namespaces whose services `namespace` may call, and so whose configuration its proxies
+ * need: those without default deny, and those whose `allowFrom` names `namespace`. Without them in its
+ * Sidecar, a proxy has no route to the service (and with REGISTRY_ONLY, the call fails).
+ */
+export function sidecarImports(namespace: string, namespaces: readonly NamespaceReach[]): string[] {
+    return namespaces
+        .filter((other) => other.name !== namespace)
+        .filter((other) => !other.defaultDeny || other.allowFrom.some((source) => source.namespace === namespace))
+        .map((other) => `${other.name}/*`);
+}
+
 /** An AuthorizationPolicy with an empty spec: it allows nothing, so only other ALLOW policies let calls in. */
 export function denyAll(namespace: string): IstioObject<Record<string, never>> {
     return istioObject("security.istio.io/v1", "AuthorizationPolicy", "deny-all", namespace, {});

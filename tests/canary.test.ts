@@ -153,8 +153,10 @@ describe("canary routing", () => {
                                 resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
                                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                                 env: [{ name: "PYTHONDONTWRITEBYTECODE", value: "1" }],
+                                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                             },
                         ],
+                        volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
                     },
                 },
             },
@@ -226,7 +228,8 @@ describe("service config errors", () => {
         [
             "a weight for a version that does not exist",
             { ...CHECKOUT, weights: { v1: 90, v3: 10 } },
-            '  - meshstack:services[0].weights.v3: "v3" is not a version of checkout (v1, v2). Add it to versions, or remove its weight.',
+            '  - meshstack:services[0].weights: "v2" has no weight. Give every version one (0 keeps it idle).\n' +
+                '  - meshstack:services[0].weights.v3: "v3" is not a version of checkout (v1, v2). Add it to versions, or remove its weight.',
         ],
         [
             "a duplicate version",
@@ -246,10 +249,29 @@ describe("service config errors", () => {
         ],
         ["negative attempts", { ...CHECKOUT, retries: { attempts: -1 } }, "  - meshstack:services[0].retries.attempts: expected a whole number of at least 0, got -1."],
         [
+            "retries that outlast the timeout by one try (1 + 3 × 500ms with 1500ms)",
+            { ...CHECKOUT, timeout: "1500ms", retries: { attempts: 3, perTryTimeout: "500ms" } },
+            "  - meshstack:services[0].retries: 1 try + 3 retries, 500ms each, take up to 2000ms, more than the route's timeout " +
+                "1500ms: callers give up before the retries end, while every retry still loads the service (a retry storm). Lower " +
+                "attempts or perTryTimeout, or raise timeout.",
+        ],
+        [
+            "an unknown retry condition",
+            { ...CHECKOUT, retries: { attempts: 2, retryOn: "5xx,conect-failure" } },
+            '  - meshstack:services[0].retries.retryOn: "conect-failure" is not a retry condition. Use a comma-separated list of ' +
+                "5xx, gateway-error, reset, reset-before-request, connect-failure, … or HTTP status codes (503).",
+        ],
+        [
+            "a version without a weight",
+            { ...CHECKOUT, versions: [{ name: "v1" }, { name: "v2" }, { name: "v3" }] },
+            '  - meshstack:services[0].weights: "v3" has no weight. Give every version one (0 keeps it idle).',
+        ],
+        [
             "retries that outlast the timeout (5 × 1s with 2s)",
             { ...CHECKOUT, timeout: "2s", retries: { attempts: 5, perTryTimeout: "1s" } },
-            "  - meshstack:services[0].retries: 5 attempts × 1s = 5000ms exceeds the route's timeout 2s: callers give up before " +
-                "the retries end, while every retry still loads the service (a retry storm). Lower attempts or perTryTimeout, or raise timeout.",
+            "  - meshstack:services[0].retries: 1 try + 5 retries, 1s each, take up to 6000ms, more than the route's timeout 2s: " +
+                "callers give up before the retries end, while every retry still loads the service (a retry storm). Lower attempts " +
+                "or perTryTimeout, or raise timeout.",
         ],
         [
             "a namespace that is not a mesh namespace",
@@ -279,13 +301,43 @@ describe("service config errors", () => {
         );
     });
 
+    it("refuses demo routing on the wrong port, without v1 and v2, and a namespace that denies the client", () => {
+        let message = "no error";
+        try {
+            parseMeshConfig(
+                {
+                    highAvailability: false,
+                    nodePool: POOL,
+                    mesh: { namespaces: [{ name: "shop", defaultDeny: true }] },
+                    services: [{ name: "helloworld", namespace: "shop", port: 8080, versions: [{ name: "stable" }], weights: { stable: 100 } }],
+                    demo: { enabled: true },
+                },
+                "dev",
+            );
+        } catch (error) {
+            message = (error as Error).message;
+        }
+        assert.strictEqual(
+            message,
+            [
+                'meshstack: the config of stack "dev" has 3 problems; nothing was changed. Fix them in Pulumi.dev.yaml:',
+                '  - meshstack:mesh.namespaces[0].allowFrom: the demo\'s client calls helloworld within "shop", which default deny refuses. Add { namespace: shop } to allowFrom.',
+                "  - meshstack:services[0].port: the demo's Service listens on 5000, not 8080. Set 5000.",
+                "  - meshstack:services[0].versions: the demo runs versions v1 and v2 (pods labelled version: v1 / v2), not stable. List v1 and v2.",
+            ].join("\n"),
+        );
+    });
+
     it("refuses the demo without its routing", () => {
+        let message = "no error";
         try {
             parseMeshConfig({ highAvailability: false, nodePool: POOL, mesh: { namespaces: [{ name: "shop" }] }, demo: { enabled: true } }, "dev");
-            assert.fail("expected a config error");
         } catch (error) {
+            message = (error as Error).message;
+        }
+        {
             assert.strictEqual(
-                (error as Error).message,
+                message,
                 'meshstack: the config of stack "dev" has 1 problem; nothing was changed. Fix them in Pulumi.dev.yaml:\n' +
                     '  - meshstack:demo.enabled: the demo needs its routing: add a meshstack:services entry named "helloworld" in ' +
                     'namespace "shop", port 5000, versions v1 and v2 (e.g. weights v1: 90, v2: 10).',

@@ -4,6 +4,7 @@
  */
 import * as assert from "assert";
 import { parseMeshConfig } from "../config";
+import { allowPlaintextPort, sidecarImports } from "../lib/zero-trust";
 import { overriddenProdRun, ProgramRun, stackRun } from "./harness";
 
 const PART_OF = { "app.kubernetes.io/part-of": "meshstack" };
@@ -66,12 +67,53 @@ describe("zero trust", () => {
         );
     });
 
-    it("scopes each namespace's proxies to its own namespace, istiod's and the egress gateway's", () => {
+    it("scopes each namespace's proxies to its own namespace, istiod's, the egress gateway's and those it may call", () => {
+        // prod: backend allows calls from shop (checkout), so shop's proxies need backend's services; shop
+        // allows only itself, so backend's proxies do not get shop's.
         assert.deepStrictEqual(
             prod.resource("meshstack-ns-shop-sidecar").inputs,
-            istio("Sidecar", "default", "shop", { egress: [{ hosts: ["./*", "istio-system/*", "istio-egress/*"] }] }),
+            istio("Sidecar", "default", "shop", { egress: [{ hosts: ["./*", "istio-system/*", "istio-egress/*", "backend/*"] }] }),
+        );
+        assert.deepStrictEqual(
+            (prod.resource("meshstack-ns-backend-sidecar").inputs.spec as { egress: Array<{ hosts: string[] }> }).egress[0].hosts,
+            ["./*", "istio-system/*", "istio-egress/*"],
+        );
+        // dev: no default deny, so every namespace may call every other.
+        assert.deepStrictEqual(
+            (dev.resource("meshstack-ns-backend-sidecar").inputs.spec as { egress: Array<{ hosts: string[] }> }).egress[0].hosts,
+            ["./*", "istio-system/*", "istio-egress/*", "shop/*"],
         );
     });
+
+    it("under default deny, allows an exception's plain-text port to any caller (it has no mTLS identity)", () => {
+        assert.deepStrictEqual(
+            allowPlaintextPort("backend", { workload: "legacy-reports", port: 8080, reason: "no sidecar yet" }),
+            istio(
+                "AuthorizationPolicy",
+                "allow-plaintext-legacy-reports-8080",
+                "backend",
+                { selector: { matchLabels: { app: "legacy-reports" } }, action: "ALLOW", rules: [{ to: [{ operation: { ports: ["8080"] } }] }] },
+                { annotations: { "meshstack.io/mtls-exception-reason": "no sidecar yet" } },
+            ),
+        );
+    });
+
+    const reach: Array<[string, string, string[]]> = [
+        // a: no default deny; b: default deny, allows c; c: default deny, allows a.
+        ["b imports a (open to all), not c (which allows only a)", "b", ["a/*"]],
+        ["a imports c (which allows it), not b", "a", ["c/*"]],
+        ["c imports a (open) and b (which allows c)", "c", ["a/*", "b/*"]],
+    ];
+    for (const [name, namespace, imports] of reach) {
+        it(`Sidecar imports: ${name}`, () => {
+            const namespaces = [
+                { name: "a", defaultDeny: false, allowFrom: [] },
+                { name: "b", defaultDeny: true, allowFrom: [{ namespace: "c" }] },
+                { name: "c", defaultDeny: true, allowFrom: [{ namespace: "a" }] },
+            ];
+            assert.deepStrictEqual(sidecarImports(namespace, namespaces), imports);
+        });
+    }
 
     it("lets a namespace's pods reach only DNS and in-cluster pods (the egress gateway among them)", () => {
         assert.deepStrictEqual(prod.resource("meshstack-ns-shop-egress-lockdown").inputs, {
@@ -336,6 +378,21 @@ describe("zero trust config errors", () => {
                 "anyway). Set defaultDeny: true, or remove allowFrom.",
         ],
         [
+            "an egress host whose objects would share a name with another's",
+            { egress: [{ ...TLS, host: "a-b.example.com" }, { ...TLS, host: "a.b-example.com" }] },
+            '  - meshstack:mesh.egress[1].host: "a.b-example.com" and "a-b.example.com" give their Istio objects the same name (a-b-example-com). Route one of them through another host name.',
+        ],
+        [
+            "HTTP and TLS on the same port",
+            { egress: [TLS, { host: "legacy.example.eu", port: 443, protocol: "HTTP" }] },
+            '  - meshstack:mesh.egress[1].protocol: port 443 is TLS for "api.stripe.com": a port carries one protocol in the mesh (the sidecars listen on it once). Use TLS here, or another port.',
+        ],
+        [
+            "a service account name that is not one",
+            { namespaces: [{ name: "shop", allowFrom: [{ namespace: "shop", serviceAccount: "Checkout_SA" }] }] },
+            '  - meshstack:mesh.namespaces[0].allowFrom[0].serviceAccount: "Checkout_SA" is not a service account name: lowercase letters, digits, "-" and ".", as `kubectl get serviceaccounts` prints it.',
+        ],
+        [
             "a misspelt namespace key",
             { namespaces: [{ name: "shop", alowFrom: [] }] },
             '  - meshstack:mesh.namespaces[0].alowFrom: unknown key. Did you mean "allowFrom"? Known keys here: name, adopt, ' +
@@ -347,4 +404,23 @@ describe("zero trust config errors", () => {
             assert.strictEqual(errorOf(mesh), `${header(1)}\n${problem}`);
         });
     }
+
+    it("accepts the service account default and an app label with capitals", () => {
+        const config = parseMeshConfig(
+            {
+                nodePool: POOL,
+                mesh: {
+                    namespaces: [
+                        {
+                            name: "shop",
+                            allowFrom: [{ namespace: "shop", serviceAccount: "default" }],
+                            mtlsExceptions: [{ workload: "Legacy_Reports", port: 8080, reason: "no sidecar yet" }],
+                        },
+                    ],
+                },
+            },
+            "prod",
+        );
+        assert.deepStrictEqual(config.mesh.namespaces[0].allowFrom, [{ namespace: "shop", serviceAccount: "default" }]);
+    });
 });
