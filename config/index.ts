@@ -92,7 +92,14 @@ export function parseMeshConfig(
 ): MeshConfig {
     const highAvailability = flag().safeParse(raw.highAvailability);
     const schema = stackSchema(highAvailability.success ? highAvailability.data : true);
-    const result = validate(schema, raw, crossFieldProblems, topLevelKeyMessage);
+    // highAvailability decides defaults and rules across every area: while it is invalid, the cross-field
+    // verdicts (made with its default) would mislead, so they wait until it is fixed.
+    const haInvalid = raw.highAvailability !== undefined && raw.highAvailability !== null && !highAvailability.success;
+    const checks = (config: MeshConfig): PathProblem[] =>
+        crossFieldProblems(config).map((problem) =>
+            haInvalid ? { ...problem, involves: [...(problem.involves ?? [problem.path]), ["highAvailability"]] } : problem,
+        );
+    const result = validate(schema, raw, checks, topLevelKeyMessage);
     const problems = [...earlier, ...result.problems];
     if (problems.length > 0 || result.config === undefined) {
         throw new ConfigError(stack, problems);

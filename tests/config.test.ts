@@ -287,14 +287,12 @@ describe("config", () => {
 
         it("lists every problem at once, in the order of the keys in the schema, in one error", () => {
             const message = errorOf({
-                highAvailability: "no",
                 istio: { version: "latest", istiod: { replicas: 1, maxReplicas: 0 }, egressGateway: { namespace: "Egress" } },
             });
             assert.strictEqual(
                 message,
                 [
-                    'meshstack: the config of stack "dev" has 5 problems; nothing was changed. Fix them in Pulumi.dev.yaml:',
-                    '  - meshstack:highAvailability: expected true or false, got "no".',
+                    'meshstack: the config of stack "dev" has 4 problems; nothing was changed. Fix them in Pulumi.dev.yaml:',
                     '  - meshstack:istio.version: "latest" is not an Istio release. Set MAJOR.MINOR.PATCH, e.g. "1.31.1".',
                     "  - meshstack:istio.istiod.replicas: 1 replica cannot stay available through a node drain, which " +
                         "meshstack:highAvailability requires. Set 2 or more, or set meshstack:highAvailability to " +
@@ -303,6 +301,13 @@ describe("config", () => {
                     '  - meshstack:istio.egressGateway.namespace: "Egress" is not a namespace name. Use at most 63 ' +
                         'lowercase letters, digits and "-", starting and ending with a letter or digit.',
                 ].join("\n"),
+            );
+        });
+
+        it("with highAvailability itself invalid, holds back the checks that depend on it", () => {
+            assert.strictEqual(
+                errorOf({ highAvailability: "no", istio: { istiod: { replicas: 1 } } }),
+                `${HEADER_ONE}\n  - meshstack:highAvailability: expected true or false, got "no".`,
             );
         });
 

@@ -161,7 +161,22 @@ function dependsOnList(value: pulumi.ResourceOptions["dependsOn"]): pulumi.Resou
  * Runs index.ts under mocks for `stack`, with `config` (default: the stack file's config), and returns
  * what it declared. Rejects with the program's error, e.g. a config error.
  */
-export async function runProgram(stack: string, config: Record<string, string> = stackConfig(stack)): Promise<ProgramRun> {
+/** What else a run may need. */
+export interface RunOptions {
+    /** The program to run. @default the project's index.ts */
+    program?: string;
+    /** The outputs a `StackReference` to each named stack reads. @default none */
+    stackOutputs?: Record<string, Record<string, unknown>>;
+}
+
+/** The type of `pulumi.StackReference`. */
+const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+
+export async function runProgram(
+    stack: string,
+    config: Record<string, string> = stackConfig(stack),
+    options: RunOptions = {},
+): Promise<ProgramRun> {
     const inputs = new Map<
         string,
         { type: string; name: string; inputs: Record<string, unknown>; provider: string | undefined; readId: string | undefined }
@@ -181,9 +196,20 @@ export async function runProgram(stack: string, config: Record<string, string> =
                     provider: providerName(args.provider),
                     readId: args.id === "" ? undefined : args.id,
                 });
-                // A RandomPassword's result is computed by its provider; here a fixed stand-in.
-                const state = args.type === RANDOM_PASSWORD_TYPE ? { ...args.inputs, result: MOCK_RANDOM_PASSWORD } : args.inputs;
-                return { id: `${args.name}-id`, state };
+                // A RandomPassword's result is computed by its provider; here a fixed stand-in. A stack
+                // reference reads the outputs given for that stack.
+                if (args.type === RANDOM_PASSWORD_TYPE) {
+                    return { id: `${args.name}-id`, state: { ...args.inputs, result: MOCK_RANDOM_PASSWORD } };
+                }
+                if (args.type === STACK_REFERENCE_TYPE) {
+                    const referenced = String(args.inputs.name);
+                    const outputs = options.stackOutputs?.[referenced];
+                    if (outputs === undefined) {
+                        unexpected.push(`a StackReference to ${referenced}, for which the run has no outputs`);
+                    }
+                    return { id: referenced, state: { name: referenced, outputs: outputs ?? {}, secretOutputNames: [] } };
+                }
+                return { id: `${args.name}-id`, state: args.inputs };
             },
             call: (args: pulumi.runtime.MockCallArgs) => {
                 unexpected.push(`unexpected invoke of ${args.token}`);
@@ -197,7 +223,7 @@ export async function runProgram(stack: string, config: Record<string, string> =
     pulumi.runtime.setAllConfig(config);
 
     // The program beside this file's folder: index.ts under ts-node, index.js when compiled.
-    const programPath = require.resolve("../index");
+    const programPath = require.resolve(options.program ?? "../index");
     delete require.cache[programPath];
 
     let outputs: Record<string, unknown> | undefined;

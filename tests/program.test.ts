@@ -301,6 +301,7 @@ describe("the program", () => {
                 const { meshOverhead, mtls, egress, services, ...names } = run().outputs;
                 assert.ok(meshOverhead !== undefined && mtls !== undefined && egress !== undefined && services !== undefined);
                 assert.deepStrictEqual(names, {
+                    outputsVersion: 1,
                     istioVersion: "1.31.1",
                     istioNamespace: "istio-system",
                     istiodHost: "istiod.istio-system.svc.cluster.local",

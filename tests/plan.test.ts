@@ -1,0 +1,85 @@
+/**
+ * The offline plan: the committed plans are current (`npm run plan:update`), byte-identical from run to
+ * run, free of secrets; the command's errors; and the outputs contract's list of names.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import { OUTPUT_NAMES } from "../contract/outputs";
+import { plan, planFile, shippedStacks } from "../plan/cli";
+import { REDACTED, renderPlan } from "../plan/render";
+import { MOCK_RANDOM_PASSWORD, stackConfig, stackRun } from "./harness";
+
+function io(): { out: string[]; err: string[]; io: { out(text: string): void; err(text: string): void } } {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, io: { out: (text) => out.push(text), err: (text) => err.push(text) } };
+}
+
+describe("plan", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`plans/${stack}.yaml is the program's plan (run \`npm run plan:update\`)`, async () => {
+            const rendered = renderPlan(stack, await stackRun(stack));
+            assert.strictEqual(fs.readFileSync(planFile(stack), "utf8"), rendered);
+        });
+
+        it(`${stack}: redacts every secret`, async () => {
+            const rendered = renderPlan(stack, await stackRun(stack));
+            assert.ok(!rendered.includes(MOCK_RANDOM_PASSWORD));
+            assert.ok(rendered.includes(`stringData: "${REDACTED}"`));
+        });
+    }
+
+    it("ships a plan for every stack file, and no other", () => {
+        assert.deepStrictEqual(shippedStacks(), ["dev", "prod"]);
+        assert.deepStrictEqual(fs.readdirSync(planFile("dev").replace(/dev\.yaml$/, "")).sort(), ["dev.yaml", "prod.yaml"]);
+    });
+
+    it("names the stacks that exist for an unknown one", async () => {
+        const captured = io();
+        assert.strictEqual(await plan(["staging"], captured.io), 2);
+        assert.deepStrictEqual(captured.err, ['meshstack: no stack "staging": there is no Pulumi.staging.yaml. Stacks: dev, prod.\n']);
+        assert.deepStrictEqual(captured.out, []);
+    });
+
+    it("gives bad config the same one error as pulumi up, and exit code 1", async () => {
+        const captured = io();
+        const config = (stack: string): Record<string, string> => ({ ...stackConfig(stack), "meshstack:highAvailability": '"yes"' });
+        assert.strictEqual(await plan(["dev"], captured.io, config), 1);
+        assert.deepStrictEqual(captured.err, [
+            'meshstack: the config of stack "dev" has 1 problem; nothing was changed. Fix them in Pulumi.dev.yaml:\n' +
+                '  - meshstack:highAvailability: expected true or false, got "yes".\n',
+        ]);
+        assert.deepStrictEqual(captured.out, []);
+    });
+});
+
+describe("outputs contract", () => {
+    it("the program exports exactly the contract's outputs, in its order", async () => {
+        const run = await stackRun("prod");
+        assert.deepStrictEqual(Object.keys(run.outputs), [...OUTPUT_NAMES]);
+        assert.strictEqual(run.outputs.outputsVersion, 1);
+    });
+
+    it("guards the list of output names: a change bumps outputsVersion and goes in CHANGELOG.md", () => {
+        assert.deepStrictEqual(
+            [...OUTPUT_NAMES],
+            [
+                "outputsVersion",
+                "istioVersion",
+                "istioNamespace",
+                "istiodHost",
+                "egressGatewayNamespace",
+                "egressGatewayHost",
+                "egressGatewaySelector",
+                "poolNodes",
+                "storageClassName",
+                "meshNamespaces",
+                "mtls",
+                "egress",
+                "services",
+                "observability",
+                "meshOverhead",
+            ],
+        );
+    });
+});
