@@ -2,7 +2,7 @@
  * The config module: defaults, the real stack files, and the exact error for bad config.
  */
 import * as assert from "assert";
-import { ConfigError, configFromPulumi, MeshConfig, parseMeshConfig, rawMeshConfig } from "../config";
+import { MeshConfig, parseMeshConfig, rawMeshConfig } from "../config";
 import { ProgramFailure, runProgram, stackConfig } from "./harness";
 
 const HEADER_ONE = 'meshstack: the config of stack "dev" has 1 problem; nothing was changed. Fix them in Pulumi.dev.yaml:';
@@ -14,9 +14,6 @@ const POOL = {
         { name: "node-b", vcpus: 16, memory: "64Gi" },
     ],
 };
-
-/** The same pool in the config map Pulumi hands the program. */
-const POOL_CONFIG = { "meshstack:nodePool": JSON.stringify(POOL) };
 
 /** `raw` with {@link POOL} as its node pool unless it sets one. */
 function withPool(raw: Record<string, unknown>): Record<string, unknown> {
@@ -326,157 +323,5 @@ describe("config", () => {
                 return true;
             });
         });
-
-        it("reports a key in a misspelt config namespace instead of deploying the defaults", () => {
-            assert.throws(
-                () =>
-                    configFromPulumi(
-                        {
-                            ...POOL_CONFIG,
-                            "meshstak:istio": '{"version":"1.31.1"}',
-                            "pulumi:disable-default-providers": '["kubernetes"]',
-                        },
-                        "dev",
-                    ),
-                {
-                    message:
-                        `${HEADER_ONE}\n` +
-                        '  - meshstak:istio: unknown config namespace "meshstak". Did you mean "meshstack:istio"? ' +
-                        "Rename the key.",
-                },
-            );
-        });
-
-        it("lists a misspelt namespace first, then the meshstack problems, in one error", () => {
-            assert.throws(() => configFromPulumi({ ...POOL_CONFIG, "MeshStack:istio": "{}", "meshstack:highAvailability": "1" }, "dev"), {
-                message: [
-                    'meshstack: the config of stack "dev" has 2 problems; nothing was changed. Fix them in Pulumi.dev.yaml:',
-                    '  - MeshStack:istio: unknown config namespace "MeshStack". Did you mean "meshstack:istio"? Rename the key.',
-                    "  - meshstack:highAvailability: expected true or false, got 1.",
-                ].join("\n"),
-            });
-        });
-
-        it("gives the --path command for a nested key set as one flat key", () => {
-            assert.throws(() => configFromPulumi({ ...POOL_CONFIG, "meshstack:istio.version": "1.31.2" }, "dev"), {
-                message:
-                    `${HEADER_ONE}\n` +
-                    "  - meshstack:istio.version: unknown key: a path set as one flat key. Set it inside " +
-                    "meshstack:istio with `pulumi config set --path 'meshstack:istio.version' <value>`, then " +
-                    "`pulumi config rm 'meshstack:istio.version'`.",
-            });
-        });
-
-        it("ignores keys of other namespaces", () => {
-            const config = configFromPulumi(
-                {
-                    ...POOL_CONFIG,
-                    "pulumi:disable-default-providers": '["kubernetes"]',
-                    "aws:region": "eu-central-1",
-                    "meshstack:highAvailability": "false",
-                },
-                "dev",
-            );
-            assert.strictEqual(config.highAvailability, false);
-        });
-
-        it("refuses the Kubernetes provider's own keys, which explicit providers would ignore", () => {
-            assert.throws(
-                () => configFromPulumi(
-                        { ...POOL_CONFIG, "kubernetes:context": "prod-admin", "kubernetes:enableServerSideApply": "false" },
-                        "prod",
-                    ),
-                {
-                    message: [
-                        'meshstack: the config of stack "prod" has 2 problems; nothing was changed. Fix them in Pulumi.prod.yaml:',
-                        "  - kubernetes:context: is not read: meshstack deploys through explicit Kubernetes providers, " +
-                            "which ignore the kubernetes:* config (the object would go to the kubeconfig's current " +
-                            "context). Set meshstack:cluster.context instead. Remove the key.",
-                        "  - kubernetes:enableServerSideApply: is not read: meshstack deploys through explicit Kubernetes " +
-                            "providers, which ignore the kubernetes:* config (the object would go to the kubeconfig's " +
-                            "current context). Remove the key.",
-                    ].join("\n"),
-                },
-            );
-        });
-
-        it("treats a key with no value (YAML null) as not set", () => {
-            const config = parse({ highAvailability: null, istio: { version: null, istiod: null } });
-            assert.deepStrictEqual(
-                [config.highAvailability, config.istio.version, config.istio.istiod.replicas],
-                [true, "1.31.1", 2],
-            );
-        });
-
-        it("names a required value that is missing, and an empty context", () => {
-            assert.strictEqual(
-                errorOf({ cluster: { context: " " } }),
-                `${HEADER_ONE}\n  - meshstack:cluster.context: is empty. Set a value, or remove the key to use the default.`,
-            );
-        });
-
-        it("skips a cross-field check that reads an invalid key", () => {
-            // replicas is invalid, so "maxReplicas below replicas" would compare with a default: not reported.
-            assert.strictEqual(
-                errorOf({ highAvailability: false, istio: { istiod: { replicas: "3", maxReplicas: 1 } } }),
-                `${HEADER_ONE}\n  - meshstack:istio.istiod.replicas: expected a whole number of at least 1, got "3".`,
-            );
-        });
-
-        it("is a RunError whose stack is the trace, with the stack name and problems as fields", () => {
-            try {
-                parse({ highAvailability: "no" });
-                assert.fail("expected a config error");
-            } catch (error) {
-                assert.ok(error instanceof ConfigError);
-                assert.strictEqual(error.name, "ConfigError");
-                assert.strictEqual(error.stackName, "dev");
-                assert.deepStrictEqual(error.problems, [
-                    { key: "meshstack:highAvailability", message: 'expected true or false, got "no".' },
-                ]);
-                assert.ok(error.stack?.startsWith("ConfigError: meshstack: the config of stack"), error.stack);
-                assert.match(error.stack ?? "", /\n\s+at /);
-            }
-        });
-    });
-
-    describe("quantities as YAML numbers", () => {
-        const cases: Array<[string, unknown, string]> = [
-            ["cpu", 1, "1"],
-            ["cpu", 0.5, "0.5"],
-            ["cpu", "250m", "250m"],
-            ["memory", 1073741824, "1073741824"],
-            ["memory", "1Gi", "1Gi"],
-        ];
-        for (const [field, value, expected] of cases) {
-            it(`accepts ${field}: ${JSON.stringify(value)} and passes it on as ${JSON.stringify(expected)}`, () => {
-                const config = parse({
-                    istio: { istiod: { resources: { requests: { [field]: value }, limits: { cpu: 4, memory: "8Gi" } } } },
-                });
-                assert.strictEqual(config.istio.istiod.resources.requests[field as "cpu" | "memory"], expected);
-            });
-        }
-
-        it("compares a number request with a string limit", () => {
-            assert.strictEqual(
-                errorOf({ nodePool: { ...POOL, budget: { meshedPods: 0 } }, istio: { proxy: { resources: { requests: { cpu: 3 } } } } }),
-                `${HEADER_ONE}\n  - meshstack:istio.proxy.resources.requests.cpu: "3" is above its limit "2000m" ` +
-                    "(meshstack:istio.proxy.resources.limits.cpu), which Kubernetes rejects. Lower the request or raise the limit.",
-            );
-        });
-
-        const refused: Array<[string, unknown, string]> = [
-            ["cpu", -1, '"-1" is not a CPU quantity. Use cores ("2", "0.5") or millicores ("500m").'],
-            ["cpu", true, 'true is not a CPU quantity. Use cores ("2", "0.5") or millicores ("500m").'],
-            ["memory", 1e21, '"1e+21" is not a memory quantity. Use bytes with a suffix, e.g. "128Mi", "1Gi" or "512M".'],
-        ];
-        for (const [field, value, message] of refused) {
-            it(`refuses ${field}: ${JSON.stringify(value)}`, () => {
-                assert.strictEqual(
-                    errorOf({ istio: { proxy: { resources: { limits: { [field]: value } } } } }),
-                    `${HEADER_ONE}\n  - meshstack:istio.proxy.resources.limits.${field}: ${message}`,
-                );
-            });
-        }
     });
 });

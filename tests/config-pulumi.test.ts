@@ -1,0 +1,150 @@
+/**
+ * The config as Pulumi hands it to the program: other namespaces, misspelt namespaces, the Kubernetes
+ * provider's keys, flat `--path` keys, YAML nulls, and the error type itself.
+ */
+import * as assert from "assert";
+import { ConfigError, configFromPulumi, MeshConfig, parseMeshConfig } from "../config";
+
+const HEADER_ONE = 'meshstack: the config of stack "dev" has 1 problem; nothing was changed. Fix them in Pulumi.dev.yaml:';
+
+/** A node pool that passes every check, with room for the default (highly available) mesh. */
+const POOL = {
+    nodes: [
+        { name: "node-a", vcpus: 16, memory: "64Gi" },
+        { name: "node-b", vcpus: 16, memory: "64Gi" },
+    ],
+};
+
+/** The same pool in the config map Pulumi hands the program. */
+const POOL_CONFIG = { "meshstack:nodePool": JSON.stringify(POOL) };
+
+function withPool(raw: Record<string, unknown>): Record<string, unknown> {
+    return "nodePool" in raw ? raw : { nodePool: POOL, ...raw };
+}
+
+function parse(raw: Record<string, unknown>): MeshConfig {
+    return parseMeshConfig(withPool(raw), "dev");
+}
+
+function errorOf(raw: Record<string, unknown>): string {
+    try {
+        parseMeshConfig(withPool(raw), "dev");
+    } catch (error) {
+        return (error as Error).message;
+    }
+    throw new Error("expected a config error, got none");
+}
+
+describe("config from Pulumi's config map", () => {
+    it("reports a key in a misspelt config namespace instead of deploying the defaults", () => {
+        assert.throws(
+            () =>
+                configFromPulumi(
+                    {
+                        ...POOL_CONFIG,
+                        "meshstak:istio": '{"version":"1.31.1"}',
+                        "pulumi:disable-default-providers": '["kubernetes"]',
+                    },
+                    "dev",
+                ),
+            {
+                message:
+                    `${HEADER_ONE}\n` +
+                    '  - meshstak:istio: unknown config namespace "meshstak". Did you mean "meshstack:istio"? ' +
+                    "Rename the key.",
+            },
+        );
+    });
+
+    it("lists a misspelt namespace first, then the meshstack problems, in one error", () => {
+        assert.throws(() => configFromPulumi({ ...POOL_CONFIG, "MeshStack:istio": "{}", "meshstack:highAvailability": "1" }, "dev"), {
+            message: [
+                'meshstack: the config of stack "dev" has 2 problems; nothing was changed. Fix them in Pulumi.dev.yaml:',
+                '  - MeshStack:istio: unknown config namespace "MeshStack". Did you mean "meshstack:istio"? Rename the key.',
+                "  - meshstack:highAvailability: expected true or false, got 1.",
+            ].join("\n"),
+        });
+    });
+
+    it("gives the --path command for a nested key set as one flat key", () => {
+        assert.throws(() => configFromPulumi({ ...POOL_CONFIG, "meshstack:istio.version": "1.31.2" }, "dev"), {
+            message:
+                `${HEADER_ONE}\n` +
+                "  - meshstack:istio.version: unknown key: a path set as one flat key. Set it inside " +
+                "meshstack:istio with `pulumi config set --path 'meshstack:istio.version' <value>`, then " +
+                "`pulumi config rm 'meshstack:istio.version'`.",
+        });
+    });
+
+    it("ignores keys of other namespaces", () => {
+        const config = configFromPulumi(
+            {
+                ...POOL_CONFIG,
+                "pulumi:disable-default-providers": '["kubernetes"]',
+                "aws:region": "eu-central-1",
+                "meshstack:highAvailability": "false",
+            },
+            "dev",
+        );
+        assert.strictEqual(config.highAvailability, false);
+    });
+
+    it("refuses the Kubernetes provider's own keys, which explicit providers would ignore", () => {
+        assert.throws(
+            () => configFromPulumi(
+                    { ...POOL_CONFIG, "kubernetes:context": "prod-admin", "kubernetes:enableServerSideApply": "false" },
+                    "prod",
+                ),
+            {
+                message: [
+                    'meshstack: the config of stack "prod" has 2 problems; nothing was changed. Fix them in Pulumi.prod.yaml:',
+                    "  - kubernetes:context: is not read: meshstack deploys through explicit Kubernetes providers, " +
+                        "which ignore the kubernetes:* config (the object would go to the kubeconfig's current " +
+                        "context). Set meshstack:cluster.context instead. Remove the key.",
+                    "  - kubernetes:enableServerSideApply: is not read: meshstack deploys through explicit Kubernetes " +
+                        "providers, which ignore the kubernetes:* config (the object would go to the kubeconfig's " +
+                        "current context). Remove the key.",
+                ].join("\n"),
+            },
+        );
+    });
+
+    it("treats a key with no value (YAML null) as not set", () => {
+        const config = parse({ highAvailability: null, istio: { version: null, istiod: null } });
+        assert.deepStrictEqual(
+            [config.highAvailability, config.istio.version, config.istio.istiod.replicas],
+            [true, "1.31.1", 2],
+        );
+    });
+
+    it("names a required value that is missing, and an empty context", () => {
+        assert.strictEqual(
+            errorOf({ cluster: { context: " " } }),
+            `${HEADER_ONE}\n  - meshstack:cluster.context: is empty. Set a value, or remove the key to use the default.`,
+        );
+    });
+
+    it("skips a cross-field check that reads an invalid key", () => {
+        // replicas is invalid, so "maxReplicas below replicas" would compare with a default: not reported.
+        assert.strictEqual(
+            errorOf({ highAvailability: false, istio: { istiod: { replicas: "3", maxReplicas: 1 } } }),
+            `${HEADER_ONE}\n  - meshstack:istio.istiod.replicas: expected a whole number of at least 1, got "3".`,
+        );
+    });
+
+    it("is a RunError whose stack is the trace, with the stack name and problems as fields", () => {
+        try {
+            parse({ highAvailability: "no" });
+            assert.fail("expected a config error");
+        } catch (error) {
+            assert.ok(error instanceof ConfigError);
+            assert.strictEqual(error.name, "ConfigError");
+            assert.strictEqual(error.stackName, "dev");
+            assert.deepStrictEqual(error.problems, [
+                { key: "meshstack:highAvailability", message: 'expected true or false, got "no".' },
+            ]);
+            assert.ok(error.stack?.startsWith("ConfigError: meshstack: the config of stack"), error.stack);
+            assert.match(error.stack ?? "", /\n\s+at /);
+        }
+    });
+});

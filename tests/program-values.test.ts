@@ -1,0 +1,120 @@
+/** The chart values of the shipped stacks: one small replica in dev, 2 to 5 with budgets in prod. */
+import * as assert from "assert";
+import { expectedSpread } from "./expected";
+import { ProgramRun, stackRun } from "./harness";
+
+const REPOSITORY = { repo: "https://blob.istio.io/istio-release/charts" };
+const SIDECAR_RESOURCES = {
+    requests: { cpu: "100m", memory: "128Mi" },
+    limits: { cpu: "2000m", memory: "1024Mi" },
+};
+/** What every meshstack pod on the default pool gets (the shipped stacks set no taints). */
+const PLACEMENT = {
+    nodeSelector: { "meshstack.io/pool": "mesh" },
+    tolerations: [],
+};
+
+let dev: ProgramRun;
+let prod: ProgramRun;
+
+before(async () => {
+    dev = await stackRun("dev");
+    prod = await stackRun("prod");
+});
+
+describe("dev", () => {
+    it("runs one small istiod without autoscaler or disruption budget", () => {
+        assert.deepStrictEqual(dev.resource("meshstack-istio-istiod").inputs, {
+            chart: "istiod",
+            version: "1.31.1",
+            repositoryOpts: REPOSITORY,
+            name: "istiod",
+            namespace: "istio-system",
+            values: {
+                global: {
+                    istioNamespace: "istio-system",
+                    priorityClassName: "meshstack-mesh-critical",
+                    proxy: { resources: SIDECAR_RESOURCES },
+                    defaultPodDisruptionBudget: { enabled: false },
+                },
+                base: { validationFailurePolicy: "Fail" },
+                replicaCount: 1,
+                autoscaleEnabled: false,
+                autoscaleMin: 1,
+                autoscaleMax: 1,
+                resources: {
+                    requests: { cpu: "100m", memory: "512Mi" },
+                    limits: { cpu: "1000m", memory: "1Gi" },
+                },
+                pdb: { minAvailable: 1 },
+                ...PLACEMENT,
+                topologySpreadConstraints: expectedSpread({ app: "istiod" }),
+                meshConfig: { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } },
+            },
+        });
+    });
+
+    it("runs one egress gateway replica behind a ClusterIP service, without a budget", () => {
+        assert.deepStrictEqual(dev.resource("meshstack-egress-gateway").inputs, {
+            chart: "gateway",
+            version: "1.31.1",
+            repositoryOpts: REPOSITORY,
+            name: "istio-egressgateway",
+            namespace: "istio-egress",
+            values: {
+                replicaCount: 1,
+                autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 1 },
+                resources: {
+                    requests: { cpu: "50m", memory: "64Mi" },
+                    limits: { cpu: "1000m", memory: "512Mi" },
+                },
+                service: { type: "ClusterIP" },
+                labels: { istio: "egressgateway" },
+                podDisruptionBudget: {},
+                ...PLACEMENT,
+                topologySpreadConstraints: expectedSpread({ app: "istio-egressgateway", istio: "egressgateway" }),
+                priorityClassName: "meshstack-mesh-critical",
+            },
+        });
+    });
+});
+
+describe("prod", () => {
+    it("runs istiod with 2 to 5 replicas and a disruption budget", () => {
+        assert.deepStrictEqual(prod.resource("meshstack-istio-istiod").inputs.values, {
+            global: {
+                istioNamespace: "istio-system",
+                priorityClassName: "meshstack-mesh-critical",
+                proxy: { resources: SIDECAR_RESOURCES },
+                defaultPodDisruptionBudget: { enabled: true },
+            },
+            base: { validationFailurePolicy: "Fail" },
+            replicaCount: 2,
+            autoscaleEnabled: true,
+            autoscaleMin: 2,
+            autoscaleMax: 5,
+            resources: {
+                requests: { cpu: "500m", memory: "2Gi" },
+                limits: { cpu: "2000m", memory: "4Gi" },
+            },
+            pdb: { minAvailable: 1 },
+            ...PLACEMENT,
+            topologySpreadConstraints: expectedSpread({ app: "istiod" }),
+            meshConfig: { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } },
+        });
+    });
+
+    it("runs the egress gateway with 2 to 5 replicas and a disruption budget", () => {
+        assert.deepStrictEqual(prod.resource("meshstack-egress-gateway").inputs.values, {
+            replicaCount: 2,
+            autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
+            resources: SIDECAR_RESOURCES,
+            service: { type: "ClusterIP" },
+            labels: { istio: "egressgateway" },
+            podDisruptionBudget: { minAvailable: 1 },
+            ...PLACEMENT,
+            topologySpreadConstraints: expectedSpread({ app: "istio-egressgateway", istio: "egressgateway" }),
+            priorityClassName: "meshstack-mesh-critical",
+        });
+    });
+});
