@@ -3,37 +3,8 @@
  * provider's keys, flat `--path` keys, YAML nulls, and the error type itself.
  */
 import * as assert from "assert";
-import { ConfigError, configFromPulumi, MeshConfig, parseMeshConfig } from "../config";
-
-const HEADER_ONE = 'meshstack: the config of stack "dev" has 1 problem; nothing was changed. Fix them in Pulumi.dev.yaml:';
-
-/** A node pool that passes every check, with room for the default (highly available) mesh. */
-const POOL = {
-    nodes: [
-        { name: "node-a", vcpus: 16, memory: "64Gi" },
-        { name: "node-b", vcpus: 16, memory: "64Gi" },
-    ],
-};
-
-/** The same pool in the config map Pulumi hands the program. */
-const POOL_CONFIG = { "meshstack:nodePool": JSON.stringify(POOL) };
-
-function withPool(raw: Record<string, unknown>): Record<string, unknown> {
-    return "nodePool" in raw ? raw : { nodePool: POOL, ...raw };
-}
-
-function parse(raw: Record<string, unknown>): MeshConfig {
-    return parseMeshConfig(withPool(raw), "dev");
-}
-
-function errorOf(raw: Record<string, unknown>): string {
-    try {
-        parseMeshConfig(withPool(raw), "dev");
-    } catch (error) {
-        return (error as Error).message;
-    }
-    throw new Error("expected a config error, got none");
-}
+import { errorOf, HEADER_ONE, parse, POOL_CONFIG } from "./config-fixtures";
+import { ConfigError, configFromPulumi } from "../config";
 
 describe("config from Pulumi's config map", () => {
     it("reports a key in a misspelt config namespace instead of deploying the defaults", () => {

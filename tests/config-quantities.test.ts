@@ -1,33 +1,6 @@
 /** Quantities given as YAML numbers, which Kubernetes accepts, are accepted and passed on as strings. */
 import * as assert from "assert";
-import { MeshConfig, parseMeshConfig } from "../config";
-
-const HEADER_ONE = 'meshstack: the config of stack "dev" has 1 problem; nothing was changed. Fix them in Pulumi.dev.yaml:';
-
-/** A node pool that passes every check, with room for the default (highly available) mesh. */
-const POOL = {
-    nodes: [
-        { name: "node-a", vcpus: 16, memory: "64Gi" },
-        { name: "node-b", vcpus: 16, memory: "64Gi" },
-    ],
-};
-
-function withPool(raw: Record<string, unknown>): Record<string, unknown> {
-    return "nodePool" in raw ? raw : { nodePool: POOL, ...raw };
-}
-
-function parse(raw: Record<string, unknown>): MeshConfig {
-    return parseMeshConfig(withPool(raw), "dev");
-}
-
-function errorOf(raw: Record<string, unknown>): string {
-    try {
-        parseMeshConfig(withPool(raw), "dev");
-    } catch (error) {
-        return (error as Error).message;
-    }
-    throw new Error("expected a config error, got none");
-}
+import { errorOf, HEADER_ONE, parse, POOL } from "./config-fixtures";
 
 describe("quantities as YAML numbers", () => {
     const cases: Array<[string, unknown, string]> = [

@@ -2,38 +2,9 @@
  * The config module: defaults, the real stack files, and the exact error for bad config.
  */
 import * as assert from "assert";
+import { errorOf, HEADER_ONE, parse, POOL } from "./config-fixtures";
 import { MeshConfig, parseMeshConfig, rawMeshConfig } from "../config";
 import { ProgramFailure, runProgram, stackConfig } from "./harness";
-
-const HEADER_ONE = 'meshstack: the config of stack "dev" has 1 problem; nothing was changed. Fix them in Pulumi.dev.yaml:';
-
-/** A node pool that passes every check, with room for the default (highly available) mesh. */
-const POOL = {
-    nodes: [
-        { name: "node-a", vcpus: 16, memory: "64Gi" },
-        { name: "node-b", vcpus: 16, memory: "64Gi" },
-    ],
-};
-
-/** `raw` with {@link POOL} as its node pool unless it sets one. */
-function withPool(raw: Record<string, unknown>): Record<string, unknown> {
-    return "nodePool" in raw ? raw : { nodePool: POOL, ...raw };
-}
-
-/** `parseMeshConfig` of `raw` (with the test pool) in stack "dev". */
-function parse(raw: Record<string, unknown>): MeshConfig {
-    return parseMeshConfig(withPool(raw), "dev");
-}
-
-/** The error `parseMeshConfig` throws for `raw` (with the test pool) in stack "dev" (fails the test if none). */
-function errorOf(raw: Record<string, unknown>): string {
-    try {
-        parseMeshConfig(withPool(raw), "dev");
-    } catch (error) {
-        return (error as Error).message;
-    }
-    throw new Error("expected a config error, got none");
-}
 
 describe("config", () => {
     describe("defaults", () => {

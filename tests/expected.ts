@@ -12,3 +12,18 @@ export function expectedSpread(matchLabels: Record<string, string>): object[] {
         },
     ];
 }
+
+/** Istio's chart repository, as the charts' `repositoryOpts`. */
+export const ISTIO_REPOSITORY = { repo: "https://blob.istio.io/istio-release/charts" };
+
+/** The mesh's default sidecar resources. */
+export const SIDECAR_RESOURCES = {
+    requests: { cpu: "100m", memory: "128Mi" },
+    limits: { cpu: "2000m", memory: "1024Mi" },
+};
+
+/** What every meshstack pod on the default pool gets (the shipped stacks set no taints). */
+export const POOL_PLACEMENT = {
+    nodeSelector: { "meshstack.io/pool": "mesh" },
+    tolerations: [],
+};

@@ -3,26 +3,16 @@
  * namespaces, no config at all, only a node pool.
  */
 import * as assert from "assert";
-import { expectedSpread } from "./expected";
+import { expectedSpread, ISTIO_REPOSITORY, POOL_PLACEMENT, SIDECAR_RESOURCES } from "./expected";
 import { overriddenProdRun, runProgram, stackConfig } from "./harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
-const REPOSITORY = { repo: "https://blob.istio.io/istio-release/charts" };
-const SIDECAR_RESOURCES = {
-    requests: { cpu: "100m", memory: "128Mi" },
-    limits: { cpu: "2000m", memory: "1024Mi" },
-};
-/** What every meshstack pod on the default pool gets (no taints). */
-const PLACEMENT = {
-    nodeSelector: { "meshstack.io/pool": "mesh" },
-    tolerations: [],
-};
 
 describe("with config overrides", () => {
     it("installs every Istio chart at the stack's version", async () => {
         const run = await overriddenProdRun();
-        const istioCharts = run.ofType(CHART).filter((chart) => JSON.stringify(chart.inputs.repositoryOpts) === JSON.stringify(REPOSITORY));
+        const istioCharts = run.ofType(CHART).filter((chart) => JSON.stringify(chart.inputs.repositoryOpts) === JSON.stringify(ISTIO_REPOSITORY));
         const versions = istioCharts.map((chart) => [chart.name, chart.inputs.version]);
         assert.deepStrictEqual(versions, [
             ["meshstack-istio-base", "1.31.4"],
@@ -86,7 +76,7 @@ describe("with config overrides", () => {
             service: { type: "ClusterIP" },
             labels: { istio: "egressgateway" },
             podDisruptionBudget: { minAvailable: 1 },
-            ...PLACEMENT,
+            ...POOL_PLACEMENT,
             topologySpreadConstraints: expectedSpread({ app: "istio-egressgateway", istio: "egressgateway" }),
             priorityClassName: "meshstack-mesh-critical",
         });

@@ -1,18 +1,7 @@
 /** The chart values of the shipped stacks: one small replica in dev, 2 to 5 with budgets in prod. */
 import * as assert from "assert";
-import { expectedSpread } from "./expected";
+import { expectedSpread, ISTIO_REPOSITORY, POOL_PLACEMENT, SIDECAR_RESOURCES } from "./expected";
 import { ProgramRun, stackRun } from "./harness";
-
-const REPOSITORY = { repo: "https://blob.istio.io/istio-release/charts" };
-const SIDECAR_RESOURCES = {
-    requests: { cpu: "100m", memory: "128Mi" },
-    limits: { cpu: "2000m", memory: "1024Mi" },
-};
-/** What every meshstack pod on the default pool gets (the shipped stacks set no taints). */
-const PLACEMENT = {
-    nodeSelector: { "meshstack.io/pool": "mesh" },
-    tolerations: [],
-};
 
 let dev: ProgramRun;
 let prod: ProgramRun;
@@ -27,7 +16,7 @@ describe("dev", () => {
         assert.deepStrictEqual(dev.resource("meshstack-istio-istiod").inputs, {
             chart: "istiod",
             version: "1.31.1",
-            repositoryOpts: REPOSITORY,
+            repositoryOpts: ISTIO_REPOSITORY,
             name: "istiod",
             namespace: "istio-system",
             values: {
@@ -47,7 +36,7 @@ describe("dev", () => {
                     limits: { cpu: "1000m", memory: "1Gi" },
                 },
                 pdb: { minAvailable: 1 },
-                ...PLACEMENT,
+                ...POOL_PLACEMENT,
                 topologySpreadConstraints: expectedSpread({ app: "istiod" }),
                 meshConfig: { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } },
             },
@@ -58,7 +47,7 @@ describe("dev", () => {
         assert.deepStrictEqual(dev.resource("meshstack-egress-gateway").inputs, {
             chart: "gateway",
             version: "1.31.1",
-            repositoryOpts: REPOSITORY,
+            repositoryOpts: ISTIO_REPOSITORY,
             name: "istio-egressgateway",
             namespace: "istio-egress",
             values: {
@@ -71,7 +60,7 @@ describe("dev", () => {
                 service: { type: "ClusterIP" },
                 labels: { istio: "egressgateway" },
                 podDisruptionBudget: {},
-                ...PLACEMENT,
+                ...POOL_PLACEMENT,
                 topologySpreadConstraints: expectedSpread({ app: "istio-egressgateway", istio: "egressgateway" }),
                 priorityClassName: "meshstack-mesh-critical",
             },
@@ -98,7 +87,7 @@ describe("prod", () => {
                 limits: { cpu: "2000m", memory: "4Gi" },
             },
             pdb: { minAvailable: 1 },
-            ...PLACEMENT,
+            ...POOL_PLACEMENT,
             topologySpreadConstraints: expectedSpread({ app: "istiod" }),
             meshConfig: { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } },
         });
@@ -112,7 +101,7 @@ describe("prod", () => {
             service: { type: "ClusterIP" },
             labels: { istio: "egressgateway" },
             podDisruptionBudget: { minAvailable: 1 },
-            ...PLACEMENT,
+            ...POOL_PLACEMENT,
             topologySpreadConstraints: expectedSpread({ app: "istio-egressgateway", istio: "egressgateway" }),
             priorityClassName: "meshstack-mesh-critical",
         });
