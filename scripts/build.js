@@ -41,8 +41,15 @@ function prune(dir) {
     }
 }
 
-/** The sources of the build: every file and folder whose change (edit, add, delete) needs a rebuild. */
-const SOURCES = ["index.ts", "versions.ts", "tsconfig.json", "package-lock.json", "config", "components", "lib", "preflight", "tests"];
+/**
+ * The sources of the build: every file and folder whose change (edit, add, delete) needs a rebuild,
+ * read from the tests' tsconfig `include` (its first path segments), plus the configs and the lockfile.
+ */
+function sources() {
+    const tsconfig = JSON.parse(fs.readFileSync(path.join(root, "tests", "tsconfig.json"), "utf8"));
+    const roots = tsconfig.include.map((pattern) => path.normalize(path.join("tests", pattern)).split(path.sep)[0]);
+    return [...new Set([...roots, "tsconfig.json", "package-lock.json"])];
+}
 
 /** The newest modification time among the sources (a folder's changes when a file is added or removed). */
 function newestSource() {
@@ -56,7 +63,7 @@ function newestSource() {
             }
         }
     };
-    for (const source of SOURCES) {
+    for (const source of sources()) {
         visit(path.join(root, source));
     }
     return newest;

@@ -1,0 +1,86 @@
+/**
+ * The benchmark's code at N = 10 (correctness only, no timing, so it cannot rot) and the cost report's
+ * figures.
+ */
+import * as assert from "assert";
+import { median, verdict } from "../bench/bench";
+import { costTable, scenarios } from "../bench/cost";
+import { benchConfig, seeded } from "../bench/generate";
+import { measure } from "../bench/run-one";
+import { CHART_DEFAULTS, costReport, withGuidesSidecars } from "../lib/cost-report";
+
+describe("benchmark", () => {
+    it("generates the same config from the same seed, and another from another", () => {
+        assert.deepStrictEqual(benchConfig(10), benchConfig(10));
+        assert.notDeepStrictEqual(benchConfig(10, 1), benchConfig(10, 2));
+        const first = seeded(1);
+        // mulberry32 from seed 1, checked against an independent implementation: 0.627074…, 0.002736…
+        assert.deepStrictEqual([first(), first()].map((value) => Math.round(value * 1e6)), [627074, 2736]);
+    });
+
+    it("spreads N services over N/5 mesh namespaces, each with two versions and resilience settings", () => {
+        const config = benchConfig(10);
+        const services = JSON.parse(config["meshstack:services"]) as Array<{ namespace: string; versions: unknown[]; timeout: string }>;
+        const mesh = JSON.parse(config["meshstack:mesh"]) as { namespaces: Array<{ name: string }> };
+        assert.strictEqual(services.length, 10);
+        assert.deepStrictEqual(mesh.namespaces.map((namespace) => namespace.name), ["team-000", "team-001"]);
+        assert.ok(services.every((service) => service.versions.length === 2 && service.timeout === "2s"));
+    });
+
+    it("evaluates the real program at N = 10", async () => {
+        const result = await measure(10);
+        assert.deepStrictEqual([result.services, result.resources], [10, 79]);
+        assert.ok(result.ms > 0 && result.peakRssMiB > 0);
+    });
+
+    it("takes the median and judges the targets", () => {
+        assert.deepStrictEqual([median([3, 1, 2]), median([4, 1, 3, 2])], [2, 2.5]);
+        const result = (services: number, medianMs: number, peakRssMiB = 500): { services: number; resources: number; medianMs: number; runsMs: number[]; peakRssMiB: number } => ({
+            services,
+            resources: 0,
+            medianMs,
+            runsMs: [],
+            peakRssMiB,
+        });
+        assert.deepStrictEqual(verdict([result(100, 1000), result(1000, 9000)]), { growth: 9, withinTargets: true });
+        assert.deepStrictEqual(verdict([result(100, 1000), result(1000, 12700)]), { growth: 12.7, withinTargets: false });
+        assert.deepStrictEqual(verdict([result(100, 500), result(1000, 7000)]), { growth: 14, withinTargets: false });
+        assert.deepStrictEqual(verdict([result(100, 1000), result(1000, 9000, 1100)]), { growth: 9, withinTargets: false });
+    });
+});
+
+describe("mesh cost report", () => {
+    it("Istio's defaults and the guides' sidecars, for 20 services × 2 replicas", () => {
+        assert.deepStrictEqual(costReport([CHART_DEFAULTS, withGuidesSidecars(CHART_DEFAULTS, "guides")]), [
+            {
+                name: "Istio's chart defaults",
+                // 40 × 100m/128Mi + istiod 500m/2Gi + gateway 100m/128Mi + Kiali 10m/64Mi (Prometheus: none).
+                rest: { cpuMillicores: 4610, memoryMiB: 7360 },
+                // istiod and the gateway at their autoscalers' maximum, 5 each.
+                max: { cpuMillicores: 7010, memoryMiB: 16064 },
+                ratio: { cpu: 1, memory: 1 },
+            },
+            {
+                name: "guides",
+                rest: { cpuMillicores: 2610, memoryMiB: 4800 },
+                max: { cpuMillicores: 5010, memoryMiB: 13504 },
+                ratio: { cpu: 0.57, memory: 0.65 },
+            },
+        ]);
+    });
+
+    it("the shipped stacks, by the same arithmetic as their budget", () => {
+        const lines = costReport(scenarios());
+        assert.deepStrictEqual(
+            lines.map((line) => [line.name, line.rest, line.ratio]),
+            [
+                ["Istio's chart defaults", { cpuMillicores: 4610, memoryMiB: 7360 }, { cpu: 1, memory: 1 }],
+                ["Istio's defaults, the guides' sidecars", { cpuMillicores: 2610, memoryMiB: 4800 }, { cpu: 0.57, memory: 0.65 }],
+                ["meshstack dev", { cpuMillicores: 4260, memoryMiB: 6272 }, { cpu: 0.92, memory: 0.85 }],
+                ["meshstack prod", { cpuMillicores: 5800, memoryMiB: 11776 }, { cpu: 1.26, memory: 1.6 }],
+                ["meshstack prod, the guides' sidecars", { cpuMillicores: 3800, memoryMiB: 9216 }, { cpu: 0.82, memory: 1.25 }],
+            ],
+        );
+        assert.ok(costTable(lines).startsWith("| scenario | at rest: CPU |"));
+    });
+});
