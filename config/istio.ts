@@ -100,7 +100,7 @@ function scalingShape(defaults: ScalingDefaults, what: string) {
         replicas: documented(wholeNumber(1).default(defaults.replicas), {
             description:
                 `Replicas of ${what}; the autoscaler's minimum. 2 or more adds a PodDisruptionBudget ` +
-                `(minAvailable 1). With highAvailability, at least 2.`,
+                `(maxUnavailable 1, unhealthy pods always evictable). With highAvailability, at least 2.`,
         }),
         maxReplicas: documented(wholeNumber(1).optional(), {
             description: `The autoscaler's maximum for ${what}, never below replicas; equal to replicas installs no autoscaler.`,

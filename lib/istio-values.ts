@@ -41,7 +41,7 @@ export interface ScalingPlan {
     /** A HorizontalPodAutoscaler is installed (`maxReplicas > replicas`). */
     autoscale: boolean;
     /**
-     * A PodDisruptionBudget (minAvailable 1) is installed. Only with two or more replicas: with one, the
+     * A PodDisruptionBudget ({@link DRAIN_SAFE_BUDGET}) is installed. Only with two or more replicas: with one, the
      * budget would block every node drain.
      */
     disruptionBudget: boolean;
@@ -102,7 +102,7 @@ export interface IstiodChartValues {
     autoscaleMin: number;
     autoscaleMax: number;
     resources: ResourceRequirements;
-    pdb: { minAvailable: number };
+    pdb: DisruptionBudget;
     nodeSelector: Record<string, string>;
     tolerations: Toleration[];
     topologySpreadConstraints: TopologySpreadConstraint[];
@@ -124,6 +124,21 @@ export interface IstiodValuesInput {
     outboundTrafficPolicy: "REGISTRY_ONLY" | "ALLOW_ANY";
 }
 
+/** The PodDisruptionBudget spec fields meshstack sets on istiod and the egress gateway. */
+export interface DisruptionBudget {
+    maxUnavailable: number;
+    unhealthyPodEvictionPolicy: "AlwaysAllow";
+}
+
+/**
+ * A budget that lets a node drain however far the autoscaler has scaled out: one pod goes at a time
+ * (`maxUnavailable: 1`, where `minAvailable: 1` would let all but one go at once), and a pod that is not
+ * Ready (crash-looping, stuck) may always be evicted, so it never blocks a drain. The istiod chart renders
+ * `pdb.maxUnavailable` once the key is set (its default `minAvailable` is then ignored); the gateway chart
+ * copies `podDisruptionBudget` into the spec as it is.
+ */
+export const DRAIN_SAFE_BUDGET: DisruptionBudget = { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" };
+
 /** Values for the `istiod` chart. */
 export function istiodChartValues(input: IstiodValuesInput): IstiodChartValues {
     const { scaling } = input;
@@ -141,7 +156,7 @@ export function istiodChartValues(input: IstiodValuesInput): IstiodChartValues {
         autoscaleMin: scaling.replicas,
         autoscaleMax: scaling.maxReplicas,
         resources: scaling.resources,
-        pdb: { minAvailable: 1 },
+        pdb: DRAIN_SAFE_BUDGET,
         nodeSelector: input.placement.nodeSelector,
         tolerations: input.placement.tolerations,
         topologySpreadConstraints: spreadAcrossNodes({ ...ISTIOD_POD_LABELS }),
@@ -160,7 +175,7 @@ export interface GatewayChartValues {
     service: { type: "ClusterIP" };
     labels: { istio: typeof EGRESS_GATEWAY_LABEL };
     /** `{}` renders no budget; the chart also renders none for fewer than two replicas. */
-    podDisruptionBudget: { minAvailable: number } | Record<string, never>;
+    podDisruptionBudget: DisruptionBudget | Record<string, never>;
     nodeSelector: Record<string, string>;
     tolerations: Toleration[];
     topologySpreadConstraints: TopologySpreadConstraint[];
@@ -182,7 +197,7 @@ export function egressGatewayChartValues(scaling: WorkloadScaling, placement: Po
         resources: scaling.resources,
         service: { type: "ClusterIP" },
         labels: { istio: EGRESS_GATEWAY_LABEL },
-        podDisruptionBudget: plan.disruptionBudget ? { minAvailable: 1 } : {},
+        podDisruptionBudget: plan.disruptionBudget ? DRAIN_SAFE_BUDGET : {},
         nodeSelector: placement.nodeSelector,
         tolerations: placement.tolerations,
         topologySpreadConstraints: spreadAcrossNodes({ app: EGRESS_GATEWAY_RELEASE, istio: EGRESS_GATEWAY_LABEL }),

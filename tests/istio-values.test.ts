@@ -72,7 +72,7 @@ describe("Istio chart values", () => {
                     autoscaleMin: replicas,
                     autoscaleMax: maxReplicas,
                     resources: RESOURCES,
-                    pdb: { minAvailable: 1 },
+                    pdb: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" },
                     nodeSelector: { "meshstack.io/pool": "edge" },
                     tolerations: PLACEMENT.tolerations,
                     topologySpreadConstraints: expectedSpread({ app: "istiod" }),
@@ -85,8 +85,8 @@ describe("Istio chart values", () => {
     const gatewayCases: Array<[number, number, boolean, object]> = [
         [1, 1, false, {}],
         [1, 3, true, {}],
-        [2, 2, false, { minAvailable: 1 }],
-        [3, 8, true, { minAvailable: 1 }],
+        [2, 2, false, { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" }],
+        [3, 8, true, { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" }],
     ];
     for (const [replicas, maxReplicas, autoscale, budget] of gatewayCases) {
         it(`egress gateway ${replicas} to ${maxReplicas}: autoscaling ${autoscale}, budget ${JSON.stringify(budget)}`, () => {

@@ -75,7 +75,7 @@ describe("with config overrides", () => {
             resources: SIDECAR_RESOURCES,
             service: { type: "ClusterIP" },
             labels: { istio: "egressgateway" },
-            podDisruptionBudget: { minAvailable: 1 },
+            podDisruptionBudget: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" },
             ...POOL_PLACEMENT,
             topologySpreadConstraints: expectedSpread({ app: "istio-egressgateway", istio: "egressgateway" }),
             priorityClassName: "meshstack-mesh-critical",
