@@ -13,7 +13,12 @@ export interface CostScenario {
     /** Istio's part: sidecar, istiod and egress gateway requests and replicas. */
     istio: IstioDemandInput & { istiod: { replicas: number }; egressGateway: { replicas: number } };
     /** Prometheus's and Kiali's requests. */
-    addons: { prometheus: { resources: { requests: ResourceQuantities } }; kiali: { resources: { requests: ResourceQuantities } } };
+    addons: {
+        prometheus: { resources: { requests: ResourceQuantities } };
+        kiali: { resources: { requests: ResourceQuantities } };
+        /** The config reloader's requests. */
+        configReloader: ResourceQuantities;
+    };
 }
 
 /** One line of the report. */
@@ -29,7 +34,7 @@ export interface CostLine {
 export const REFERENCE_PODS = 40;
 
 function totals(istio: IstioDemandInput, scenario: CostScenario): { cpuMillicores: number; memoryMiB: number } {
-    const overhead = meshOverhead(meshDemand(istio, REFERENCE_PODS, [], addonDemand(scenario.addons)), [], 100);
+    const overhead = meshOverhead(meshDemand(istio, REFERENCE_PODS, [], addonDemand(scenario.addons, scenario.addons.configReloader)), [], 100);
     return { cpuMillicores: overhead.cpuMillicores, memoryMiB: overhead.memoryMiB };
 }
 
@@ -65,6 +70,8 @@ export const CHART_DEFAULTS: CostScenario = {
     addons: {
         // prometheus chart values.yaml: server.resources is {} (no requests).
         prometheus: { resources: { requests: { cpu: "0", memory: "0" } } },
+        // prometheus chart values.yaml: configmapReload.prometheus.resources is {} too.
+        configReloader: { cpu: "0", memory: "0" },
         // kiali-server chart values.yaml: deployment.resources.requests.
         kiali: { resources: { requests: { cpu: "10m", memory: "64Mi" } } },
     },

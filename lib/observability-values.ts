@@ -17,6 +17,15 @@ export const KIALI_SERVICE = { name: "kiali", port: 20001 } as const;
 /** The Secret that holds Kiali's login-token signing key, and its key. */
 export const KIALI_SIGNING_KEY_SECRET = { name: "kiali-signing-key", key: "key" } as const;
 
+/**
+ * Requests and limits of Prometheus's config reloader (`configmapReload.prometheus.resources`; the
+ * chart sets none). It watches one ConfigMap and signals a reload: a few MiB in use.
+ */
+export const CONFIG_RELOADER_RESOURCES: ResourceRequirements = {
+    requests: { cpu: "10m", memory: "32Mi" },
+    limits: { cpu: "100m", memory: "64Mi" },
+};
+
 /** Pods that must stay out of the mesh (scraping and Kiali reach the proxies directly). */
 const NOT_MESHED = { "sidecar.istio.io/inject": "false" } as const;
 
@@ -69,6 +78,7 @@ export interface PrometheusChartValues {
     "prometheus-pushgateway": { enabled: boolean };
     "kube-state-metrics": { enabled: boolean };
     "prometheus-node-exporter": { enabled: boolean };
+    configmapReload: { prometheus: { resources: ResourceRequirements } };
     server: {
         fullnameOverride: string;
         podLabels: Record<string, string>;
@@ -97,6 +107,7 @@ export function prometheusChartValues(settings: PrometheusSettings, storageClass
         "prometheus-pushgateway": { enabled: settings.pushgateway },
         "kube-state-metrics": { enabled: settings.kubeStateMetrics },
         "prometheus-node-exporter": { enabled: settings.nodeExporter },
+        configmapReload: { prometheus: { resources: CONFIG_RELOADER_RESOURCES } },
         server: {
             fullnameOverride: PROMETHEUS_RELEASE,
             podLabels: { ...NOT_MESHED },

@@ -262,10 +262,10 @@ describe("node pool", () => {
         // Each declared service's sidecars count at the size it declares (checkout and helloworld: 50m/64Mi),
         // and the addons at their requests.
         assert.deepStrictEqual(dev.outputs.meshOverhead, {
-            cpuMillicores: 1110,
-            memoryMiB: 2240,
+            cpuMillicores: 1120,
+            memoryMiB: 2272,
             pool: { cpuMillicores: 4000, memoryMiB: 8192 },
-            sharePercent: { cpu: 27.8, memory: 27.3 },
+            sharePercent: { cpu: 28, memory: 27.7 },
             maxSharePercent: 30,
             withinBudget: true,
             workloads: [
@@ -276,14 +276,15 @@ describe("node pool", () => {
                 { name: "istiod", replicas: 1, cpuMillicores: 100, memoryMiB: 512 },
                 { name: "egress gateway", replicas: 1, cpuMillicores: 50, memoryMiB: 64 },
                 { name: "prometheus", replicas: 1, cpuMillicores: 100, memoryMiB: 512 },
+                { name: "prometheus config reloader", replicas: 1, cpuMillicores: 10, memoryMiB: 32 },
                 { name: "kiali", replicas: 1, cpuMillicores: 10, memoryMiB: 64 },
             ],
         });
         assert.deepStrictEqual(prod.outputs.meshOverhead, {
-            cpuMillicores: 7400,
-            memoryMiB: 18048,
+            cpuMillicores: 7410,
+            memoryMiB: 18080,
             pool: { cpuMillicores: 36000, memoryMiB: 147456 },
-            sharePercent: { cpu: 20.6, memory: 12.2 },
+            sharePercent: { cpu: 20.6, memory: 12.3 },
             maxSharePercent: 30,
             withinBudget: true,
             workloads: [
@@ -293,6 +294,7 @@ describe("node pool", () => {
                 { name: "istiod", replicas: 5, cpuMillicores: 2500, memoryMiB: 10240 },
                 { name: "egress gateway", replicas: 5, cpuMillicores: 500, memoryMiB: 640 },
                 { name: "prometheus", replicas: 1, cpuMillicores: 500, memoryMiB: 2048 },
+                { name: "prometheus config reloader", replicas: 1, cpuMillicores: 10, memoryMiB: 32 },
                 { name: "kiali", replicas: 1, cpuMillicores: 100, memoryMiB: 256 },
             ],
         });
@@ -302,8 +304,8 @@ describe("node pool", () => {
         await assert.rejects(runProgram("prod", withPool("prod", { budget: { meshedPods: 100 } })), {
             message:
                 'meshstack: the config of stack "prod" has 1 problem; nothing was changed. Fix them in Pulumi.prod.yaml:\n' +
-                "  - meshstack:nodePool.budget.maxMeshPercent: the mesh requests 14,000m CPU (38.9 % of the pool's " +
-                "36,000m) and 26,496 MiB memory (18 % of 147,456 MiB), above the 30 % budget. Add nodes or bigger " +
+                "  - meshstack:nodePool.budget.maxMeshPercent: the mesh requests 14,010m CPU (38.9 % of the pool's " +
+                "36,000m) and 26,528 MiB memory (18 % of 147,456 MiB), above the 30 % budget. Add nodes or bigger " +
                 "ones to meshstack:nodePool.nodes, lower meshstack:nodePool.budget.meshedPods or the services' replicas, " +
                 "the requests in meshstack:istio (proxy, istiod, egressGateway) or their maxReplicas, or raise this share.",
             declared: [],

@@ -18,6 +18,9 @@ function prometheusValues(retention: string, persistentVolume: object, resources
         "prometheus-pushgateway": { enabled: false },
         "kube-state-metrics": { enabled: false },
         "prometheus-node-exporter": { enabled: false },
+        configmapReload: {
+            prometheus: { resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } } },
+        },
         server: {
             fullnameOverride: "prometheus",
             podLabels: { "sidecar.istio.io/inject": "false" },
