@@ -154,7 +154,7 @@ describe("policy pack", () => {
         assert.deepStrictEqual(check(rule, resource(CHART, { chart: "gateway", name: "istio-egressgateway", values: { service: { type: "ClusterIP" } } })), []);
     });
 
-    for (const stack of ["dev", "prod"]) {
+    for (const stack of ["dev", "prod", "e2e"]) {
         it(`${stack}: the program declares nothing any rule rejects`, async () => {
             const run = await stackRun(stack);
             const resources = run.resources.map((recorded) => ({
