@@ -1,0 +1,173 @@
+/**
+ * The CI workflows' structure (.github/): they parse; every action is pinned to a full commit SHA;
+ * every `npm run` exists; every stack they name has its stack file; credentials and approvals are where
+ * the README says.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { PROJECT_ROOT } from "./harness";
+
+interface Step {
+    uses?: string;
+    if?: string;
+    run?: string;
+    with?: Record<string, unknown>;
+}
+interface Job {
+    if?: string;
+    needs?: string | string[];
+    environment?: string;
+    concurrency?: { group: string; "cancel-in-progress": boolean };
+    permissions?: Record<string, string>;
+    strategy?: { matrix: { stack?: string[] } };
+    steps: Step[];
+}
+interface Workflow {
+    on: Record<string, unknown>;
+    permissions?: Record<string, string>;
+    jobs: Record<string, Job>;
+}
+
+const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
+const workflowFiles = fs.readdirSync(WORKFLOWS).filter((file) => file.endsWith(".yml")).sort();
+const read = (file: string): unknown => parse(fs.readFileSync(file, "utf8"));
+const workflows = new Map(workflowFiles.map((file) => [file.replace(/\.yml$/, ""), read(path.join(WORKFLOWS, file)) as Workflow]));
+const setupAction = read(path.join(PROJECT_ROOT, ".github", "actions", "setup", "action.yml")) as { runs: { steps: Step[] } };
+
+function workflow(name: string): Workflow {
+    const found = workflows.get(name);
+    assert.ok(found, name);
+    return found;
+}
+
+const allSteps: Array<[string, Step]> = [
+    ...[...workflows].flatMap(([name, flow]) => Object.values(flow.jobs).flatMap((job) => job.steps.map((step) => [name, step] as [string, Step]))),
+    ...setupAction.runs.steps.map((step) => ["actions/setup", step] as [string, Step]),
+];
+
+/** The stacks a job works on: its matrix, and every literal `stack-name` or `--stack`. */
+function stacksOf(job: Job): string[] {
+    const named = job.steps.flatMap((step) => [
+        ...(typeof step.with?.["stack-name"] === "string" && !step.with["stack-name"].includes("${{") ? [step.with["stack-name"]] : []),
+        ...[...(step.run ?? "").matchAll(/(?:--stack|stack init) ([\w-]+)/g)].map((match) => match[1]),
+    ]);
+    return [...(job.strategy?.matrix.stack ?? []), ...named];
+}
+
+describe("CI workflows", () => {
+    it("are the five the README describes, and each parses", () => {
+        assert.deepStrictEqual(workflowFiles, ["ci.yml", "deploy.yml", "drift.yml", "e2e.yml", "preview.yml"]);
+    });
+
+    it("pin every third-party action to a full commit SHA", () => {
+        const uses = allSteps.map(([, step]) => step.uses).filter((value): value is string => value !== undefined);
+        const unpinned = uses.filter((value) => !value.startsWith("./") && !/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/.test(value.split(" ")[0]));
+        assert.deepStrictEqual(unpinned, []);
+        assert.ok(uses.includes("./.github/actions/setup"));
+    });
+
+    it("call only npm scripts that package.json has, and scripts that exist", () => {
+        const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
+        const runs = allSteps.map(([, step]) => step.run ?? "").join("\n");
+        const called = [...runs.matchAll(/npm (?:run )?([\w:-]+)/g)].map((match) => match[1]).filter((name) => name !== "ci");
+        assert.deepStrictEqual(called.filter((name) => !scripts.includes(name)), []);
+        assert.ok(called.includes("typecheck") && called.includes("test"));
+        const files = [...runs.matchAll(/bash ([\w./-]+)/g)].map((match) => match[1]);
+        assert.deepStrictEqual(files.filter((file) => !fs.existsSync(path.join(PROJECT_ROOT, file))), []);
+        assert.ok(files.includes("e2e/check.sh"));
+    });
+
+    it("name only stacks that have a Pulumi.<stack>.yaml, and use the policy pack that is in the repo", () => {
+        const stacks = [...workflows.values()].flatMap((flow) => Object.values(flow.jobs).flatMap(stacksOf));
+        assert.deepStrictEqual([...new Set(stacks)].sort(), ["dev", "e2e", "prod"]);
+        assert.deepStrictEqual(stacks.filter((stack) => !fs.existsSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`))), []);
+        const packs = allSteps.map(([, step]) => step.with?.policyPacks ?? /--policy-pack (\S+)/.exec(step.run ?? "")?.[1]).filter((pack) => pack !== undefined);
+        assert.deepStrictEqual([...new Set(packs)], ["./policy"]);
+        assert.ok(fs.existsSync(path.join(PROJECT_ROOT, "policy", "PulumiPolicy.yaml")));
+    });
+
+    it("grant read-only contents everywhere, and pull-request write only where previews comment", () => {
+        const granted = Object.fromEntries([...workflows].map(([name, flow]) => [name, flow.permissions]));
+        assert.deepStrictEqual(granted, {
+            ci: { contents: "read" },
+            deploy: { contents: "read" },
+            drift: { contents: "read" },
+            e2e: { contents: "read" },
+            preview: { contents: "read", "pull-requests": "write" },
+        });
+        assert.ok([...workflows.values()].every((flow) => Object.values(flow.jobs).every((job) => job.permissions === undefined)));
+        const checkouts = allSteps.filter(([, step]) => step.uses?.startsWith("actions/checkout@") === true);
+        assert.ok(checkouts.every(([, step]) => step.with?.["persist-credentials"] === false));
+    });
+
+    it("preview: with the policy pack, read-only environments, and never a fork's code without a maintainer", () => {
+        const flow = workflow("preview");
+        assert.deepStrictEqual(Object.keys(flow.on), ["pull_request", "workflow_dispatch"]);
+        const job = flow.jobs.preview;
+        assert.strictEqual(job.if, "github.event_name == 'workflow_dispatch' || github.event.pull_request.head.repo.full_name == github.repository");
+        assert.strictEqual(job.environment, "${{ matrix.stack }}-preview");
+        const preview = job.steps.find((step) => step.with?.command === "preview");
+        assert.deepStrictEqual([preview?.with?.diff, preview?.with?.policyPacks, preview?.with?.["comment-on-pr"]], [true, "./policy", true]);
+    });
+
+    it("deploy: dev on merge, prod after dev and an approval, one update per stack at a time", () => {
+        const flow = workflow("deploy");
+        assert.deepStrictEqual(flow.on, { push: { branches: ["main"] } });
+        const summary = Object.entries(flow.jobs).map(([name, job]) => ({
+            name,
+            needs: job.needs,
+            environment: job.environment,
+            concurrency: job.concurrency,
+            up: job.steps.find((step) => step.with?.command === "up")?.with,
+        }));
+        assert.deepStrictEqual(summary, [
+            {
+                name: "dev",
+                needs: undefined,
+                environment: "dev",
+                concurrency: { group: "deploy-dev", "cancel-in-progress": false },
+                up: { command: "up", "stack-name": "dev", policyPacks: "./policy", "always-include-summary": true },
+            },
+            {
+                name: "prod",
+                needs: "dev",
+                environment: "prod",
+                concurrency: { group: "deploy-prod", "cancel-in-progress": false },
+                up: { command: "up", "stack-name": "prod", policyPacks: "./policy", "always-include-summary": true },
+            },
+        ]);
+    });
+
+    it("drift: a scheduled refresh-and-preview that fails on any change, with read-only credentials", () => {
+        const flow = workflow("drift");
+        assert.ok("schedule" in flow.on);
+        const job = flow.jobs.drift;
+        assert.strictEqual(job.environment, "${{ matrix.stack }}-preview");
+        const preview = job.steps.find((step) => step.with?.command === "preview")?.with;
+        assert.deepStrictEqual([preview?.refresh, preview?.["expect-no-changes"], preview?.["always-include-summary"]], [true, true, true]);
+    });
+
+    it("e2e: by hand and nightly on kind, destroy always runs, and needs no secrets", () => {
+        const flow = workflow("e2e");
+        assert.deepStrictEqual(Object.keys(flow.on), ["workflow_dispatch", "schedule"]);
+        const steps = flow.jobs.e2e.steps;
+        const destroy = steps.find((step) => step.run?.includes("pulumi destroy") === true);
+        assert.strictEqual(destroy?.if, "always()");
+        assert.ok(destroy.run?.includes("bash e2e/check.sh crds-retained"));
+        assert.ok(!JSON.stringify(flow).includes("secrets."));
+    });
+
+    it("the preview role can read but never write", () => {
+        const documents = fs
+            .readFileSync(path.join(PROJECT_ROOT, "ci", "rbac", "preview-reader.yaml"), "utf8")
+            .split(/^---$/m)
+            .map((text) => parse(text) as { kind: string; rules?: Array<{ verbs: string[]; resources?: string[]; resourceNames?: string[] }> });
+        assert.deepStrictEqual(documents.map((document) => document.kind), ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"]);
+        const verbs = new Set(documents.flatMap((document) => document.rules ?? []).flatMap((rule) => rule.verbs));
+        assert.deepStrictEqual([...verbs].sort(), ["get", "list", "watch"]);
+        const secretRules = documents.flatMap((document) => document.rules ?? []).filter((rule) => rule.resources?.includes("secrets") === true);
+        assert.deepStrictEqual(secretRules, [{ apiGroups: [""], resources: ["secrets"], resourceNames: ["kiali-signing-key"], verbs: ["get"] }]);
+    });
+});
