@@ -102,14 +102,24 @@ describe("CI workflows", () => {
         assert.ok(checkouts.every(([, step]) => step.with?.["persist-credentials"] === false));
     });
 
-    it("preview: with the policy pack, read-only environments, and never a fork's code without a maintainer", () => {
+    it("preview: with the policy pack, read-only environments, a comment passed or failed, and never a fork's code without a maintainer", () => {
         const flow = workflow("preview");
         assert.deepStrictEqual(Object.keys(flow.on), ["pull_request", "workflow_dispatch"]);
         const job = flow.jobs.preview;
         assert.strictEqual(job.if, "github.event_name == 'workflow_dispatch' || github.event.pull_request.head.repo.full_name == github.repository");
         assert.strictEqual(job.environment, "${{ matrix.stack }}-preview");
-        const preview = job.steps.find((step) => step.with?.command === "preview");
-        assert.deepStrictEqual([preview?.with?.diff, preview?.with?.policyPacks, preview?.with?.["comment-on-pr"]], [true, "./policy", true]);
+        // A maintainer's run checks out exactly the reviewed commit, after checking it is still the head.
+        const guard = job.steps[0];
+        assert.strictEqual(guard.if, "github.event_name == 'workflow_dispatch'");
+        assert.ok(guard.run?.includes('if [ "$head" != "$REVIEWED" ]'));
+        assert.strictEqual(job.steps[1].with?.ref, "${{ inputs.sha || '' }}");
+        const runs = job.steps.map((step) => step.run).filter((run) => run !== undefined);
+        assert.ok(runs.includes('bash ci/pulumi-report.sh "pulumi preview (${{ matrix.stack }})" preview --stack ${{ matrix.stack }} --diff --policy-pack ./policy'));
+        const comment = job.steps[job.steps.length - 1];
+        assert.deepStrictEqual([comment.if, comment.run], [
+            "always() && hashFiles('pulumi-report.md') != ''",
+            'gh pr comment "$PR_NUMBER" --repo "$GITHUB_REPOSITORY" --body-file pulumi-report.md',
+        ]);
     });
 
     it("deploy: dev on merge, prod after dev and an approval, one update per stack at a time", () => {
@@ -120,7 +130,7 @@ describe("CI workflows", () => {
             needs: job.needs,
             environment: job.environment,
             concurrency: job.concurrency,
-            up: job.steps.find((step) => step.with?.command === "up")?.with,
+            up: job.steps.find((step) => step.run?.includes(" up --stack") === true)?.run,
         }));
         assert.deepStrictEqual(summary, [
             {
@@ -128,14 +138,14 @@ describe("CI workflows", () => {
                 needs: undefined,
                 environment: "dev",
                 concurrency: { group: "deploy-dev", "cancel-in-progress": false },
-                up: { command: "up", "stack-name": "dev", policyPacks: "./policy", "always-include-summary": true },
+                up: 'bash ci/pulumi-report.sh "pulumi up (dev)" up --stack dev --yes --policy-pack ./policy',
             },
             {
                 name: "prod",
                 needs: "dev",
                 environment: "prod",
                 concurrency: { group: "deploy-prod", "cancel-in-progress": false },
-                up: { command: "up", "stack-name": "prod", policyPacks: "./policy", "always-include-summary": true },
+                up: 'bash ci/pulumi-report.sh "pulumi up (prod)" up --stack prod --yes --policy-pack ./policy',
             },
         ]);
     });
@@ -145,8 +155,12 @@ describe("CI workflows", () => {
         assert.ok("schedule" in flow.on);
         const job = flow.jobs.drift;
         assert.strictEqual(job.environment, "${{ matrix.stack }}-preview");
-        const preview = job.steps.find((step) => step.with?.command === "preview")?.with;
-        assert.deepStrictEqual([preview?.refresh, preview?.["expect-no-changes"], preview?.["always-include-summary"]], [true, true, true]);
+        assert.ok(
+            job.steps.some(
+                (step) =>
+                    step.run === 'bash ci/pulumi-report.sh "drift (${{ matrix.stack }})" preview --stack ${{ matrix.stack }} --refresh --expect-no-changes --diff',
+            ),
+        );
     });
 
     it("e2e: by hand and nightly on kind, destroy always runs, and needs no secrets", () => {
@@ -154,7 +168,7 @@ describe("CI workflows", () => {
         assert.deepStrictEqual(Object.keys(flow.on), ["workflow_dispatch", "schedule"]);
         const steps = flow.jobs.e2e.steps;
         const destroy = steps.find((step) => step.run?.includes("pulumi destroy") === true);
-        assert.strictEqual(destroy?.if, "always()");
+        assert.strictEqual(destroy?.if, "always() && steps.up.outcome != 'skipped'");
         assert.ok(destroy.run?.includes("bash e2e/check.sh crds-retained"));
         assert.ok(!JSON.stringify(flow).includes("secrets."));
     });
