@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import { PROJECT_ROOT } from "./harness";
 
 interface Step {
+    name?: string;
     uses?: string;
     if?: string;
     run?: string;
@@ -71,12 +72,13 @@ describe("CI workflows", () => {
     it("call only npm scripts that package.json has, and scripts that exist", () => {
         const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
         const runs = allSteps.map(([, step]) => step.run ?? "").join("\n");
-        const called = [...runs.matchAll(/npm (?:run )?([\w:-]+)/g)].map((match) => match[1]).filter((name) => name !== "ci");
+        const called = [...runs.matchAll(/npm (?:run )?(?:--silent )?([\w:-]+)/g)].map((match) => match[1]).filter((name) => name !== "ci");
         assert.deepStrictEqual(called.filter((name) => !scripts.includes(name)), []);
         assert.ok(called.includes("typecheck") && called.includes("test"));
         const files = [...runs.matchAll(/bash ([\w./-]+)/g)].map((match) => match[1]);
         assert.deepStrictEqual(files.filter((file) => !fs.existsSync(path.join(PROJECT_ROOT, file))), []);
-        assert.ok(files.includes("e2e/check.sh"));
+        assert.ok(files.includes("ci/pulumi-report.sh"));
+        assert.ok(called.includes("e2e:check"));
     });
 
     it("name only stacks that have a Pulumi.<stack>.yaml, and use the policy pack that is in the repo", () => {
@@ -163,13 +165,19 @@ describe("CI workflows", () => {
         );
     });
 
-    it("e2e: by hand and nightly on kind, destroy always runs, and needs no secrets", () => {
+    it("e2e: by hand and nightly on kind; destroy keeps the CRDs and a second up succeeds; the cluster is always deleted; no secrets", () => {
         const flow = workflow("e2e");
         assert.deepStrictEqual(Object.keys(flow.on), ["workflow_dispatch", "schedule"]);
         const steps = flow.jobs.e2e.steps;
         const destroy = steps.find((step) => step.run?.includes("pulumi destroy") === true);
         assert.strictEqual(destroy?.if, "always() && steps.up.outcome != 'skipped'");
-        assert.ok(destroy.run?.includes("bash e2e/check.sh crds-retained"));
+        assert.deepStrictEqual(destroy.run?.trim().split("\n"), [
+            "pulumi destroy --stack e2e --yes --skip-preview",
+            "npm run --silent e2e:check -- crds-retained",
+            "pulumi up --stack e2e --yes --policy-pack ./policy",
+            "pulumi destroy --stack e2e --yes --skip-preview",
+        ]);
+        assert.deepStrictEqual(steps[steps.length - 1], { name: "Delete the cluster", if: "always()", run: "kind delete cluster --name meshstack-e2e" });
         assert.ok(!JSON.stringify(flow).includes("secrets."));
     });
 

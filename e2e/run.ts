@@ -1,0 +1,125 @@
+/**
+ * The end-to-end checks on a live cluster where the e2e stack (Pulumi.e2e.yaml) is up, run by
+ * .github/workflows/e2e.yml. Needs kubectl, its current context the cluster.
+ *   npm run e2e:check                  every check on the running mesh
+ *   npm run e2e:check -- crds-retained after `pulumi destroy`: Istio's CRDs are still there
+ */
+import { spawn, spawnSync } from "child_process";
+import { canarySample, graphEdges, plainTextOutcome, tcpConnectionsTo, withinTolerance } from "./parse";
+
+const MESH_NS = "shop"; // meshstack:demo.namespace
+const ISTIO_NS = "istio-system";
+const EGRESS_NS = "istio-egress"; // meshstack:istio.egressGateway.namespace
+const ALLOWED_HOST = "example.com"; // on meshstack:mesh.egress
+const BLOCKED_HOST = "example.org"; // not on it
+const REQUESTS = 300;
+const CANARY_PERCENT = 10; // meshstack:services[helloworld].weights.v2
+const TOLERANCE_PERCENT = 6; // about 3.5 standard deviations of the binomial at 300 requests
+const CURL_IMAGE = "docker.io/curlimages/curl:8.11.1"; // the demo client's (versions.ts)
+const HELLO_URL = `http://helloworld.${MESH_NS}:5000/hello`;
+
+class CheckFailed extends Error {}
+
+/** Runs kubectl; returns its exit code and output, never throws. */
+function kubectl(...args: string[]): { code: number; stdout: string; stderr: string } {
+    const result = spawnSync("kubectl", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs kubectl and fails the check with its stderr if it fails. */
+function must(...args: string[]): string {
+    const result = kubectl(...args);
+    if (result.code !== 0) throw new CheckFailed(`kubectl ${args.join(" ")} exited ${result.code}: ${result.stderr.trim()}`);
+    return result.stdout;
+}
+
+function client(...command: string[]): { code: number; stdout: string; stderr: string } {
+    return kubectl("exec", "-n", MESH_NS, "deploy/helloworld-client", "-c", "client", "--", ...command);
+}
+
+function waitForMesh(): string {
+    const rollouts: Array<[string, string]> = [
+        [ISTIO_NS, "istiod"],
+        [EGRESS_NS, "istio-egressgateway"],
+        [ISTIO_NS, "kiali"],
+        [ISTIO_NS, "prometheus"],
+        [MESH_NS, "helloworld-v1"],
+        [MESH_NS, "helloworld-v2"],
+        [MESH_NS, "helloworld-client"],
+    ];
+    for (const [namespace, deployment] of rollouts) must("rollout", "status", "-n", namespace, `deploy/${deployment}`, "--timeout=300s");
+    return "the mesh and the demo are up";
+}
+
+function strictMtls(): string {
+    // Idempotent, so the checks can run again on the same cluster.
+    if (kubectl("get", "namespace", "e2e-outside").code !== 0) must("create", "namespace", "e2e-outside");
+    must("delete", "pod", "outside", "-n", "e2e-outside", "--ignore-not-found", "--wait=true");
+    must("run", "outside", "-n", "e2e-outside", `--image=${CURL_IMAGE}`, "--restart=Never", "--command", "--", "sleep", "3600");
+    must("wait", "-n", "e2e-outside", "pod/outside", "--for=condition=Ready", "--timeout=120s");
+    const outside = kubectl("exec", "-n", "e2e-outside", "outside", "--", "curl", "-sS", "--max-time", "10", "-o", "/dev/null", HELLO_URL);
+    const outcome = plainTextOutcome(outside.code);
+    if (outcome !== "refused by mTLS") throw new CheckFailed(`plain text from outside the mesh: ${outcome} (curl exit ${outside.code}), expected a reset by STRICT mTLS`);
+    const inside = client("curl", "-sS", "--max-time", "10", "-o", "/dev/null", HELLO_URL);
+    if (inside.code !== 0) throw new CheckFailed(`the meshed client cannot reach helloworld (curl exit ${inside.code})`);
+    return `STRICT mTLS: plain text from outside the mesh is refused (curl exit ${outside.code}), the meshed client gets through`;
+}
+
+function egressConnections(): number {
+    return tcpConnectionsTo(must("exec", "-n", EGRESS_NS, "deploy/istio-egressgateway", "--", "pilot-agent", "request", "GET", "stats/prometheus"), ALLOWED_HOST);
+}
+
+function egress(): string {
+    const before = egressConnections();
+    const allowed = client("curl", "-sS", "--max-time", "15", "-o", "/dev/null", `https://${ALLOWED_HOST}/`);
+    if (allowed.code !== 0) throw new CheckFailed(`the meshed client cannot reach ${ALLOWED_HOST} (curl exit ${allowed.code})`);
+    const after = egressConnections();
+    if (after <= before) throw new CheckFailed(`${ALLOWED_HOST} answered, but not through the egress gateway (${before} → ${after} connections)`);
+    const blocked = client("curl", "-sS", "--max-time", "15", "-o", "/dev/null", `https://${BLOCKED_HOST}/`);
+    if (blocked.code === 0) throw new CheckFailed(`${BLOCKED_HOST} is not on the allowlist, but the meshed client reached it`);
+    return `egress: ${ALLOWED_HOST} through the egress gateway (${before} → ${after} connections), ${BLOCKED_HOST} refused (curl exit ${blocked.code})`;
+}
+
+function canary(): string {
+    const loop = `for i in $(seq ${REQUESTS}); do curl -s --max-time 5 ${HELLO_URL}; done`;
+    const sample = canarySample(client("sh", "-c", loop).stdout, "v2");
+    if (!withinTolerance(sample, REQUESTS, CANARY_PERCENT, TOLERANCE_PERCENT)) {
+        throw new CheckFailed(`canary: v2 answered ${sample.byVersion} of ${sample.answered} answered of ${REQUESTS}, outside ${CANARY_PERCENT} ± ${TOLERANCE_PERCENT} %`);
+    }
+    return `canary: v2 answered ${sample.byVersion} of ${REQUESTS} requests`;
+}
+
+async function kialiGraph(): Promise<string> {
+    const forward = spawn("kubectl", ["port-forward", "-n", ISTIO_NS, "svc/kiali", "20001:20001"], { stdio: "ignore" });
+    try {
+        let edges = 0;
+        for (let attempt = 0; attempt < 20 && edges === 0; attempt++) {
+            await new Promise((resolve) => setTimeout(resolve, 10_000));
+            const url = `http://localhost:20001/kiali/api/namespaces/graph?namespaces=${MESH_NS}&graphType=versionedApp&duration=300s`;
+            edges = graphEdges(await fetch(url).then((response) => response.text(), () => ""));
+        }
+        if (edges === 0) throw new CheckFailed(`Kiali's graph of ${MESH_NS} has no edges after 200 s`);
+        return `Kiali: the graph of ${MESH_NS} has ${edges} edges`;
+    } finally {
+        forward.kill();
+    }
+}
+
+function crdsRetained(): string {
+    for (const crd of ["virtualservices.networking.istio.io", "destinationrules.networking.istio.io", "peerauthentications.security.istio.io"]) {
+        if (kubectl("get", "crd", crd).code !== 0) throw new CheckFailed(`CRD ${crd} was deleted with the stack`);
+    }
+    return "Istio's CRDs outlived pulumi destroy";
+}
+
+async function main(mode: string): Promise<void> {
+    const checks: Array<() => string | Promise<string>> =
+        mode === "all" ? [waitForMesh, strictMtls, egress, canary, kialiGraph] : mode === "crds-retained" ? [crdsRetained] : [];
+    if (checks.length === 0) throw new CheckFailed(`unknown check "${mode}" (all, crds-retained)`);
+    for (const check of checks) process.stdout.write(`ok: ${await check()}\n`);
+}
+
+main(process.argv[2] ?? "all").catch((error: unknown) => {
+    process.stderr.write(`FAIL: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+});
