@@ -32,6 +32,17 @@ function istiod(values: object, extra: object = {}): PolicyResource {
     return resource(CHART, { chart: "istiod", version: "1.31.1", repositoryOpts: { repo: OFFICIAL }, values, ...extra });
 }
 
+/** A shipped stack's program, as the policy engine would show its resources. */
+async function programResources(stack: string): Promise<PolicyResource[]> {
+    const run = await stackRun(stack);
+    return run.resources.map((recorded) => ({
+        type: recorded.type,
+        name: recorded.name,
+        urn: `urn:pulumi:${stack}::meshstack::${recorded.type}::${recorded.name}`,
+        props: recorded.inputs,
+    }));
+}
+
 const DRAIN_SAFE = { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" };
 
 describe("policy pack", () => {
@@ -156,13 +167,7 @@ describe("policy pack", () => {
 
     for (const stack of ["dev", "prod", "e2e"]) {
         it(`${stack}: the program declares nothing any rule rejects`, async () => {
-            const run = await stackRun(stack);
-            const resources = run.resources.map((recorded) => ({
-                type: recorded.type,
-                name: recorded.name,
-                urn: `urn:pulumi:${stack}::meshstack::${recorded.type}::${recorded.name}`,
-                props: recorded.inputs,
-            }));
+            const resources = await programResources(stack);
             assert.deepStrictEqual(evaluate(resources, { production: stack === "prod", allowedExposedServices: [] }), []);
             // The rules did look: the stack has what they check.
             const types = new Set(resources.map((resource) => resource.type));
@@ -173,8 +178,7 @@ describe("policy pack", () => {
     }
 
     it("holds dev's program, which has one replica of each, to the production rules only in production", async () => {
-        const run = await stackRun("dev");
-        const resources = run.resources.map((recorded) => ({ type: recorded.type, name: recorded.name, urn: `urn:pulumi:dev::meshstack::${recorded.type}::${recorded.name}`, props: recorded.inputs }));
+        const resources = await programResources("dev");
         assert.deepStrictEqual(
             evaluate(resources, PROD).map((violation) => violation.message.slice(0, 59)),
             [
