@@ -3,6 +3,7 @@ import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { MESHSTACK_NAMESPACE_LABELS } from "../lib/namespace";
+import { IstioObject } from "../lib/objects";
 import {
     AllowedSource,
     allowFrom,
@@ -10,7 +11,6 @@ import {
     denyAll,
     egressLockdown,
     INJECTION_LABELS,
-    IstioObject,
     mtlsException,
     MtlsException,
     MtlsMode,

@@ -4,6 +4,7 @@ import * as schedulingv1 from "@pulumi/kubernetes/scheduling/v1";
 import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { meshNamespace } from "../lib/namespace";
+import { PART_OF } from "../lib/objects";
 import {
     MESH_PRIORITY,
     MESH_PRIORITY_CLASS,
@@ -140,7 +141,7 @@ export class NodePool extends pulumi.ComponentResource {
         const storageClass = new storagev1.StorageClass(
             `${name}-nvme`,
             {
-                metadata: { name: args.storageClass.name, labels: { "app.kubernetes.io/part-of": "meshstack" } },
+                metadata: { name: args.storageClass.name, labels: { ...PART_OF } },
                 provisioner: args.storageClass.provisioner,
                 volumeBindingMode: "WaitForFirstConsumer",
                 reclaimPolicy: "Retain",
@@ -152,7 +153,7 @@ export class NodePool extends pulumi.ComponentResource {
         const priorityClass = new schedulingv1.PriorityClass(
             `${name}-priority`,
             {
-                metadata: { name: MESH_PRIORITY_CLASS, labels: { "app.kubernetes.io/part-of": "meshstack" } },
+                metadata: { name: MESH_PRIORITY_CLASS, labels: { ...PART_OF } },
                 value: MESH_PRIORITY,
                 globalDefault: false,
                 preemptionPolicy: "PreemptLowerPriority",
@@ -190,7 +191,7 @@ export class NodePool extends pulumi.ComponentResource {
                             scriptHash: scriptHash(script),
                             tolerations: tolerationsOf(taints),
                             limits: args.preflight,
-                            labels: { "app.kubernetes.io/name": "meshstack-preflight", "app.kubernetes.io/part-of": "meshstack" },
+                            labels: { "app.kubernetes.io/name": "meshstack-preflight", ...PART_OF },
                         }),
                         { parent: this, dependsOn: [configMap, nodes[index]] },
                     ),

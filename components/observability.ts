@@ -16,6 +16,7 @@ import {
     portForwardCommands,
 } from "../lib/observability-values";
 import { PodPlacement } from "../lib/placement";
+import { PART_OF } from "../lib/objects";
 import { KIALI_CHART, PROMETHEUS_CHART } from "../versions";
 
 /** Prometheus and Kiali settings, as `meshstack:observability` resolves them. */
@@ -97,7 +98,7 @@ export class Observability extends pulumi.ComponentResource {
         const secret = new corev1.Secret(
             `${name}-kiali-signing-key-secret`,
             {
-                metadata: { name: KIALI_SIGNING_KEY_SECRET.name, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "meshstack" } },
+                metadata: { name: KIALI_SIGNING_KEY_SECRET.name, namespace: args.namespace, labels: { ...PART_OF } },
                 type: "Opaque",
                 stringData: { [KIALI_SIGNING_KEY_SECRET.key]: signingKey.result },
             },

@@ -6,11 +6,11 @@
 import type * as inputs from "@pulumi/kubernetes/types/input";
 import { DEMO_IMAGES } from "../versions";
 import { PodPlacement } from "./placement";
+import { PART_OF } from "./objects";
 
 /** The demo's Service name and port (the helloworld sample listens on 5000). */
 export const DEMO_SERVICE = { name: "helloworld", port: 5000 } as const;
 
-const PART_OF = { "app.kubernetes.io/part-of": "meshstack" } as const;
 
 const RESTRICTED: inputs.core.v1.SecurityContext = {
     allowPrivilegeEscalation: false,

@@ -10,7 +10,7 @@
  *   task), so plain HTTP never crosses the cluster network unencrypted.
  */
 import { createHash } from "crypto";
-import { IstioObject } from "./zero-trust";
+import { IstioObject, istioObject } from "./objects";
 
 /** The port the egress gateway's Service listens on for everything meshstack routes through it. */
 export const GATEWAY_PORT = 443;
@@ -30,8 +30,6 @@ export interface EgressEntry {
     reason?: string | undefined;
 }
 
-const PART_OF = { "app.kubernetes.io/part-of": "meshstack" } as const;
-
 /** A DNS-label name for an entry's objects: `api-stripe-com`, cut with a hash when too long. */
 export function entryName(host: string): string {
     const name = host.replace(/\./g, "-");
@@ -42,7 +40,7 @@ export function entryName(host: string): string {
 }
 
 function object<Spec>(kind: string, name: string, namespace: string, spec: Spec): IstioObject<Spec> {
-    return { apiVersion: "networking.istio.io/v1", kind, metadata: { name, namespace, labels: { ...PART_OF } }, spec };
+    return istioObject("networking.istio.io/v1", kind, name, namespace, spec);
 }
 
 /** The external host in the mesh's registry (needed with REGISTRY_ONLY), resolved by DNS at the gateway. */

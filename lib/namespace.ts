@@ -1,10 +1,9 @@
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
+import { PART_OF } from "./objects";
 
 /** Labels on every namespace meshstack creates. */
-export const MESHSTACK_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
-    "app.kubernetes.io/part-of": "meshstack",
-};
+export const MESHSTACK_NAMESPACE_LABELS: Readonly<Record<string, string>> = PART_OF;
 
 /**
  * A namespace named exactly `namespace` (no auto-naming suffix: charts and users address it by name),

@@ -4,7 +4,7 @@
  * weighted routes, timeout and retries. Plus the pure checks the config runs first (durations, the
  * retry budget) and the sidecar-sizing annotations app teams put on their pods.
  */
-import { IstioObject } from "./zero-trust";
+import { IstioObject, istioObject } from "./objects";
 
 const DURATION = /^(\d+(\.\d+)?(h|ms|m|s|us|ns))+$/;
 const UNIT_MS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, ns: 0.000001 };
@@ -94,10 +94,8 @@ export function serviceHost(settings: { name: string; namespace: string }): stri
     return `${settings.name}.${settings.namespace}.svc.cluster.local`;
 }
 
-const PART_OF = { "app.kubernetes.io/part-of": "meshstack" } as const;
-
 function object<Spec>(kind: string, name: string, namespace: string, spec: Spec): IstioObject<Spec> {
-    return { apiVersion: "networking.istio.io/v1", kind, metadata: { name, namespace, labels: { ...PART_OF } }, spec };
+    return istioObject("networking.istio.io/v1", kind, name, namespace, spec);
 }
 
 function defined<T extends Record<string, unknown>>(value: T): Partial<T> {

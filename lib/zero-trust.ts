@@ -3,9 +3,7 @@
  * resolved config: STRICT mTLS (with per-port exceptions), default-deny authorization with allow rules,
  * a Sidecar scope, and a NetworkPolicy that keeps pods from bypassing the egress gateway.
  */
-
-/** Labels on every object meshstack declares. */
-const PART_OF = { "app.kubernetes.io/part-of": "meshstack" } as const;
+import { IstioObject, istioObject, PART_OF } from "./objects";
 
 /** The annotation that marks a PERMISSIVE exception, with its reason as the value. */
 export const EXCEPTION_REASON_ANNOTATION = "meshstack.io/mtls-exception-reason";
@@ -13,17 +11,6 @@ export const EXCEPTION_REASON_ANNOTATION = "meshstack.io/mtls-exception-reason";
 /** The label that enrols a namespace's pods in sidecar injection, as the guides set it. */
 export const INJECTION_LABELS: Readonly<Record<string, string>> = { "istio-injection": "enabled" };
 
-/** An Istio custom resource, as Pulumi's `CustomResource` takes it. */
-export interface IstioObject<Spec> {
-    apiVersion: string;
-    kind: string;
-    metadata: { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> };
-    spec: Spec;
-}
-
-function istioObject<Spec>(apiVersion: string, kind: string, name: string, namespace: string, spec: Spec): IstioObject<Spec> {
-    return { apiVersion, kind, metadata: { name, namespace, labels: { ...PART_OF } }, spec };
-}
 
 /** mTLS mode of a PeerAuthentication. */
 export type MtlsMode = "STRICT" | "PERMISSIVE";

@@ -1,0 +1,20 @@
+/**
+ * What every object meshstack declares carries: its labels, and the shape of the Istio custom resources
+ * the lib builders return.
+ */
+
+/** Labels on every object meshstack declares. */
+export const PART_OF: Readonly<Record<string, string>> = { "app.kubernetes.io/part-of": "meshstack" };
+
+/** An Istio custom resource, as Pulumi's `CustomResource` takes it. */
+export interface IstioObject<Spec> {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> };
+    spec: Spec;
+}
+
+/** An Istio object of `kind` in `namespace`, labelled as meshstack's. */
+export function istioObject<Spec>(apiVersion: string, kind: string, name: string, namespace: string, spec: Spec): IstioObject<Spec> {
+    return { apiVersion, kind, metadata: { name, namespace, labels: { ...PART_OF } }, spec };
+}
