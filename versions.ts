@@ -35,6 +35,23 @@ export const ISTIO_CHARTS = {
     gateway: "gateway",
 } as const;
 
+/** A chart pinned at one version in one repository. */
+export interface PinnedChart {
+    repository: string;
+    chart: string;
+    version: string;
+}
+
+/** Where `helm.v4.Chart` fetches a pinned chart from: its `chart`, `version` and `repositoryOpts` args. */
+export function chartSource(pinned: PinnedChart): { chart: string; version: string; repositoryOpts: { repo: string } } {
+    return { chart: pinned.chart, version: pinned.version, repositoryOpts: { repo: pinned.repository } };
+}
+
+/** One of Istio's charts at `version`, from {@link ISTIO_CHART_REPOSITORY}. */
+export function istioChart(chart: keyof typeof ISTIO_CHARTS, version: string): PinnedChart {
+    return { repository: ISTIO_CHART_REPOSITORY, chart: ISTIO_CHARTS[chart], version };
+}
+
 /**
  * The image that runs the pre-flight gate (preflight/preflight.js): the official Node.js image, Alpine
  * variant, pinned to one release. The script needs only Node's standard library.

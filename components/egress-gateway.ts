@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE, egressGatewayChartValues, WorkloadScaling } from "../lib/istio-values";
 import { meshNamespace } from "../lib/namespace";
 import { PodPlacement } from "../lib/placement";
-import { ISTIO_CHART_REPOSITORY, ISTIO_CHARTS } from "../versions";
+import { chartSource, istioChart } from "../versions";
 
 /** Arguments of {@link EgressGateway}. All are resolved by the config module. */
 export interface EgressGatewayArgs {
@@ -57,9 +57,7 @@ export class EgressGateway extends pulumi.ComponentResource {
         new helm.Chart(
             `${name}-gateway`,
             {
-                chart: ISTIO_CHARTS.gateway,
-                version: args.version,
-                repositoryOpts: { repo: ISTIO_CHART_REPOSITORY },
+                ...chartSource(istioChart("gateway", args.version)),
                 name: EGRESS_GATEWAY_RELEASE,
                 namespace: args.namespace,
                 values: egressGatewayChartValues(args.scaling, args.placement),

@@ -7,7 +7,7 @@ import { meshNamespace } from "../lib/namespace";
 import { PodPlacement } from "../lib/placement";
 import { MtlsMode, peerAuthentication } from "../lib/zero-trust";
 import { ResourceRequirements } from "../lib/quantity";
-import { ISTIO_CHART_REPOSITORY, ISTIO_CHARTS } from "../versions";
+import { chartSource, istioChart } from "../versions";
 
 /** Arguments of {@link IstioControlPlane}. All are resolved by the config module. */
 export interface IstioControlPlaneArgs {
@@ -83,16 +83,13 @@ export class IstioControlPlane extends pulumi.ComponentResource {
         super("meshstack:istio:IstioControlPlane", name, {}, opts);
 
         const namespace = meshNamespace(`${name}-namespace`, args.namespace, this);
-        const repositoryOpts = { repo: ISTIO_CHART_REPOSITORY };
 
         // The namespace is passed as a plain string (ordering comes from dependsOn): an unknown input
         // would make `pulumi preview` show the chart without its objects.
         const base = new helm.Chart(
             `${name}-base`,
             {
-                chart: ISTIO_CHARTS.base,
-                version: args.version,
-                repositoryOpts,
+                ...chartSource(istioChart("base", args.version)),
                 name: RELEASES.base,
                 namespace: args.namespace,
                 values: baseChartValues(args.namespace),
@@ -103,9 +100,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
         const istiod = new helm.Chart(
             `${name}-istiod`,
             {
-                chart: ISTIO_CHARTS.istiod,
-                version: args.version,
-                repositoryOpts,
+                ...chartSource(istioChart("istiod", args.version)),
                 name: RELEASES.istiod,
                 namespace: args.namespace,
                 values: istiodChartValues({

@@ -17,7 +17,7 @@ import {
 } from "../lib/observability-values";
 import { PodPlacement } from "../lib/placement";
 import { PART_OF } from "../lib/objects";
-import { KIALI_CHART, PROMETHEUS_CHART } from "../versions";
+import { chartSource, KIALI_CHART, PROMETHEUS_CHART } from "../versions";
 
 /** Prometheus and Kiali settings, as `meshstack:observability` resolves them. */
 export interface ObservabilitySettings {
@@ -82,9 +82,7 @@ export class Observability extends pulumi.ComponentResource {
         new helm.Chart(
             `${name}-prometheus`,
             {
-                chart: PROMETHEUS_CHART.chart,
-                version: PROMETHEUS_CHART.version,
-                repositoryOpts: { repo: PROMETHEUS_CHART.repository },
+                ...chartSource(PROMETHEUS_CHART),
                 name: PROMETHEUS_RELEASE,
                 namespace: args.namespace,
                 values: prometheusChartValues(args.prometheus, args.storageClass, args.placement),
@@ -107,9 +105,7 @@ export class Observability extends pulumi.ComponentResource {
         new helm.Chart(
             `${name}-kiali`,
             {
-                chart: KIALI_CHART.chart,
-                version: KIALI_CHART.version,
-                repositoryOpts: { repo: KIALI_CHART.repository },
+                ...chartSource(KIALI_CHART),
                 name: KIALI_RELEASE,
                 namespace: args.namespace,
                 values: kialiChartValues(args.kiali, args.namespace, args.placement),
