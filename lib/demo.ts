@@ -33,6 +33,34 @@ export function demoService(namespace: string): inputs.core.v1.Service {
     };
 }
 
+/** A one-replica Deployment of the demo: meshed (its sidecar size in the pod annotations), on the pool. */
+function demoDeployment(
+    name: string,
+    labels: Record<string, string>,
+    namespace: string,
+    sidecar: Record<string, string>,
+    placement: PodPlacement,
+    pod: { user: number; container: inputs.core.v1.Container; volumes?: inputs.core.v1.Volume[] },
+): inputs.apps.v1.Deployment {
+    return {
+        metadata: { name, namespace, labels: { ...labels, ...PART_OF } },
+        spec: {
+            replicas: 1,
+            selector: { matchLabels: labels },
+            template: {
+                metadata: { labels, annotations: sidecar },
+                spec: {
+                    securityContext: podSecurity(pod.user),
+                    nodeSelector: placement.nodeSelector,
+                    tolerations: placement.tolerations,
+                    containers: [{ ...pod.container, securityContext: RESTRICTED }],
+                    ...(pod.volumes === undefined ? {} : { volumes: pod.volumes }),
+                },
+            },
+        },
+    };
+}
+
 /** One version's Deployment, with its sidecar size in the pod annotations. */
 export function demoVersion(
     namespace: string,
@@ -40,64 +68,32 @@ export function demoVersion(
     sidecar: Record<string, string>,
     placement: PodPlacement,
 ): inputs.apps.v1.Deployment {
-    const labels = { app: DEMO_SERVICE.name, version };
-    return {
-        metadata: { name: `${DEMO_SERVICE.name}-${version}`, namespace, labels: { ...labels, ...PART_OF } },
-        spec: {
-            replicas: 1,
-            selector: { matchLabels: labels },
-            template: {
-                metadata: { labels, annotations: sidecar },
-                spec: {
-                    securityContext: podSecurity(1000),
-                    nodeSelector: placement.nodeSelector,
-                    tolerations: placement.tolerations,
-                    containers: [
-                        {
-                            name: DEMO_SERVICE.name,
-                            image: DEMO_IMAGES[version],
-                            ports: [{ containerPort: DEMO_SERVICE.port }],
-                            resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
-                            // The root filesystem is read-only: gunicorn's worker heartbeat files go to an
-                            // emptyDir at /tmp, and Python writes no bytecode cache.
-                            securityContext: RESTRICTED,
-                            env: [{ name: "PYTHONDONTWRITEBYTECODE", value: "1" }],
-                            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                        },
-                    ],
-                    volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
-                },
-            },
+    return demoDeployment(`${DEMO_SERVICE.name}-${version}`, { app: DEMO_SERVICE.name, version }, namespace, sidecar, placement, {
+        user: 1000,
+        container: {
+            name: DEMO_SERVICE.name,
+            image: DEMO_IMAGES[version],
+            ports: [{ containerPort: DEMO_SERVICE.port }],
+            resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
+            // The root filesystem is read-only: gunicorn's worker heartbeat files go to an emptyDir at
+            // /tmp, and Python writes no bytecode cache.
+            env: [{ name: "PYTHONDONTWRITEBYTECODE", value: "1" }],
+            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
         },
-    };
+        volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
+    });
 }
 
 /** A client that calls the demo once a second, so the split shows in Kiali. */
 export function demoClient(namespace: string, sidecar: Record<string, string>, placement: PodPlacement): inputs.apps.v1.Deployment {
-    const labels = { app: `${DEMO_SERVICE.name}-client` };
     const url = `http://${DEMO_SERVICE.name}:${DEMO_SERVICE.port}/hello`;
-    return {
-        metadata: { name: `${DEMO_SERVICE.name}-client`, namespace, labels: { ...labels, ...PART_OF } },
-        spec: {
-            replicas: 1,
-            selector: { matchLabels: labels },
-            template: {
-                metadata: { labels, annotations: sidecar },
-                spec: {
-                    securityContext: podSecurity(100),
-                    nodeSelector: placement.nodeSelector,
-                    tolerations: placement.tolerations,
-                    containers: [
-                        {
-                            name: "client",
-                            image: DEMO_IMAGES.client,
-                            command: ["/bin/sh", "-c", `while true; do curl -s -o /dev/null ${url}; sleep 1; done`],
-                            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-                            securityContext: RESTRICTED,
-                        },
-                    ],
-                },
-            },
+    return demoDeployment(`${DEMO_SERVICE.name}-client`, { app: `${DEMO_SERVICE.name}-client` }, namespace, sidecar, placement, {
+        user: 100,
+        container: {
+            name: "client",
+            image: DEMO_IMAGES.client,
+            command: ["/bin/sh", "-c", `while true; do curl -s -o /dev/null ${url}; sleep 1; done`],
+            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
         },
-    };
+    });
 }
