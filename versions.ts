@@ -81,3 +81,40 @@ export const KIALI_CHART = {
     chart: "kiali-server",
     version: "2.29.0",
 } as const;
+
+/** A `lookup` call in a pinned chart's templates: what it reads, and the value that keeps it from running. */
+export interface ChartLookup {
+    /** The chart (as pinned here) and the template helper that calls `lookup`. */
+    chart: string;
+    version: string;
+    template: string;
+    /** What it reads: a namespaced list (`namespace` set) or a cluster-wide one. */
+    reads: { resource: string; verb: "get" | "list"; namespaced: boolean };
+    /** The chart value (dotted path) and the setting at which the template does not call `lookup`. */
+    offWhen: { path: string; value: unknown };
+}
+
+/**
+ * Every `lookup` in the templates of the charts pinned here, read in each chart's templates at its
+ * pinned version (Istio's base, istiod and gateway charts and prometheus have none; the subcharts
+ * prometheus can switch on were not read). \`helm.v4.Chart\` renders with a server-side dry run, so a
+ * lookup runs with the rights of whoever previews: the read-only preview identity
+ * (ci/rbac/preview-reader.yaml) cannot list Secrets. meshstack sets each `offWhen` value; a test checks
+ * that, and that the preview role could serve any lookup left on. Re-read the templates on a bump.
+ */
+export const CHART_LOOKUPS: readonly ChartLookup[] = [
+    {
+        chart: KIALI_CHART.chart,
+        version: KIALI_CHART.version,
+        template: "kiali-server.remote-cluster-secrets",
+        reads: { resource: "secrets", verb: "list", namespaced: true },
+        offWhen: { path: "clustering.autodetect_secrets.enabled", value: false },
+    },
+    {
+        chart: KIALI_CHART.chart,
+        version: KIALI_CHART.version,
+        template: "kiali-server.accessible-namespaces",
+        reads: { resource: "namespaces", verb: "list", namespaced: false },
+        offWhen: { path: "deployment.cluster_wide_access", value: true },
+    },
+];

@@ -147,7 +147,9 @@ export interface KialiSettings {
 /** Values of the kiali-server chart that meshstack sets. */
 export interface KialiChartValues {
     auth: { strategy: string; openid?: { issuer_uri: string; client_id: string } };
+    clustering: { autodetect_secrets: { enabled: false } };
     deployment: {
+        cluster_wide_access: true;
         pod_labels: Record<string, string>;
         resources: ResourceRequirements;
         node_selector: Record<string, string>;
@@ -175,7 +177,12 @@ export function kialiChartValues(settings: KialiSettings, namespace: string, pla
             strategy === "openid"
                 ? { strategy, openid: { issuer_uri: openid.issuerUri ?? "", client_id: openid.clientId ?? "" } }
                 : { strategy },
+        // One cluster: no remote-cluster Secrets to find. Left on, the chart lists every Secret of the
+        // namespace while it renders, which the read-only preview identity may not do.
+        clustering: { autodetect_secrets: { enabled: false } },
         deployment: {
+            // The chart's default, written out: the other way, it lists every namespace while rendering.
+            cluster_wide_access: true,
             pod_labels: { ...NOT_MESHED },
             resources: settings.resources,
             node_selector: placement.nodeSelector,

@@ -38,7 +38,9 @@ function prometheusValues(retention: string, persistentVolume: object, resources
 function kialiValues(strategy: string, resources: object): object {
     return {
         auth: { strategy },
+        clustering: { autodetect_secrets: { enabled: false } },
         deployment: {
+            cluster_wide_access: true,
             pod_labels: { "sidecar.istio.io/inject": "false" },
             resources,
             node_selector: POOL_PLACEMENT.nodeSelector,
