@@ -37,10 +37,16 @@ export function retainAndAdopt(
     types: readonly string[],
     retainedProvider: pulumi.ProviderResource,
 ): (args: pulumi.ResourceTransformArgs) => pulumi.ResourceTransformResult | undefined {
-    return (args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined => {
+    const transform = (args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined => {
         if (!types.includes(args.type)) {
             return undefined;
         }
         return { props: args.props, opts: { ...args.opts, retainOnDelete: true, provider: retainedProvider } };
     };
+    return named(`retain and adopt ${types.map((type) => type.slice(type.lastIndexOf(":") + 1)).join(", ")}`, transform);
+}
+
+/** `transform`, named `name` for the plan (`npm run plan` lists each resource's transforms by name). */
+export function named<T extends (...args: never[]) => unknown>(name: string, transform: T): T {
+    return Object.defineProperty(transform, "name", { value: name });
 }

@@ -46,6 +46,19 @@ export interface RecordedResource {
     provider: string | undefined;
     /** For a read of an existing object (`X.get(...)`), the id read; `undefined` for a declared resource. */
     readId: string | undefined;
+    /** The resource options that decide its lifecycle, as given (unset ones left out). */
+    options: LifecycleOptions;
+}
+
+/** The resource options a reviewer must see: what survives a delete, what is ignored, what a rename keeps. */
+export interface LifecycleOptions {
+    retainOnDelete?: boolean;
+    protect?: boolean;
+    deleteBeforeReplace?: boolean;
+    ignoreChanges?: string[];
+    replaceOnChanges?: string[];
+    /** Each alias: a name, or the old name and parent an `Alias` names. */
+    aliases?: string[];
 }
 
 /** What one run of the program declared. */
@@ -137,6 +150,39 @@ interface Registration {
     parent: pulumi.Resource | undefined;
     dependsOn: pulumi.Resource[];
     transforms: pulumi.ResourceTransform[];
+    options: LifecycleOptions;
+}
+
+/**
+ * The lifecycle options of `opts`, for the record. Aliases are recorded by name; an alias that names
+ * only a type is left out: the Kubernetes SDK gives every resource those, one per older apiVersion of
+ * its kind, so none of them is meshstack's.
+ */
+function lifecycleOptions(opts: pulumi.CustomResourceOptions): LifecycleOptions {
+    const aliases = (opts.aliases ?? []).flatMap((alias): string[] => {
+        if (typeof alias === "string") {
+            return [alias];
+        }
+        if (typeof alias !== "object" || alias === null || pulumi.Output.isInstance(alias) || alias instanceof Promise) {
+            throw new Error("the harness records only plain aliases");
+        }
+        const { name } = alias as pulumi.Alias;
+        if (name === undefined) {
+            return [];
+        }
+        if (typeof name !== "string") {
+            throw new Error("the harness records only aliases with a plain name");
+        }
+        return [name];
+    });
+    return {
+        ...(opts.retainOnDelete === undefined ? {} : { retainOnDelete: opts.retainOnDelete }),
+        ...(opts.protect === undefined ? {} : { protect: opts.protect }),
+        ...(opts.deleteBeforeReplace === undefined ? {} : { deleteBeforeReplace: opts.deleteBeforeReplace }),
+        ...(opts.ignoreChanges === undefined ? {} : { ignoreChanges: [...opts.ignoreChanges] }),
+        ...(opts.replaceOnChanges === undefined ? {} : { replaceOnChanges: [...opts.replaceOnChanges] }),
+        ...(aliases.length === 0 ? {} : { aliases }),
+    };
 }
 
 function dependsOnList(value: pulumi.ResourceOptions["dependsOn"]): pulumi.Resource[] {
@@ -236,6 +282,7 @@ export async function runProgram(
                     parent: args.opts.parent,
                     dependsOn: dependsOnList(args.opts.dependsOn),
                     transforms: args.opts.transforms ?? [],
+                    options: lifecycleOptions(args.opts),
                 });
                 return undefined;
             });
@@ -270,6 +317,7 @@ export async function runProgram(
             parent: nameOf(registration.parent),
             dependsOn: registration.dependsOn.map(nameOf),
             transforms: registration.transforms,
+            options: registration.options,
         });
     }
 

@@ -6,8 +6,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import { OUTPUT_NAMES } from "../contract/outputs";
 import { plan, planFile, shippedStacks } from "../plan/cli";
+import { named } from "../lib/crd-protection";
 import { REDACTED, renderPlan } from "../plan/render";
-import { MOCK_RANDOM_PASSWORD, stackConfig, stackRun } from "./harness";
+import { MOCK_RANDOM_PASSWORD, ProgramRun, stackConfig, stackRun } from "./harness";
 
 function io(): { out: string[]; err: string[]; io: { out(text: string): void; err(text: string): void } } {
     const out: string[] = [];
@@ -43,6 +44,72 @@ describe("plan", () => {
             assert.ok(plan.includes(`stringData: "${REDACTED}"`));
         });
     }
+
+    it("shows each resource's lifecycle options and transforms, under a first line that names it", () => {
+        const transform = named("retain and adopt Thing", (): undefined => undefined);
+        const run = {
+            resources: [
+                {
+                    type: "kubernetes:core/v1:PersistentVolume",
+                    name: "meshstack-volume",
+                    parent: "meshstack",
+                    dependsOn: ["meshstack-folder"],
+                    provider: "meshstack-cluster",
+                    readId: undefined,
+                    transforms: [transform],
+                    options: { retainOnDelete: true, ignoreChanges: ["spec.claimRef"], aliases: ["meshstack-old-volume"] },
+                    inputs: { spec: { capacity: { storage: "1Gi" } } },
+                },
+                { type: "kubernetes:core/v1:Node", name: "meshstack-node", parent: "meshstack", dependsOn: [], provider: "meshstack-cluster", readId: "n1", transforms: [], options: {}, inputs: {} },
+            ],
+            outputs: { answer: 42 },
+        } as unknown as ProgramRun;
+        assert.strictEqual(
+            renderPlan("demo", run),
+            [
+                "---",
+                "stack: demo",
+                "resources: 2",
+                "---",
+                "meshstack-volume:",
+                "  type: kubernetes:core/v1:PersistentVolume",
+                "  parent: meshstack",
+                "  dependsOn:",
+                "    - meshstack-folder",
+                "  provider: meshstack-cluster",
+                "  retainOnDelete: true",
+                "  ignoreChanges:",
+                "    - spec.claimRef",
+                "  aliases:",
+                "    - meshstack-old-volume",
+                "  transforms:",
+                "    - retain and adopt Thing",
+                "  inputs:",
+                "    spec:",
+                "      capacity:",
+                "        storage: 1Gi",
+                "---",
+                "meshstack-node:",
+                "  type: kubernetes:core/v1:Node",
+                "  parent: meshstack",
+                "  provider: meshstack-cluster",
+                "  reads: n1",
+                "---",
+                "outputs:",
+                "  answer: 42",
+                "",
+            ].join("\n"),
+        );
+    });
+
+    it("starts each resource of a shipped plan with the one line at the margin, its name (a diff hunk's header)", async () => {
+        const run = await stackRun("prod");
+        const documents = (await rendered("prod")).split(/^---\n/m).slice(2, -1);
+        assert.deepStrictEqual(
+            documents.map((document) => document.split("\n").filter((line) => /^[^\s]/.test(line))),
+            run.resources.map((resource) => [`${resource.name}:`]),
+        );
+    });
 
     it("ships a plan for every stack file, and no other", () => {
         assert.deepStrictEqual(shippedStacks(), ["dev", "e2e", "prod"]);
