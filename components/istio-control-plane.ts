@@ -8,6 +8,7 @@ import { PodPlacement } from "../lib/placement";
 import { MtlsMode, peerAuthentication } from "../lib/zero-trust";
 import { ResourceRequirements } from "../lib/quantity";
 import { chartSource, istioChart } from "../versions";
+import { waitForWebhookCaBundles } from "../lib/webhooks";
 
 /** Arguments of {@link IstioControlPlane}. All are resolved by the config module. */
 export interface IstioControlPlaneArgs {
@@ -69,7 +70,8 @@ const RELEASES = { base: "istio-base", istiod: "istiod" } as const;
  * The Istio control plane from its official Helm charts, in the "minimal" shape: the `base` chart
  * (CRDs, default validating webhook) and the `istiod` chart, no ingress gateway. Installed in order:
  * namespace, then base, then istiod. A resource that `dependsOn` this component waits for istiod to be
- * ready (Pulumi awaits the rendered Deployment), so its webhooks are serving.
+ * ready (Pulumi awaits the rendered Deployment) and for its webhooks to carry their CA bundle, so they
+ * can be called.
  */
 export class IstioControlPlane extends pulumi.ComponentResource {
     /** The namespace istiod runs in. */
@@ -111,7 +113,8 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                     outboundTrafficPolicy: args.outboundTrafficPolicy,
                 }),
             },
-            { parent: this, dependsOn: [base, ...args.gates] },
+            // Ready once istiod has written its webhooks' CA bundle, so that what follows is not refused.
+            { parent: this, dependsOn: [base, ...args.gates], transforms: [waitForWebhookCaBundles()] },
         );
 
         // The mesh-wide default, in the root namespace, once istiod's validating webhook serves.

@@ -16,6 +16,7 @@ import { DemoApp } from "./demo-app";
 import { Observability, ObservabilitySettings } from "./observability";
 import { DEMO_SERVICE } from "../lib/demo";
 import { NodePool, NodePoolSettings } from "./node-pool";
+import { requiredPassedNodes } from "../lib/preflight";
 
 /** Istio settings of {@link MeshPlatformArgs}. */
 export interface MeshIstioArgs {
@@ -233,7 +234,11 @@ export class MeshPlatform extends pulumi.ComponentResource {
         });
 
         const { budget, ...poolSettings } = args.nodePool;
-        const pool = new NodePool(`${name}-pool`, poolSettings, { parent: this, providers: [cluster] });
+        const pool = new NodePool(
+            `${name}-pool`,
+            { ...poolSettings, requiredPassedNodes: requiredPassedNodes(poolSettings.nodes.length, [istio.istiod.replicas, istio.egressGateway.replicas]) },
+            { parent: this, providers: [cluster] },
+        );
 
         this.controlPlane = new IstioControlPlane(
             `${name}-istio`,

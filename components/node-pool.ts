@@ -1,5 +1,6 @@
 import * as batchv1 from "@pulumi/kubernetes/batch/v1";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as rbacv1 from "@pulumi/kubernetes/rbac/v1";
 import * as schedulingv1 from "@pulumi/kubernetes/scheduling/v1";
 import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,15 +13,19 @@ import {
     poolNodeLabels,
     poolPlacement,
     PoolTaint,
+    Toleration,
     tolerationsOf,
 } from "../lib/placement";
 import {
+    PREFLIGHT_ACCOUNT,
     PREFLIGHT_CONFIG_MAP,
     PREFLIGHT_NAMESPACE,
     PREFLIGHT_SCRIPT_KEY,
     preflightJob,
     preflightJobName,
     PreflightLimits,
+    preflightQuorumJob,
+    preflightRules,
     preflightScript,
     scriptHash,
 } from "../lib/preflight";
@@ -99,19 +104,28 @@ export interface PreflightSettings extends PreflightLimits {
 }
 
 /** Arguments of {@link NodePool}: the resolved settings of the pool. */
-export type NodePoolArgs = NodePoolSettings;
+export interface NodePoolArgs extends NodePoolSettings {
+    /**
+     * How many nodes must pass their gate before {@link NodePool.ready} lets the mesh in: one per
+     * replica of the most replicated mesh workload, at most the pool (`requiredPassedNodes`).
+     * @default none (required; unused without gates)
+     */
+    requiredPassedNodes: number;
+}
 
 /**
  * The node pool the mesh runs on: labels (and optional taints) on existing nodes, the NVMe StorageClass,
- * the mesh's PriorityClass, and one pre-flight gate Job per node. Depend on {@link NodePool.ready} to
- * install nothing of the mesh before the pool is labelled and every node has passed.
+ * the mesh's PriorityClass, and, unless switched off, one pre-flight gate Job per node and a quorum Job.
+ * A gate records its verdict on its node, and only `passed` nodes are in {@link NodePool.placement}: a
+ * noisy node keeps only itself out. Depend on {@link NodePool.ready} to install nothing of the mesh
+ * before the pool is labelled and enough nodes have passed.
  */
 export class NodePool extends pulumi.ComponentResource {
     /** Where every meshstack pod goes: node selector, tolerations, priority class. Plain values. */
     public readonly placement: PodPlacement;
     /**
      * What must exist before any mesh pod is created: the PriorityClass, the node labels (and taints)
-     * and, unless switched off, every pre-flight Job.
+     * and, unless switched off, the quorum Job, which completes once enough nodes passed their gate.
      */
     public readonly ready: pulumi.Resource[];
     /** The pool's node names. */
@@ -124,19 +138,22 @@ export class NodePool extends pulumi.ComponentResource {
 
         const labels = poolNodeLabels(args.name);
         const taints = args.taints.map((taint) => ({ ...taint }));
-        const nodes = args.nodes.map((node) => {
+        const existing = args.nodes.map(
             // A read first: a patch (server-side apply) of a node that does not exist would create a
             // phantom Node object; the read fails the preview instead, naming the node.
-            const existing = corev1.Node.get(`${name}-node-${node.name}-existing`, node.name, { parent: this });
-            return new corev1.NodePatch(
-                `${name}-node-${node.name}`,
-                {
-                    metadata: { name: node.name, labels },
-                    ...(taints.length > 0 ? { spec: { taints } } : {}),
-                },
-                { parent: this, dependsOn: [existing] },
-            );
-        });
+            (node) => corev1.Node.get(`${name}-node-${node.name}-existing`, node.name, { parent: this }),
+        );
+        const nodes = args.nodes.map(
+            (node, index) =>
+                new corev1.NodePatch(
+                    `${name}-node-${node.name}`,
+                    {
+                        metadata: { name: node.name, labels },
+                        ...(taints.length > 0 ? { spec: { taints } } : {}),
+                    },
+                    { parent: this, dependsOn: [existing[index]] },
+                ),
+        );
 
         const storageClass = new storagev1.StorageClass(
             `${name}-nvme`,
@@ -164,44 +181,85 @@ export class NodePool extends pulumi.ComponentResource {
 
         this.ready = [priorityClass, ...nodes];
         if (args.preflight.enabled) {
-            const namespace = meshNamespace(`${name}-preflight-namespace`, PREFLIGHT_NAMESPACE, this, {
-                // The gate mounts a hostPath (the NVMe test folder), which the baseline and restricted
-                // Pod Security levels forbid. Only the gate's Jobs run in this namespace.
-                "pod-security.kubernetes.io/enforce": "privileged",
-            });
-            const script = preflightScript();
-            const configMap = new corev1.ConfigMap(
-                `${name}-preflight-script`,
-                {
-                    metadata: { name: PREFLIGHT_CONFIG_MAP, namespace: PREFLIGHT_NAMESPACE },
-                    data: { [PREFLIGHT_SCRIPT_KEY]: script },
-                },
-                { parent: this, dependsOn: [namespace] },
-            );
-            args.nodes.forEach((node, index) => {
-                const jobName = preflightJobName(node.name);
-                this.ready.push(
-                    new batchv1.Job(
-                        `${name}-preflight-${node.name}`,
-                        preflightJob({
-                            jobName,
-                            nodeName: node.name,
-                            nvmeMountPath: node.nvmeMountPath,
-                            scriptConfigMap: PREFLIGHT_CONFIG_MAP,
-                            scriptHash: scriptHash(script),
-                            tolerations: tolerationsOf(taints),
-                            limits: args.preflight,
-                            labels: { "app.kubernetes.io/name": "meshstack-preflight", ...PART_OF },
-                        }),
-                        { parent: this, dependsOn: [configMap, nodes[index]] },
-                    ),
-                );
-            });
+            this.ready.push(this.gates(name, args, existing, tolerationsOf(taints)));
         }
 
-        this.placement = poolPlacement(args.name, taints);
+        this.placement = poolPlacement(args.name, taints, args.preflight.enabled);
         this.nodeNames = pulumi.output(args.nodes.map((node) => node.name));
         this.storageClassName = storageClass.metadata.name;
         this.registerOutputs({ nodeNames: this.nodeNames, storageClassName: this.storageClassName, placement: this.placement });
+    }
+
+    /**
+     * The gates: their namespace, script, service account (it may read and patch the pool's nodes, by
+     * name), one Job per node, and the quorum Job, which is returned: it completes once enough nodes
+     * passed.
+     */
+    private gates(name: string, args: NodePoolArgs, existing: corev1.Node[], tolerations: Toleration[]): batchv1.Job {
+        const namespace = meshNamespace(`${name}-preflight-namespace`, PREFLIGHT_NAMESPACE, this, {
+            // The gate mounts a hostPath (the NVMe test folder), which the baseline and restricted
+            // Pod Security levels forbid. Only the gate's Jobs run in this namespace.
+            "pod-security.kubernetes.io/enforce": "privileged",
+        });
+        const script = preflightScript();
+        const configMap = new corev1.ConfigMap(
+            `${name}-preflight-script`,
+            {
+                metadata: { name: PREFLIGHT_CONFIG_MAP, namespace: PREFLIGHT_NAMESPACE, labels: { ...PART_OF } },
+                data: { [PREFLIGHT_SCRIPT_KEY]: script },
+            },
+            { parent: this, dependsOn: [namespace] },
+        );
+        const account = new corev1.ServiceAccount(
+            `${name}-preflight-account`,
+            { metadata: { name: PREFLIGHT_ACCOUNT, namespace: PREFLIGHT_NAMESPACE, labels: { ...PART_OF } } },
+            { parent: this, dependsOn: [namespace] },
+        );
+        const role = new rbacv1.ClusterRole(
+            `${name}-preflight-role`,
+            { metadata: { name: PREFLIGHT_ACCOUNT, labels: { ...PART_OF } }, rules: preflightRules(args.nodes.map((node) => node.name)) },
+            { parent: this },
+        );
+        const binding = new rbacv1.ClusterRoleBinding(
+            `${name}-preflight-binding`,
+            {
+                metadata: { name: PREFLIGHT_ACCOUNT, labels: { ...PART_OF } },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: PREFLIGHT_ACCOUNT },
+                subjects: [{ kind: "ServiceAccount", name: PREFLIGHT_ACCOUNT, namespace: PREFLIGHT_NAMESPACE }],
+            },
+            { parent: this, dependsOn: [account, role] },
+        );
+        const jobLabels = { "app.kubernetes.io/name": "meshstack-preflight", ...PART_OF };
+        const hash = scriptHash(script);
+        const gates = args.nodes.map(
+            (node, index) =>
+                new batchv1.Job(
+                    `${name}-preflight-${node.name}`,
+                    preflightJob({
+                        jobName: preflightJobName(node.name),
+                        nodeName: node.name,
+                        nvmeMountPath: node.nvmeMountPath,
+                        scriptConfigMap: PREFLIGHT_CONFIG_MAP,
+                        scriptHash: hash,
+                        tolerations,
+                        limits: args.preflight,
+                        labels: jobLabels,
+                    }),
+                    { parent: this, dependsOn: [configMap, binding, existing[index]] },
+                ),
+        );
+        return new batchv1.Job(
+            `${name}-preflight-quorum`,
+            preflightQuorumJob({
+                nodeNames: args.nodes.map((node) => node.name),
+                required: args.requiredPassedNodes,
+                scriptConfigMap: PREFLIGHT_CONFIG_MAP,
+                scriptHash: hash,
+                tolerations,
+                runAsUser: args.preflight.runAsUser,
+                labels: { ...jobLabels, "app.kubernetes.io/component": "quorum" },
+            }),
+            { parent: this, dependsOn: gates },
+        );
     }
 }

@@ -78,10 +78,19 @@ export function tolerationsOf(taints: readonly PoolTaint[]): Toleration[] {
     );
 }
 
-/** The placement of every meshstack pod on the pool named `pool` with `taints`. */
-export function poolPlacement(pool: string, taints: readonly PoolTaint[]): PodPlacement {
+/**
+ * The label that admits a pool node once its pre-flight gate passed (the gate writes it on the node,
+ * see lib/preflight.ts), and its value.
+ */
+export const ADMITTED = { label: "meshstack.io/preflight", value: "passed" } as const;
+
+/**
+ * The placement of every meshstack pod on the pool named `pool` with `taints`. With `gated`, only the
+ * pool's nodes whose pre-flight gate passed: a node is admitted by its verdict, not by its pool label.
+ */
+export function poolPlacement(pool: string, taints: readonly PoolTaint[], gated: boolean): PodPlacement {
     return {
-        nodeSelector: { [POOL_LABEL]: pool },
+        nodeSelector: { [POOL_LABEL]: pool, ...(gated ? { [ADMITTED.label]: ADMITTED.value } : {}) },
         tolerations: tolerationsOf(taints),
         priorityClassName: MESH_PRIORITY_CLASS,
     };

@@ -7,7 +7,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { PREFLIGHT_IMAGE } from "../versions";
-import { Toleration } from "./placement";
+import { ADMITTED, Toleration } from "./placement";
 
 /** The namespace of the gate's Jobs and script. */
 export const PREFLIGHT_NAMESPACE = "meshstack-preflight";
@@ -26,6 +26,21 @@ export const PREFLIGHT_TEST_FOLDER = ".meshstack-preflight";
 
 /** The name of the ConfigMap that holds the script. */
 export const PREFLIGHT_CONFIG_MAP = "meshstack-preflight";
+
+/**
+ * The node label on which a gate records its verdict (`passed`, `failed` or `error`); the script sets
+ * it, and `passed` admits the node (`ADMITTED` in lib/placement.ts).
+ */
+export const PREFLIGHT_VERDICT_LABEL = ADMITTED.label;
+
+/** The node annotation with the gate's figures, or what stopped it. */
+export const PREFLIGHT_RESULT_ANNOTATION = "meshstack.io/preflight-result";
+
+/** The service account, ClusterRole and binding through which the gates write and read verdicts. */
+export const PREFLIGHT_ACCOUNT = "meshstack-preflight";
+
+/** The name of the Job that waits for enough passed nodes. */
+export const PREFLIGHT_QUORUM_JOB = "preflight-quorum";
 
 /** The pod annotation that carries the script's hash. */
 export const SCRIPT_HASH_ANNOTATION = "meshstack.io/preflight-script-sha256";
@@ -95,6 +110,125 @@ export interface PreflightJobInput {
     scriptHash: string;
 }
 
+/**
+ * How many pool nodes must pass before the mesh is installed: one per replica of the most replicated
+ * mesh workload at rest (each replica on a node of its own, as the spread constraint wants), and never
+ * more than the pool has. A noisy node beyond that keeps only itself out.
+ */
+export function requiredPassedNodes(poolSize: number, replicas: readonly number[]): number {
+    return Math.min(poolSize, Math.max(1, ...replicas));
+}
+
+/**
+ * The rights of the gates' service account: read and patch the pool's nodes, by name, and nothing
+ * else (a gate writes its verdict on its own node; the quorum reads them).
+ */
+export function preflightRules(nodeNames: readonly string[]): inputs.rbac.v1.PolicyRule[] {
+    return [{ apiGroups: [""], resources: ["nodes"], resourceNames: [...nodeNames].sort(), verbs: ["get", "patch"] }];
+}
+
+/** The parts every gate pod shares: the account, the script, the user, the hardened container. */
+function gatePodSpec(input: {
+    tolerations: Toleration[];
+    runAsUser: number;
+    scriptConfigMap: string;
+    env: inputs.core.v1.EnvVar[];
+    volumeMounts: inputs.core.v1.VolumeMount[];
+    volumes: inputs.core.v1.Volume[];
+    nodeName?: string;
+}): inputs.core.v1.PodSpec {
+    return {
+        ...(input.nodeName === undefined ? {} : { nodeName: input.nodeName }),
+        restartPolicy: "Never",
+        serviceAccountName: PREFLIGHT_ACCOUNT,
+        // The token writes (or, for the quorum, reads) the verdicts: the account may do nothing else.
+        automountServiceAccountToken: true,
+        tolerations: input.tolerations,
+        securityContext: {
+            runAsNonRoot: true,
+            runAsUser: input.runAsUser,
+            runAsGroup: input.runAsUser,
+            seccompProfile: { type: "RuntimeDefault" },
+        },
+        containers: [
+            {
+                name: "preflight",
+                image: PREFLIGHT_IMAGE,
+                command: ["node", `${SCRIPT_DIR}/${PREFLIGHT_SCRIPT_KEY}`],
+                env: input.env,
+                resources: {
+                    requests: { cpu: "100m", memory: "64Mi" },
+                    limits: { cpu: "500m", memory: "128Mi" },
+                },
+                securityContext: {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ["ALL"] },
+                },
+                volumeMounts: [{ name: "script", mountPath: SCRIPT_DIR, readOnly: true }, ...input.volumeMounts],
+            },
+        ],
+        volumes: [{ name: "script", configMap: { name: input.scriptConfigMap } }, ...input.volumes],
+    };
+}
+
+/** Inputs of {@link preflightQuorumJob}. */
+export interface PreflightQuorumInput {
+    /** The pool's node names, in the order the report lists them. */
+    nodeNames: readonly string[];
+    /** How many must have passed. */
+    required: number;
+    /** The ConfigMap holding the script. */
+    scriptConfigMap: string;
+    /** The script's content hash. */
+    scriptHash: string;
+    /** The pool's taints, tolerated (the Job may land on a pool node). */
+    tolerations: Toleration[];
+    /** The user it runs as. */
+    runAsUser: number;
+    /** Labels of the Job and its pod. */
+    labels: Record<string, string>;
+}
+
+/**
+ * The Job that the control plane waits for: once every node's gate has recorded its verdict, it reads
+ * them and completes when at least `required` nodes passed; otherwise it fails, printing each node's
+ * verdict and figures, and `pulumi up` stops before Istio. A failed quorum is checked again on the
+ * next `pulumi up` (`pulumi.com/replaceUnready`); a new node list, count or script replaces the Job.
+ */
+export function preflightQuorumJob(input: PreflightQuorumInput): inputs.batch.v1.Job {
+    return {
+        metadata: {
+            name: PREFLIGHT_QUORUM_JOB,
+            namespace: PREFLIGHT_NAMESPACE,
+            labels: input.labels,
+            annotations: { "pulumi.com/replaceUnready": "true" },
+        },
+        spec: {
+            backoffLimit: 0,
+            activeDeadlineSeconds: 300,
+            template: {
+                metadata: {
+                    labels: { ...input.labels, "sidecar.istio.io/inject": "false" },
+                    annotations: { [SCRIPT_HASH_ANNOTATION]: input.scriptHash },
+                },
+                spec: gatePodSpec({
+                    tolerations: input.tolerations,
+                    runAsUser: input.runAsUser,
+                    scriptConfigMap: input.scriptConfigMap,
+                    env: [
+                        { name: "PREFLIGHT_MODE", value: "quorum" },
+                        { name: "POOL_NODES", value: input.nodeNames.join(",") },
+                        { name: "REQUIRED_PASSED", value: String(input.required) },
+                    ],
+                    volumeMounts: [],
+                    volumes: [],
+                }),
+            },
+        },
+    };
+}
+
 /** The sha256 of the gate's script, as the Jobs carry it. */
 export function scriptHash(script: string): string {
     return createHash("sha256").update(script).digest("hex");
@@ -110,15 +244,16 @@ export function preflightDeadlineSeconds(limits: PreflightLimits): number {
 }
 
 /**
- * The Job that runs the gate on one node. It fails (and so `pulumi up` stops) when the node fails a
- * limit. Pinned by node name, non-root, read-only root filesystem, no service account token, no retry
- * (a noisy host must not pass on a second try), and a deadline. A failed Job is replaced on the next
- * `pulumi up` (`pulumi.com/replaceUnready`), so a fixed node is checked again instead of Pulumi
- * waiting on the old, failed Job.
+ * The Job that runs the gate on one node and records the verdict on it. It completes once the verdict
+ * is recorded, pass or fail (a noisy node must not fail `pulumi up` for the rest of the pool): the
+ * verdict lives on the node, and {@link preflightQuorumJob} decides whether enough passed. Pinned by
+ * node name, non-root, read-only root filesystem, a token that may only patch the pool's nodes, no
+ * retry (a noisy host must not pass on a second try), and a deadline. A Job that failed (its verdict
+ * could not be written, or it ran out of time) is replaced on the next `pulumi up`
+ * (`pulumi.com/replaceUnready`).
  */
 export function preflightJob(input: PreflightJobInput): inputs.batch.v1.Job {
     const { limits } = input;
-    const podLabels = { ...input.labels, "sidecar.istio.io/inject": "false" };
     return {
         metadata: {
             name: input.jobName,
@@ -130,49 +265,26 @@ export function preflightJob(input: PreflightJobInput): inputs.batch.v1.Job {
             backoffLimit: 0,
             activeDeadlineSeconds: preflightDeadlineSeconds(limits),
             template: {
-                metadata: { labels: podLabels, annotations: { [SCRIPT_HASH_ANNOTATION]: input.scriptHash } },
-                spec: {
+                metadata: {
+                    labels: { ...input.labels, "sidecar.istio.io/inject": "false" },
+                    annotations: { [SCRIPT_HASH_ANNOTATION]: input.scriptHash },
+                },
+                spec: gatePodSpec({
                     nodeName: input.nodeName,
-                    restartPolicy: "Never",
-                    automountServiceAccountToken: false,
                     tolerations: input.tolerations,
-                    securityContext: {
-                        runAsNonRoot: true,
-                        runAsUser: limits.runAsUser,
-                        runAsGroup: limits.runAsUser,
-                        seccompProfile: { type: "RuntimeDefault" },
-                    },
-                    containers: [
-                        {
-                            name: "preflight",
-                            image: PREFLIGHT_IMAGE,
-                            command: ["node", `${SCRIPT_DIR}/${PREFLIGHT_SCRIPT_KEY}`],
-                            env: [
-                                { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-                                { name: "MAX_STEAL_PERCENT", value: String(limits.maxStealPercent) },
-                                { name: "MAX_FSYNC_P99_MS", value: String(limits.maxFsyncP99Ms) },
-                                { name: "STEAL_SAMPLE_SECONDS", value: String(limits.stealSampleSeconds) },
-                                { name: "FSYNC_WRITES", value: String(limits.fsyncWrites) },
-                                { name: "FSYNC_WRITE_BYTES", value: String(FSYNC_WRITE_BYTES) },
-                                { name: "FSYNC_DIR", value: TEST_DIR },
-                            ],
-                            resources: {
-                                requests: { cpu: "100m", memory: "64Mi" },
-                                limits: { cpu: "500m", memory: "128Mi" },
-                            },
-                            securityContext: {
-                                allowPrivilegeEscalation: false,
-                                readOnlyRootFilesystem: true,
-                                capabilities: { drop: ["ALL"] },
-                            },
-                            volumeMounts: [
-                                { name: "script", mountPath: SCRIPT_DIR, readOnly: true },
-                                { name: "nvme", mountPath: TEST_DIR },
-                            ],
-                        },
+                    runAsUser: limits.runAsUser,
+                    scriptConfigMap: input.scriptConfigMap,
+                    env: [
+                        { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+                        { name: "MAX_STEAL_PERCENT", value: String(limits.maxStealPercent) },
+                        { name: "MAX_FSYNC_P99_MS", value: String(limits.maxFsyncP99Ms) },
+                        { name: "STEAL_SAMPLE_SECONDS", value: String(limits.stealSampleSeconds) },
+                        { name: "FSYNC_WRITES", value: String(limits.fsyncWrites) },
+                        { name: "FSYNC_WRITE_BYTES", value: String(FSYNC_WRITE_BYTES) },
+                        { name: "FSYNC_DIR", value: TEST_DIR },
                     ],
+                    volumeMounts: [{ name: "nvme", mountPath: TEST_DIR }],
                     volumes: [
-                        { name: "script", configMap: { name: input.scriptConfigMap } },
                         {
                             name: "nvme",
                             hostPath: {
@@ -181,7 +293,7 @@ export function preflightJob(input: PreflightJobInput): inputs.batch.v1.Job {
                             },
                         },
                     ],
-                },
+                }),
             },
         },
     };

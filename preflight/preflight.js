@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * meshstack's pre-flight gate, run once per pool node by a Kubernetes Job before Istio is installed.
- * It refuses a node (exit 1) whose hypervisor steals CPU or whose NVMe disk syncs slowly:
+ * It refuses a node whose hypervisor steals CPU or whose NVMe disk syncs slowly:
  *
  * - CPU steal time: two reads of /proc/stat, `STEAL_SAMPLE_SECONDS` apart; the share of CPU time the
  *   hypervisor gave to others must not be above `MAX_STEAL_PERCENT`.
@@ -9,8 +9,19 @@
  *   each followed by fdatasync, in a fresh folder under `FSYNC_DIR` (a hostPath on the NVMe mount),
  *   removed afterwards; the 99th percentile must not be above `MAX_FSYNC_P99_MS`.
  *
- * Exit codes: 0 the node passes, 1 it fails a limit, 2 the check could not run (bad input, unwritable
- * folder). No dependencies: the unit tests import this very file, and the stack ships it verbatim in a
+ * The verdict goes on the node itself, where the scheduler reads it: the label `meshstack.io/preflight`
+ * (`passed`, `failed`, or `error` when the check could not run) and the annotation
+ * `meshstack.io/preflight-result` (the figures, or what stopped the check), written by server-side
+ * apply as the field manager `meshstack-preflight`. meshstack's pods select `passed` nodes only, so a
+ * node is admitted after its gate passed and a noisy node keeps only itself out. The Job succeeds once
+ * the verdict is recorded, whatever it is (exit 0), so a failed node does not fail `pulumi up`; it
+ * fails (exit 3) only when the verdict could not be written.
+ *
+ * `PREFLIGHT_MODE=quorum` runs the other half, once after every node's gate: it reads the pool's
+ * nodes (`POOL_NODES`) and exits 0 when at least `REQUIRED_PASSED` of them passed, else 1 with each
+ * node's verdict; the control plane waits for it.
+ *
+ * No dependencies: the unit tests import this very file, and the stack ships it verbatim in a
  * ConfigMap.
  */
 "use strict";
@@ -208,27 +219,272 @@ function measureFsync(dir, writes, bytes) {
     return samples;
 }
 
-/** Measures, prints the report, and exits 0 (pass), 1 (fail) or 2 (could not run). */
-async function main() {
-    try {
-        const limits = limitsFrom(process.env);
-        const node = process.env.NODE_NAME ?? "(unknown node)";
-        const dir = process.env.FSYNC_DIR ?? "/nvme";
-        const before = parseProcStat(fs.readFileSync("/proc/stat", "utf8"));
-        await new Promise((resolve) => setTimeout(resolve, limits.stealSampleSeconds * 1000));
-        const after = parseProcStat(fs.readFileSync("/proc/stat", "utf8"));
-        const samples = measureFsync(dir, limits.fsyncWrites, limits.fsyncWriteBytes);
-        const measured = { stealPercent: stealPercent(before, after), fsyncP99Ms: percentile(samples, 99) };
-        console.log(report(node, measured, limits));
-        process.exitCode = evaluate(measured, limits).passed ? 0 : 1;
-    } catch (error) {
-        console.error(`meshstack pre-flight gate could not run: ${error instanceof Error ? error.message : String(error)}`);
-        process.exitCode = 2;
+/** The node label that carries a gate's verdict, and the annotation with its figures. */
+const VERDICT_LABEL = "meshstack.io/preflight";
+const RESULT_ANNOTATION = "meshstack.io/preflight-result";
+/** The field manager the verdict is applied as. */
+const FIELD_MANAGER = "meshstack-preflight";
+
+/**
+ * @typedef {"passed" | "failed" | "error"} VerdictValue
+ * @typedef {object} Recorded A verdict as the node carries it.
+ * @property {VerdictValue} verdict
+ * @property {string} result  one line: the figures, or what stopped the check
+ */
+
+/**
+ * The one-line result the node's annotation carries.
+ * @param {Measured} measured
+ * @param {Limits} limits
+ * @returns {Recorded}
+ */
+function recorded(measured, limits) {
+    const verdict = evaluate(measured, limits);
+    return {
+        verdict: verdict.passed ? "passed" : "failed",
+        result:
+            `CPU steal ${measured.stealPercent.toFixed(2)} % (limit ${limits.maxStealPercent} %)${verdict.stealPassed ? "" : " TOO HIGH"}, ` +
+            `fdatasync p99 ${measured.fsyncP99Ms.toFixed(2)} ms (limit ${limits.maxFsyncP99Ms} ms)${verdict.fsyncPassed ? "" : " TOO HIGH"}`,
+    };
+}
+
+/**
+ * The server-side apply body that puts a verdict on a node: only the label and the annotation.
+ * @param {string} node
+ * @param {Recorded} verdict
+ */
+function verdictApply(node, verdict) {
+    return {
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: { name: node, labels: { [VERDICT_LABEL]: verdict.verdict }, annotations: { [RESULT_ANNOTATION]: verdict.result } },
+    };
+}
+
+/**
+ * @typedef {object} NodeVerdict What the quorum reads of one pool node.
+ * @property {string} node
+ * @property {VerdictValue | "none" | "missing"} verdict  `none`: no gate has recorded one; `missing`: no such node
+ * @property {string} result
+ */
+
+/**
+ * A node's verdict as the quorum reads it from the Node object (`undefined`: the node does not exist).
+ * @param {string} node
+ * @param {{ metadata?: { labels?: Record<string, string>, annotations?: Record<string, string> } } | undefined} object
+ * @returns {NodeVerdict}
+ */
+function verdictOf(node, object) {
+    if (object === undefined) {
+        return { node, verdict: "missing", result: "no such node" };
+    }
+    const label = object.metadata?.labels?.[VERDICT_LABEL];
+    const verdict = label === "passed" || label === "failed" || label === "error" ? label : "none";
+    return { node, verdict, result: object.metadata?.annotations?.[RESULT_ANNOTATION] ?? "no verdict recorded" };
+}
+
+/**
+ * Whether enough pool nodes passed, and the report that says which did not and why.
+ * @param {readonly NodeVerdict[]} verdicts
+ * @param {number} required
+ * @returns {{ met: boolean, report: string }}
+ */
+function quorum(verdicts, required) {
+    const passed = verdicts.filter((entry) => entry.verdict === "passed").length;
+    const met = passed >= required;
+    return {
+        met,
+        report: [
+            `meshstack pre-flight quorum: ${passed} of ${verdicts.length} pool nodes passed, ${required} needed`,
+            ...verdicts.map((entry) => `  ${entry.node}: ${entry.verdict}, ${entry.result}`),
+            met
+                ? "verdict: PASS, the mesh may be installed on the passed nodes"
+                : "verdict: FAIL, too few nodes passed to run the mesh's replicas (see the README: pre-flight gates)",
+        ].join("\n"),
+    };
+}
+
+/**
+ * A call of the Kubernetes API from inside the cluster, with the pod's service account.
+ * @typedef {(method: string, path: string, body?: object, contentType?: string) => Promise<{ status: number, body: string }>} Api
+ */
+
+/**
+ * The in-cluster API client: the service account's token and CA, the API server from the environment.
+ * @returns {Api}
+ */
+function inClusterApi() {
+    const https = require("https");
+    const dir = "/var/run/secrets/kubernetes.io/serviceaccount";
+    const host = process.env.KUBERNETES_SERVICE_HOST;
+    const port = process.env.KUBERNETES_SERVICE_PORT ?? "443";
+    return (method, requestPath, body, contentType = "application/json") =>
+        new Promise((resolve, reject) => {
+            const token = fs.readFileSync(`${dir}/token`, "utf8").trim();
+            const ca = fs.readFileSync(`${dir}/ca.crt`);
+            const payload = body === undefined ? undefined : JSON.stringify(body);
+            const request = https.request(
+                {
+                    host,
+                    port,
+                    method,
+                    path: requestPath,
+                    ca,
+                    timeout: 30000,
+                    headers: {
+                        authorization: `Bearer ${token}`,
+                        accept: "application/json",
+                        ...(payload === undefined ? {} : { "content-type": contentType, "content-length": Buffer.byteLength(payload) }),
+                    },
+                },
+                (response) => {
+                    let text = "";
+                    response.setEncoding("utf8");
+                    response.on("data", (chunk) => (text += chunk));
+                    response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+                },
+            );
+            request.on("timeout", () => request.destroy(new Error(`${method} ${requestPath} timed out`)));
+            request.on("error", reject);
+            request.end(payload);
+        });
+}
+
+/**
+ * Puts the verdict on the node (server-side apply, forced: the gate owns its label and annotation).
+ * @param {Api} api
+ * @param {string} node
+ * @param {Recorded} verdict
+ */
+async function recordVerdict(api, node, verdict) {
+    const response = await api(
+        "PATCH",
+        `/api/v1/nodes/${encodeURIComponent(node)}?fieldManager=${FIELD_MANAGER}&force=true`,
+        verdictApply(node, verdict),
+        "application/apply-patch+yaml",
+    );
+    if (response.status !== 200) {
+        throw new Error(`recording the verdict on node ${node} failed: HTTP ${response.status} ${response.body.slice(0, 300)}`);
     }
 }
 
-module.exports = { PreflightError, parseProcStat, stealPercent, percentile, evaluate, report, limitsFrom, measureFsync };
+/**
+ * Reads each pool node's verdict.
+ * @param {Api} api
+ * @param {readonly string[]} nodes
+ * @returns {Promise<NodeVerdict[]>}
+ */
+async function readVerdicts(api, nodes) {
+    const verdicts = [];
+    for (const node of nodes) {
+        const response = await api("GET", `/api/v1/nodes/${encodeURIComponent(node)}`);
+        if (response.status === 404) {
+            verdicts.push(verdictOf(node, undefined));
+        } else if (response.status === 200) {
+            verdicts.push(verdictOf(node, JSON.parse(response.body)));
+        } else {
+            throw new Error(`reading node ${node} failed: HTTP ${response.status} ${response.body.slice(0, 300)}`);
+        }
+    }
+    return verdicts;
+}
+
+/**
+ * The gate: measures, prints the report, records the verdict on the node. Returns the exit code: 0 once
+ * the verdict (passed, failed or error) is recorded, 3 when it could not be.
+ * @param {Readonly<Record<string, string | undefined>>} env
+ * @param {Api} api
+ * @param {(seconds: number) => Promise<void>} sleep
+ * @param {() => string} procStat
+ * @returns {Promise<number>}
+ */
+async function gate(env, api, sleep, procStat) {
+    const node = env.NODE_NAME ?? "(unknown node)";
+    /** @type {Recorded} */
+    let verdict;
+    try {
+        const limits = limitsFrom(env);
+        const before = parseProcStat(procStat());
+        await sleep(limits.stealSampleSeconds);
+        const after = parseProcStat(procStat());
+        const samples = measureFsync(env.FSYNC_DIR ?? "/nvme", limits.fsyncWrites, limits.fsyncWriteBytes);
+        const measured = { stealPercent: stealPercent(before, after), fsyncP99Ms: percentile(samples, 99) };
+        console.log(report(node, measured, limits));
+        verdict = recorded(measured, limits);
+    } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        console.error(`meshstack pre-flight gate could not run: ${message}`);
+        verdict = { verdict: "error", result: `the check could not run: ${message}` };
+    }
+    try {
+        await recordVerdict(api, node, verdict);
+        console.log(`recorded on node ${node}: ${VERDICT_LABEL}=${verdict.verdict}`);
+        return 0;
+    } catch (error) {
+        console.error(`meshstack pre-flight gate: ${error instanceof Error ? error.message : String(error)}`);
+        return 3;
+    }
+}
+
+/**
+ * The quorum: 0 when at least `REQUIRED_PASSED` of `POOL_NODES` passed, 1 when fewer did, 2 when the
+ * nodes could not be read.
+ * @param {Readonly<Record<string, string | undefined>>} env
+ * @param {Api} api
+ * @returns {Promise<number>}
+ */
+async function quorumCheck(env, api) {
+    try {
+        const nodes = (env.POOL_NODES ?? "").split(",").filter((node) => node !== "");
+        const required = Number(env.REQUIRED_PASSED);
+        if (nodes.length === 0 || !Number.isInteger(required) || required < 1 || required > nodes.length) {
+            throw new PreflightError(`POOL_NODES (${JSON.stringify(env.POOL_NODES)}) and REQUIRED_PASSED (${JSON.stringify(env.REQUIRED_PASSED)}) must name the pool and a count from 1 to its size`);
+        }
+        const outcome = quorum(await readVerdicts(api, nodes), required);
+        (outcome.met ? console.log : console.error)(outcome.report);
+        return outcome.met ? 0 : 1;
+    } catch (error) {
+        console.error(`meshstack pre-flight quorum could not run: ${error instanceof Error ? error.message : String(error)}`);
+        return 2;
+    }
+}
+
+/** Runs the gate, or the quorum with `PREFLIGHT_MODE=quorum`, as the Job does. */
+async function main() {
+    const api = inClusterApi();
+    process.exitCode =
+        process.env.PREFLIGHT_MODE === "quorum"
+            ? await quorumCheck(process.env, api)
+            : await gate(
+                  process.env,
+                  api,
+                  (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000)),
+                  () => fs.readFileSync("/proc/stat", "utf8"),
+              );
+}
+
+module.exports = {
+    PreflightError,
+    parseProcStat,
+    stealPercent,
+    percentile,
+    evaluate,
+    report,
+    limitsFrom,
+    measureFsync,
+    recorded,
+    verdictApply,
+    verdictOf,
+    quorum,
+    recordVerdict,
+    readVerdicts,
+    gate,
+    quorumCheck,
+};
 
 if (require.main === module) {
-    void main();
+    main().catch((error) => {
+        console.error(`meshstack pre-flight: ${error instanceof Error ? error.message : String(error)}`);
+        process.exitCode = 3;
+    });
 }

@@ -5,6 +5,7 @@
 import * as assert from "assert";
 import { parseMeshConfig } from "../config";
 import { durationMs } from "../lib/traffic";
+import { POOL_SELECTOR } from "./expected";
 import { ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
 
 const PART_OF = { "app.kubernetes.io/part-of": "meshstack" };
@@ -143,7 +144,7 @@ describe("canary routing", () => {
                     },
                     spec: {
                         securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
-                        nodeSelector: { "meshstack.io/pool": "mesh" },
+                        nodeSelector: POOL_SELECTOR,
                         tolerations: [],
                         containers: [
                             {

@@ -22,8 +22,14 @@ export const SIDECAR_RESOURCES = {
     limits: { cpu: "2000m", memory: "1024Mi" },
 };
 
+/**
+ * What every meshstack pod on the default pool gets with the pre-flight gates on (dev and prod): the
+ * pool's nodes whose gate passed (the shipped stacks set no taints).
+ */
+export const POOL_SELECTOR = { "meshstack.io/pool": "mesh", "meshstack.io/preflight": "passed" };
+
 /** What every meshstack pod on the default pool gets (the shipped stacks set no taints). */
 export const POOL_PLACEMENT = {
-    nodeSelector: { "meshstack.io/pool": "mesh" },
+    nodeSelector: POOL_SELECTOR,
     tolerations: [],
 };

@@ -6,6 +6,7 @@ import * as assert from "assert";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { POOL_SELECTOR } from "./expected";
 import { OVERRIDE_TAINTS, overriddenProdRun, PROJECT_ROOT, ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
 
 /** The gate script's hash, computed here from the file: a new script must replace the Jobs. */
@@ -120,19 +121,20 @@ describe("node pool", () => {
                     continue;
                 }
                 const values = chart.inputs.values;
-                assert.deepStrictEqual(at(values, paths.nodeSelector), { "meshstack.io/pool": "mesh" }, chart.name);
+                assert.deepStrictEqual(at(values, paths.nodeSelector), POOL_SELECTOR, chart.name);
                 assert.deepStrictEqual(at(values, paths.tolerations), [], chart.name);
                 assert.strictEqual(at(values, paths.priorityClassName), "meshstack-mesh-critical", chart.name);
                 const spread = at(values, paths.spread) as Array<{ topologyKey: string }>;
                 assert.deepStrictEqual(spread.map((constraint) => constraint.topologyKey), ["kubernetes.io/hostname"], chart.name);
             }
-            const pods = podSpecs(run);
-            // A gate per node, and in dev the demo's three Deployments.
+            // A gate per node, and in dev the demo's three Deployments; the quorum only reads the API and
+            // may run on any node.
+            const pods = podSpecs(run).filter(([name]) => name !== "meshstack-pool-preflight-quorum");
             assert.strictEqual(pods.length, nodes.length + (stack === "dev" ? 3 : 0));
             for (const [name, spec] of pods) {
                 const pinned =
                     nodes.includes(spec.nodeName as string) ||
-                    JSON.stringify(spec.nodeSelector) === JSON.stringify({ "meshstack.io/pool": "mesh" });
+                    JSON.stringify(spec.nodeSelector) === JSON.stringify(POOL_SELECTOR);
                 assert.ok(pinned, `${name} runs off the pool`);
             }
         });
@@ -167,19 +169,24 @@ describe("node pool", () => {
         assert.deepStrictEqual(prod.resource("meshstack-pool-preflight-script").inputs, {
             apiVersion: "v1",
             kind: "ConfigMap",
-            metadata: { name: "meshstack-preflight", namespace: "meshstack-preflight" },
+            metadata: { name: "meshstack-preflight", namespace: "meshstack-preflight", labels: { "app.kubernetes.io/part-of": "meshstack" } },
             data: { "preflight.js": script },
         });
     });
 
-    it("runs one gate per node, pinned by name, non-root, read-only, bounded", () => {
+    it("runs one gate per node, pinned by name, non-root, read-only, bounded, with a token that can write its verdict", () => {
         const jobs = prod.ofType("kubernetes:batch/v1:Job");
         assert.deepStrictEqual(
-            jobs.map((job) => [job.name, at(job.inputs, "spec.template.spec.nodeName")]),
+            jobs.map((job) => [job.name, at(job.inputs, "spec.template.spec.nodeName"), job.dependsOn]),
             [
-                ["meshstack-pool-preflight-mesh-1", "mesh-1"],
-                ["meshstack-pool-preflight-mesh-2", "mesh-2"],
-                ["meshstack-pool-preflight-mesh-3", "mesh-3"],
+                ["meshstack-pool-preflight-mesh-1", "mesh-1", ["meshstack-pool-preflight-script", "meshstack-pool-preflight-binding", "meshstack-pool-node-mesh-1-existing"]],
+                ["meshstack-pool-preflight-mesh-2", "mesh-2", ["meshstack-pool-preflight-script", "meshstack-pool-preflight-binding", "meshstack-pool-node-mesh-2-existing"]],
+                ["meshstack-pool-preflight-mesh-3", "mesh-3", ["meshstack-pool-preflight-script", "meshstack-pool-preflight-binding", "meshstack-pool-node-mesh-3-existing"]],
+                [
+                    "meshstack-pool-preflight-quorum",
+                    undefined,
+                    ["meshstack-pool-preflight-mesh-1", "meshstack-pool-preflight-mesh-2", "meshstack-pool-preflight-mesh-3"],
+                ],
             ],
         );
         const labels = { "app.kubernetes.io/name": "meshstack-preflight", "app.kubernetes.io/part-of": "meshstack" };
@@ -203,7 +210,8 @@ describe("node pool", () => {
                     spec: {
                         nodeName: "mesh-2",
                         restartPolicy: "Never",
-                        automountServiceAccountToken: false,
+                        serviceAccountName: "meshstack-preflight",
+                        automountServiceAccountToken: true,
                         tolerations: [],
                         securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
                         containers: [
@@ -242,6 +250,58 @@ describe("node pool", () => {
         });
     });
 
+    it("labels a node without waiting for its gate: the gate's verdict, not the pool label, admits it", () => {
+        assert.deepStrictEqual(prod.resource("meshstack-pool-node-mesh-2").dependsOn, ["meshstack-pool-node-mesh-2-existing"]);
+    });
+
+    it("lets the gates write a verdict on the pool's nodes, by name, and nothing else", () => {
+        const account = { name: "meshstack-preflight", labels: { "app.kubernetes.io/part-of": "meshstack" } };
+        assert.deepStrictEqual(prod.resource("meshstack-pool-preflight-account").inputs, {
+            apiVersion: "v1",
+            kind: "ServiceAccount",
+            metadata: { ...account, namespace: "meshstack-preflight" },
+        });
+        assert.deepStrictEqual(prod.resource("meshstack-pool-preflight-role").inputs, {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "ClusterRole",
+            metadata: account,
+            rules: [{ apiGroups: [""], resources: ["nodes"], resourceNames: ["mesh-1", "mesh-2", "mesh-3"], verbs: ["get", "patch"] }],
+        });
+        assert.deepStrictEqual(prod.resource("meshstack-pool-preflight-binding").inputs, {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "ClusterRoleBinding",
+            metadata: account,
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "meshstack-preflight" },
+            subjects: [{ kind: "ServiceAccount", name: "meshstack-preflight", namespace: "meshstack-preflight" }],
+        });
+    });
+
+    it("waits for enough passed nodes for the replicas (2 of prod's 3, 1 of dev's 1), not for all", () => {
+        const env = (run: ProgramRun): unknown => at(run.resource("meshstack-pool-preflight-quorum").inputs, "spec.template.spec.containers.0.env");
+        assert.deepStrictEqual(env(prod), [
+            { name: "PREFLIGHT_MODE", value: "quorum" },
+            { name: "POOL_NODES", value: "mesh-1,mesh-2,mesh-3" },
+            { name: "REQUIRED_PASSED", value: "2" },
+        ]);
+        assert.deepStrictEqual(env(dev), [
+            { name: "PREFLIGHT_MODE", value: "quorum" },
+            { name: "POOL_NODES", value: "dev-mesh-1" },
+            { name: "REQUIRED_PASSED", value: "1" },
+        ]);
+        const quorum = prod.resource("meshstack-pool-preflight-quorum").inputs as { metadata: object; spec: { backoffLimit: number; activeDeadlineSeconds: number; template: { spec: Record<string, unknown> } } };
+        assert.deepStrictEqual(quorum.metadata, {
+            name: "preflight-quorum",
+            namespace: "meshstack-preflight",
+            labels: { "app.kubernetes.io/name": "meshstack-preflight", "app.kubernetes.io/part-of": "meshstack", "app.kubernetes.io/component": "quorum" },
+            annotations: { "pulumi.com/replaceUnready": "true" },
+        });
+        assert.deepStrictEqual([quorum.spec.backoffLimit, quorum.spec.activeDeadlineSeconds], [0, 300]);
+        assert.deepStrictEqual(
+            [quorum.spec.template.spec.nodeName, quorum.spec.template.spec.serviceAccountName, quorum.spec.template.spec.volumes],
+            [undefined, "meshstack-preflight", [{ name: "script", configMap: { name: "meshstack-preflight" } }]],
+        );
+    });
+
     it("dev: applies the dev stack's own steal limit", () => {
         const env = at(dev.resource("meshstack-pool-preflight-dev-mesh-1").inputs, "spec.template.spec.containers") as Array<{
             env: Array<{ name: string; value?: string }>;
@@ -249,9 +309,10 @@ describe("node pool", () => {
         assert.deepStrictEqual(env[0].env.find((variable) => variable.name === "MAX_STEAL_PERCENT"), { name: "MAX_STEAL_PERCENT", value: "5" });
     });
 
-    it("dev with the gates switched off: no Jobs; Istio still waits for the PriorityClass and the labels", async () => {
+    it("dev with the gates switched off: no Jobs, pods select the pool label alone; Istio still waits for the PriorityClass and the labels", async () => {
         const run = await runProgram("dev", withPool("dev", { preflight: { enabled: false } }));
         assert.deepStrictEqual(run.ofType("kubernetes:batch/v1:Job"), []);
+        assert.deepStrictEqual(at(run.resource("meshstack-istio-istiod").inputs, "values.nodeSelector"), { "meshstack.io/pool": "mesh" });
         // Still after the PriorityClass and the labelled node, without which the pods could not start.
         const pool = ["meshstack-pool-priority", "meshstack-pool-node-dev-mesh-1"];
         assert.deepStrictEqual(run.resource("meshstack-istio-istiod").dependsOn, ["meshstack-istio-base", ...pool]);

@@ -7,10 +7,10 @@ import * as assert from "assert";
 import { parseMeshConfig } from "../config";
 import { PERSISTENT_VOLUME_CLAIM_TYPE } from "../lib/crd-protection";
 import { kialiChartValues } from "../lib/observability-values";
-import { expectedSpread } from "./expected";
+import { expectedSpread, POOL_SELECTOR } from "./expected";
 import { isSecret, MOCK_RANDOM_PASSWORD, ProgramRun, RANDOM_PASSWORD_TYPE, stackRun } from "./harness";
 
-const POOL_PLACEMENT = { nodeSelector: { "meshstack.io/pool": "mesh" }, tolerations: [], priorityClassName: "meshstack-mesh-critical" };
+const POOL_PLACEMENT = { nodeSelector: POOL_SELECTOR, tolerations: [], priorityClassName: "meshstack-mesh-critical" };
 
 function prometheusValues(retention: string, persistentVolume: object, resources: object): object {
     return {

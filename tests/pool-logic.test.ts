@@ -6,7 +6,7 @@ import * as assert from "assert";
 import { expectedSpread } from "./expected";
 import { grouped, meshDemand, meshOverhead, overBudget, WorkloadDemand } from "../lib/capacity";
 import { poolNodeLabels, poolPlacement, PoolTaint, spreadAcrossNodes, Toleration, tolerationsOf } from "../lib/placement";
-import { preflightJobName } from "../lib/preflight";
+import { preflightJobName, requiredPassedNodes } from "../lib/preflight";
 
 describe("pool placement", () => {
     it("labels pool nodes with the pool, dedicated CPU and NVMe", () => {
@@ -43,12 +43,32 @@ describe("pool placement", () => {
     }
 
     it("places pods on the pool, above application pods", () => {
-        assert.deepStrictEqual(poolPlacement("mesh", [{ key: "k", effect: "NoSchedule" }]), {
+        assert.deepStrictEqual(poolPlacement("mesh", [{ key: "k", effect: "NoSchedule" }], false), {
             nodeSelector: { "meshstack.io/pool": "mesh" },
             tolerations: [{ key: "k", operator: "Exists", effect: "NoSchedule" }],
             priorityClassName: "meshstack-mesh-critical",
         });
     });
+
+    it("with pre-flight gates, only the pool's nodes whose gate passed", () => {
+        assert.deepStrictEqual(poolPlacement("mesh", [], true), {
+            nodeSelector: { "meshstack.io/pool": "mesh", "meshstack.io/preflight": "passed" },
+            tolerations: [],
+            priorityClassName: "meshstack-mesh-critical",
+        });
+    });
+
+    const quorums: Array<[string, number, number[], number]> = [
+        ["one replica of each on one node", 1, [1, 1], 1],
+        ["HA: two replicas of istiod on three nodes", 3, [2, 2], 2],
+        ["more replicas than nodes: every node", 2, [3, 2], 2],
+        ["the most replicated workload decides", 5, [2, 4], 4],
+    ];
+    for (const [name, nodes, replicas, required] of quorums) {
+        it(`nodes that must pass: ${name} → ${required}`, () => {
+            assert.strictEqual(requiredPassedNodes(nodes, replicas), required);
+        });
+    }
 
     it("spreads one replica per node first, not counting cordoned or tainted nodes", () => {
         assert.deepStrictEqual(spreadAcrossNodes({ app: "istiod" }), expectedSpread({ app: "istiod" }));

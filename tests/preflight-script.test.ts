@@ -23,6 +23,60 @@ interface PreflightScript {
     report(node: string, measured: { stealPercent: number; fsyncP99Ms: number }, limits: Limits): string;
     limitsFrom(env: Record<string, string | undefined>): Limits;
     measureFsync(dir: string, writes: number, bytes: number): number[];
+    recorded(measured: { stealPercent: number; fsyncP99Ms: number }, limits: Limits): Recorded;
+    verdictApply(node: string, verdict: Recorded): object;
+    verdictOf(node: string, object: object | undefined): NodeVerdict;
+    quorum(verdicts: readonly NodeVerdict[], required: number): { met: boolean; report: string };
+    gate(env: Record<string, string | undefined>, api: Api, sleep: (seconds: number) => Promise<void>, procStat: () => string): Promise<number>;
+    quorumCheck(env: Record<string, string | undefined>, api: Api): Promise<number>;
+}
+
+interface Recorded {
+    verdict: string;
+    result: string;
+}
+
+interface NodeVerdict {
+    node: string;
+    verdict: string;
+    result: string;
+}
+
+type Api = (method: string, path: string, body?: object, contentType?: string) => Promise<{ status: number; body: string }>;
+
+interface Call {
+    method: string;
+    path: string;
+    body?: object;
+    contentType?: string;
+}
+
+/** A stand-in for the API server: answers from `answer`, records every call. */
+function fakeApi(answer: (call: Call) => { status: number; body: string }): { api: Api; calls: Call[] } {
+    const calls: Call[] = [];
+    return {
+        calls,
+        api: (method, path, body, contentType) => {
+            const call = { method, path, ...(body === undefined ? {} : { body }), ...(contentType === undefined ? {} : { contentType }) };
+            calls.push(call);
+            return Promise.resolve(answer(call));
+        },
+    };
+}
+
+/** Silences the script's console while `work` runs; returns what it printed. */
+async function quietly<T>(work: () => Promise<T>): Promise<{ value: T; out: string[]; err: string[] }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const { log, error } = console;
+    console.log = (text: string) => out.push(text);
+    console.error = (text: string) => err.push(text);
+    try {
+        return { value: await work(), out, err };
+    } finally {
+        console.log = log;
+        console.error = error;
+    }
 }
 
 interface Limits {
@@ -187,16 +241,177 @@ describe("pre-flight script", () => {
             });
         });
 
-        it("as the Job runs it: exit 2 and a message on stderr when it cannot run", () => {
+        it("as the Job runs it: the check cannot run, and outside a cluster the verdict cannot be recorded (exit 3)", () => {
             const result = spawnSync(process.execPath, [SCRIPT], {
-                env: { MAX_STEAL_PERCENT: "2", MAX_FSYNC_P99_MS: "10" },
+                env: { MAX_STEAL_PERCENT: "2", MAX_FSYNC_P99_MS: "10", NODE_NAME: "mesh-1" },
                 encoding: "utf8",
             });
-            assert.strictEqual(result.status, 2);
-            assert.strictEqual(
-                result.stderr,
-                'meshstack pre-flight gate could not run: STEAL_SAMPLE_SECONDS must be a number of at least 1, got undefined\n',
+            assert.strictEqual(result.status, 3);
+            assert.deepStrictEqual(result.stderr.split("\n").slice(0, 2), [
+                "meshstack pre-flight gate could not run: STEAL_SAMPLE_SECONDS must be a number of at least 1, got undefined",
+                "meshstack pre-flight gate: ENOENT: no such file or directory, open '/var/run/secrets/kubernetes.io/serviceaccount/token'",
+            ]);
+        });
+    });
+
+    describe("the verdict on the node", () => {
+        const env = {
+            NODE_NAME: "mesh-2",
+            MAX_STEAL_PERCENT: "2",
+            MAX_FSYNC_P99_MS: "10",
+            STEAL_SAMPLE_SECONDS: "10",
+            FSYNC_WRITES: "20",
+            FSYNC_WRITE_BYTES: "2300",
+        };
+
+        it("one line of figures, TOO HIGH where a limit is broken", () => {
+            assert.deepStrictEqual(script.recorded({ stealPercent: 0.42, fsyncP99Ms: 0.91 }, LIMITS), {
+                verdict: "passed",
+                result: "CPU steal 0.42 % (limit 2 %), fdatasync p99 0.91 ms (limit 10 ms)",
+            });
+            assert.deepStrictEqual(script.recorded({ stealPercent: 3.5, fsyncP99Ms: 12 }, LIMITS), {
+                verdict: "failed",
+                result: "CPU steal 3.50 % (limit 2 %) TOO HIGH, fdatasync p99 12.00 ms (limit 10 ms) TOO HIGH",
+            });
+        });
+
+        const steals: Array<[string, number, string, string]> = [
+            ["a quiet node passes", 0, "passed", "CPU steal 0.00 % (limit 2 %)"],
+            ["a noisy node fails, and the Job still succeeds", 5, "failed", "CPU steal 5.00 % (limit 2 %) TOO HIGH"],
+        ];
+        for (const [name, stolen, verdict, steal] of steals) {
+            it(`${name}: measured, applied to its node as meshstack-preflight, exit 0`, async () => {
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshstack-test-"));
+                const server = fakeApi(() => ({ status: 200, body: "{}" }));
+                const reads = [procStat(1000, 500, 8000, 0), procStat(1000, 500, 8100 - stolen, stolen)];
+                const slept: number[] = [];
+                try {
+                    const { value } = await quietly(() =>
+                        script.gate(
+                            { ...env, FSYNC_DIR: dir },
+                            server.api,
+                            (seconds) => {
+                                slept.push(seconds);
+                                return Promise.resolve();
+                            },
+                            () => reads.shift() ?? "",
+                        ),
+                    );
+                    assert.strictEqual(value, 0);
+                } finally {
+                    fs.rmSync(dir, { recursive: true, force: true });
+                }
+                assert.deepStrictEqual(slept, [10]);
+                assert.strictEqual(server.calls.length, 1);
+                const [call] = server.calls;
+                assert.deepStrictEqual([call.method, call.path, call.contentType], [
+                    "PATCH",
+                    "/api/v1/nodes/mesh-2?fieldManager=meshstack-preflight&force=true",
+                    "application/apply-patch+yaml",
+                ]);
+                const body = call.body as { metadata: { labels: object; annotations: Record<string, string> } };
+                assert.deepStrictEqual(body.metadata.labels, { "meshstack.io/preflight": verdict });
+                assert.ok(body.metadata.annotations["meshstack.io/preflight-result"].startsWith(`${steal}, fdatasync p99 `));
+            });
+        }
+
+        it("a check that cannot run is recorded as error, with what stopped it", async () => {
+            const server = fakeApi(() => ({ status: 200, body: "{}" }));
+            const { value } = await quietly(() =>
+                script.gate({ ...env, FSYNC_DIR: "/nonexistent/meshstack" }, server.api, () => Promise.resolve(), () => procStat(1, 1, 1, 0)),
             );
+            assert.strictEqual(value, 0);
+            assert.deepStrictEqual(server.calls[0].body, {
+                apiVersion: "v1",
+                kind: "Node",
+                metadata: {
+                    name: "mesh-2",
+                    labels: { "meshstack.io/preflight": "error" },
+                    annotations: {
+                        "meshstack.io/preflight-result":
+                            "the check could not run: cannot create a test folder in /nonexistent/meshstack (ENOENT). The folder must exist on the node's NVMe mount and be writable by the gate's user (see the README: pre-flight gates).",
+                    },
+                },
+            });
+        });
+
+        it("fails the Job (exit 3) only when the verdict cannot be written", async () => {
+            const server = fakeApi(() => ({ status: 403, body: '{"reason":"Forbidden"}' }));
+            const { value, err } = await quietly(() =>
+                script.gate({ ...env, STEAL_SAMPLE_SECONDS: "0" }, server.api, () => Promise.resolve(), () => ""),
+            );
+            assert.strictEqual(value, 3);
+            assert.deepStrictEqual(err, [
+                "meshstack pre-flight gate could not run: STEAL_SAMPLE_SECONDS must be a number of at least 1, got \"0\"",
+                'meshstack pre-flight gate: recording the verdict on node mesh-2 failed: HTTP 403 {"reason":"Forbidden"}',
+            ]);
+        });
+    });
+
+    describe("the quorum", () => {
+        const nodes: Record<string, object> = {
+            "mesh-1": { metadata: { labels: { "meshstack.io/preflight": "passed" }, annotations: { "meshstack.io/preflight-result": "CPU steal 0.10 %" } } },
+            "mesh-2": { metadata: { labels: { "meshstack.io/preflight": "failed" }, annotations: { "meshstack.io/preflight-result": "CPU steal 4.00 % TOO HIGH" } } },
+            "mesh-3": { metadata: { labels: { "kubernetes.io/hostname": "mesh-3" } } },
+        };
+        const server = (): ReturnType<typeof fakeApi> =>
+            fakeApi((call) => {
+                const node = nodes[decodeURIComponent(call.path.replace("/api/v1/nodes/", ""))];
+                return node === undefined ? { status: 404, body: "{}" } : { status: 200, body: JSON.stringify(node) };
+            });
+
+        const cases: Array<[string, string, number, number, string[]]> = [
+            [
+                "1 of 3 passed, 1 needed",
+                "mesh-1,mesh-2,mesh-3",
+                1,
+                0,
+                [
+                    "meshstack pre-flight quorum: 1 of 3 pool nodes passed, 1 needed",
+                    "  mesh-1: passed, CPU steal 0.10 %",
+                    "  mesh-2: failed, CPU steal 4.00 % TOO HIGH",
+                    "  mesh-3: none, no verdict recorded",
+                    "verdict: PASS, the mesh may be installed on the passed nodes",
+                ],
+            ],
+            [
+                "1 of 4 passed, 2 needed, one node gone",
+                "mesh-1,mesh-2,mesh-3,mesh-9",
+                2,
+                1,
+                [
+                    "meshstack pre-flight quorum: 1 of 4 pool nodes passed, 2 needed",
+                    "  mesh-1: passed, CPU steal 0.10 %",
+                    "  mesh-2: failed, CPU steal 4.00 % TOO HIGH",
+                    "  mesh-3: none, no verdict recorded",
+                    "  mesh-9: missing, no such node",
+                    "verdict: FAIL, too few nodes passed to run the mesh's replicas (see the README: pre-flight gates)",
+                ],
+            ],
+        ];
+        for (const [name, pool, required, code, report] of cases) {
+            it(`${name}: exit ${code}, each node's verdict and why`, async () => {
+                const api = server();
+                const { value, out, err } = await quietly(() => script.quorumCheck({ POOL_NODES: pool, REQUIRED_PASSED: String(required) }, api.api));
+                assert.strictEqual(value, code);
+                assert.deepStrictEqual(code === 0 ? out : err, [report.join("\n")]);
+                assert.deepStrictEqual(
+                    api.calls.map((call) => `${call.method} ${call.path}`),
+                    pool.split(",").map((node) => `GET /api/v1/nodes/${node}`),
+                );
+            });
+        }
+
+        it("refuses a count it cannot meet, and an API it cannot read (exit 2)", async () => {
+            const bad = await quietly(() => script.quorumCheck({ POOL_NODES: "mesh-1", REQUIRED_PASSED: "2" }, server().api));
+            assert.deepStrictEqual([bad.value, bad.err], [
+                2,
+                ['meshstack pre-flight quorum could not run: POOL_NODES ("mesh-1") and REQUIRED_PASSED ("2") must name the pool and a count from 1 to its size'],
+            ]);
+            const forbidden = await quietly(() =>
+                script.quorumCheck({ POOL_NODES: "mesh-1", REQUIRED_PASSED: "1" }, fakeApi(() => ({ status: 403, body: "no" })).api),
+            );
+            assert.deepStrictEqual([forbidden.value, forbidden.err], [2, ["meshstack pre-flight quorum could not run: reading node mesh-1 failed: HTTP 403 no"]]);
         });
     });
 });
