@@ -15,6 +15,7 @@ import { MeshService, MeshServiceSettings } from "./mesh-service";
 import { DemoApp } from "./demo-app";
 import { Observability, ObservabilitySettings } from "./observability";
 import { DEMO_SERVICE } from "../lib/demo";
+import { prometheusLocalVolume } from "../lib/observability-values";
 import { NodePool, NodePoolSettings } from "./node-pool";
 import { requiredPassedNodes } from "../lib/preflight";
 
@@ -234,9 +235,14 @@ export class MeshPlatform extends pulumi.ComponentResource {
         });
 
         const { budget, ...poolSettings } = args.nodePool;
+        const prometheusVolume = prometheusLocalVolume(args.observability.prometheus.persistence, istio.namespace, poolSettings);
         const pool = new NodePool(
             `${name}-pool`,
-            { ...poolSettings, requiredPassedNodes: requiredPassedNodes(poolSettings.nodes.length, [istio.istiod.replicas, istio.egressGateway.replicas]) },
+            {
+                ...poolSettings,
+                requiredPassedNodes: requiredPassedNodes(poolSettings.nodes.length, [istio.istiod.replicas, istio.egressGateway.replicas]),
+                localVolumes: prometheusVolume === undefined ? [] : [prometheusVolume],
+            },
             { parent: this, providers: [cluster] },
         );
 
@@ -309,8 +315,8 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 namespace: istio.namespace,
                 storageClass: args.nodePool.storageClass.name,
                 placement: pool.placement,
-                retainedProvider: retained,
                 controlPlane: this.controlPlane,
+                volumes: prometheusVolume === undefined ? [] : [...pool.localVolumes.values()],
             },
             { parent: this, providers: [cluster] },
         );

@@ -4,7 +4,9 @@ import * as rbacv1 from "@pulumi/kubernetes/rbac/v1";
 import * as schedulingv1 from "@pulumi/kubernetes/scheduling/v1";
 import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
+import { LocalVolumeRequest } from "../lib/local-volume";
 import { meshNamespace } from "../lib/namespace";
+import { LocalVolume } from "./local-volume";
 import { PART_OF } from "../lib/objects";
 import {
     MESH_PRIORITY,
@@ -111,6 +113,12 @@ export interface NodePoolArgs extends NodePoolSettings {
      * @default none (required; unused without gates)
      */
     requiredPassedNodes: number;
+    /**
+     * Local volumes to declare on pool nodes' NVMe disks (with the `kubernetes.io/no-provisioner`
+     * class), e.g. Prometheus's.
+     * @default none (required; may be empty)
+     */
+    localVolumes: LocalVolumeRequest[];
 }
 
 /**
@@ -132,28 +140,29 @@ export class NodePool extends pulumi.ComponentResource {
     public readonly nodeNames: pulumi.Output<string[]>;
     /** The NVMe StorageClass's name. */
     public readonly storageClassName: pulumi.Output<string>;
+    /** Each requested local volume, by its name: depend on it before the claim's pod starts. */
+    public readonly localVolumes: ReadonlyMap<string, LocalVolume>;
 
     constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:pool:NodePool", name, {}, opts);
 
         const labels = poolNodeLabels(args.name);
         const taints = args.taints.map((taint) => ({ ...taint }));
-        const existing = args.nodes.map(
+        const existing: corev1.Node[] = [];
+        const nodes = args.nodes.map((node) => {
             // A read first: a patch (server-side apply) of a node that does not exist would create a
             // phantom Node object; the read fails the preview instead, naming the node.
-            (node) => corev1.Node.get(`${name}-node-${node.name}-existing`, node.name, { parent: this }),
-        );
-        const nodes = args.nodes.map(
-            (node, index) =>
-                new corev1.NodePatch(
-                    `${name}-node-${node.name}`,
-                    {
-                        metadata: { name: node.name, labels },
-                        ...(taints.length > 0 ? { spec: { taints } } : {}),
-                    },
-                    { parent: this, dependsOn: [existing[index]] },
-                ),
-        );
+            const read = corev1.Node.get(`${name}-node-${node.name}-existing`, node.name, { parent: this });
+            existing.push(read);
+            return new corev1.NodePatch(
+                `${name}-node-${node.name}`,
+                {
+                    metadata: { name: node.name, labels },
+                    ...(taints.length > 0 ? { spec: { taints } } : {}),
+                },
+                { parent: this, dependsOn: [read] },
+            );
+        });
 
         const storageClass = new storagev1.StorageClass(
             `${name}-nvme`,
@@ -179,10 +188,41 @@ export class NodePool extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // One privileged namespace for the Jobs that work on the nodes themselves (hostPath): the gates
+        // and the local volumes' folders.
+        const nodeJobs =
+            args.preflight.enabled || args.localVolumes.length > 0
+                ? meshNamespace(`${name}-preflight-namespace`, PREFLIGHT_NAMESPACE, this, {
+                      // The baseline and restricted Pod Security levels forbid any hostPath.
+                      "pod-security.kubernetes.io/enforce": "privileged",
+                  })
+                : undefined;
+
         this.ready = [priorityClass, ...nodes];
-        if (args.preflight.enabled) {
-            this.ready.push(this.gates(name, args, existing, tolerationsOf(taints)));
+        if (nodeJobs !== undefined && args.preflight.enabled) {
+            this.ready.push(this.gates(name, args, nodeJobs, existing, tolerationsOf(taints)));
         }
+        this.localVolumes = new Map(
+            args.localVolumes.map((request) => {
+                const node = args.nodes.find((candidate) => candidate.name === request.node);
+                if (node === undefined || nodeJobs === undefined) {
+                    throw new Error(`local volume ${request.name}: ${request.node} is not a pool node`);
+                }
+                const volume = new LocalVolume(
+                    `${name}-volume-${request.name}`,
+                    {
+                        request,
+                        nvmeMountPath: node.nvmeMountPath,
+                        storageClass: args.storageClass.name,
+                        jobNamespace: PREFLIGHT_NAMESPACE,
+                        tolerations: tolerationsOf(taints),
+                        after: [nodeJobs, storageClass],
+                    },
+                    { parent: this },
+                );
+                return [request.name, volume];
+            }),
+        );
 
         this.placement = poolPlacement(args.name, taints, args.preflight.enabled);
         this.nodeNames = pulumi.output(args.nodes.map((node) => node.name));
@@ -191,16 +231,11 @@ export class NodePool extends pulumi.ComponentResource {
     }
 
     /**
-     * The gates: their namespace, script, service account (it may read and patch the pool's nodes, by
+     * The gates: their script, service account (it may read and patch the pool's nodes, by
      * name), one Job per node, and the quorum Job, which is returned: it completes once enough nodes
      * passed.
      */
-    private gates(name: string, args: NodePoolArgs, existing: corev1.Node[], tolerations: Toleration[]): batchv1.Job {
-        const namespace = meshNamespace(`${name}-preflight-namespace`, PREFLIGHT_NAMESPACE, this, {
-            // The gate mounts a hostPath (the NVMe test folder), which the baseline and restricted
-            // Pod Security levels forbid. Only the gate's Jobs run in this namespace.
-            "pod-security.kubernetes.io/enforce": "privileged",
-        });
+    private gates(name: string, args: NodePoolArgs, namespace: corev1.Namespace, existing: corev1.Node[], tolerations: Toleration[]): batchv1.Job {
         const script = preflightScript();
         const configMap = new corev1.ConfigMap(
             `${name}-preflight-script`,

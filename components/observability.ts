@@ -2,7 +2,6 @@ import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as helm from "@pulumi/kubernetes/helm/v4";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { PERSISTENT_VOLUME_CLAIM_TYPE, retainAndAdopt } from "../lib/crd-protection";
 import {
     KIALI_RELEASE,
     KIALI_SIGNING_KEY_SECRET,
@@ -51,11 +50,10 @@ export interface ObservabilityArgs extends ObservabilitySettings {
      */
     placement: PodPlacement;
     /**
-     * The provider of retained objects (Prometheus's volume claim), which adopts a claim left by an
-     * earlier stack.
-     * @default none (required)
+     * The local volumes Prometheus's claim binds to (declared by the node pool), to wait for.
+     * @default none (required; empty when the StorageClass provisions volumes itself, or without persistence)
      */
-    retainedProvider: pulumi.ProviderResource;
+    volumes: pulumi.Resource[];
     /**
      * The ready control plane.
      * @default none (required)
@@ -87,7 +85,7 @@ export class Observability extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 values: prometheusChartValues(args.prometheus, args.storageClass, args.placement),
             },
-            { ...after, transforms: [retainAndAdopt([PERSISTENT_VOLUME_CLAIM_TYPE], args.retainedProvider)] },
+            { parent: this, dependsOn: [args.controlPlane, ...args.volumes] },
         );
 
         // A stable signing key: left empty, the chart draws a new one at every render, which Pulumi shows

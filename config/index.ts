@@ -63,7 +63,10 @@ function crossFieldProblems(config: MeshConfig): PathProblem[] {
             config.services,
             config.mesh.namespaces.map((namespace) => namespace.name),
         ),
-        ...observabilityProblems(config.observability, config.highAvailability, config.nodePool.storageClass.name),
+        ...observabilityProblems(config.observability, config.highAvailability, {
+            storageClass: config.nodePool.storageClass,
+            nodes: config.nodePool.nodes.map((node) => node.name),
+        }),
         ...demoProblems(config.demo, config.highAvailability, config.mesh.namespaces, config.services),
     ];
 }

@@ -8,6 +8,7 @@ import type { ObservabilitySettings } from "../components/observability";
 import { resourcesSchema } from "./istio";
 import { Assert, documented, Equal, flag, memory, oneOf, section, show, text } from "./kit";
 import type { PathProblem } from "./problems";
+import { LOCAL_VOLUMES } from "../lib/local-volume";
 
 const PROMETHEUS_DURATION = /^(\d+(y|w|d|h|ms|m|s))+$/;
 
@@ -30,7 +31,8 @@ export function observabilitySchema(highAvailability: boolean) {
             }),
             persistence: section({
                 enabled: documented(flag().default(highAvailability), {
-                    description: "Keep Prometheus's data on a persistent volume (retained on `pulumi destroy`); without, it is lost with the pod.",
+                    description:
+                        "Keep Prometheus's data on a persistent volume: on the node pool's NVMe class, a local volume on one pool node, which outlives `pulumi destroy` and is bound again by the next `pulumi up`. Without, the data is lost with the pod.",
                 }),
                 size: documented(memory().default(highAvailability ? "50Gi" : "8Gi"), {
                     description: "The volume's size.",
@@ -39,6 +41,11 @@ export function observabilitySchema(highAvailability: boolean) {
                 storageClass: documented(text().optional(), {
                     description: "The volume's StorageClass: the node pool's NVMe class, the one this stack declares.",
                     docDefault: "`meshstack:nodePool.storageClass.name`",
+                }),
+                node: documented(text().optional(), {
+                    description:
+                        "The pool node whose NVMe disk holds the volume, with the `kubernetes.io/no-provisioner` class (Prometheus then runs on that node). Its folder is `<nvmeMountPath>/meshstack-volumes/prometheus`.",
+                    docDefault: "the first of `meshstack:nodePool.nodes`",
                 }),
             }).prefault({}),
             resources: resourcesSchema(
@@ -78,12 +85,17 @@ export type ObservabilityConfig = z.output<ReturnType<typeof observabilitySchema
 /** Compile-time proof that the schema yields exactly what `MeshPlatform` takes. */
 export type ObservabilityArgsMatchSchema = Assert<Equal<ObservabilityConfig, ObservabilitySettings>>;
 
+/** What the checks of `meshstack:observability` need to know of the node pool. */
+export interface PoolFacts {
+    /** The pool's StorageClass and its provisioner. */
+    storageClass: { name: string; provisioner: string };
+    /** The pool's node names. */
+    nodes: string[];
+}
+
 /** Cross-field checks of `meshstack:observability`. */
-export function observabilityProblems(
-    observability: ObservabilityConfig,
-    highAvailability: boolean,
-    poolStorageClass: string,
-): PathProblem[] {
+export function observabilityProblems(observability: ObservabilityConfig, highAvailability: boolean, pool: PoolFacts): PathProblem[] {
+    const poolStorageClass = pool.storageClass.name;
     const problems: PathProblem[] = [];
     const auth = observability.kiali.auth;
     const authPath = ["observability", "kiali", "auth"];
@@ -113,6 +125,22 @@ export function observabilityProblems(
                 `no StorageClass ${show(persistence.storageClass)} is declared by this stack; the volume would never bind. ` +
                 `Use the node pool's ${show(poolStorageClass)} (remove the key), or switch persistence off.`,
             involves: [["observability", "prometheus", "persistence"], ["nodePool", "storageClass"]],
+        });
+    }
+    const nodePath = ["observability", "prometheus", "persistence", "node"];
+    if (persistence.node !== undefined && pool.storageClass.provisioner !== LOCAL_VOLUMES) {
+        problems.push({
+            path: nodePath,
+            message:
+                `is used only with local volumes (provisioner ${show(LOCAL_VOLUMES)}); ${show(pool.storageClass.provisioner)} ` +
+                `places the volume itself. Remove the key.`,
+            involves: [nodePath, ["nodePool", "storageClass", "provisioner"]],
+        });
+    } else if (persistence.node !== undefined && !pool.nodes.includes(persistence.node)) {
+        problems.push({
+            path: nodePath,
+            message: `${show(persistence.node)} is not a node of the pool. Use one of ${pool.nodes.map(show).join(", ")}.`,
+            involves: [nodePath, ["nodePool", "nodes"]],
         });
     }
     return problems;

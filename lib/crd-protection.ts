@@ -24,14 +24,9 @@ export function retainAndAdoptCustomResourceDefinitions(
     return retainAndAdopt([CUSTOM_RESOURCE_DEFINITION_TYPE], retainedProvider);
 }
 
-/** The Pulumi type of a PersistentVolumeClaim rendered by a Helm v4 Chart. */
-export const PERSISTENT_VOLUME_CLAIM_TYPE = "kubernetes:core/v1:PersistentVolumeClaim";
-
 /**
  * A `transforms` entry that retains every rendered object of `types` on delete and gives it the
- * provider that adopts existing objects (see {@link retainAndAdoptCustomResourceDefinitions}): e.g.
- * Prometheus's data volume claim, so its data outlives `pulumi destroy` and a re-created stack binds
- * the same claim again.
+ * provider that adopts existing objects (see {@link retainAndAdoptCustomResourceDefinitions}).
  */
 export function retainAndAdopt(
     types: readonly string[],

@@ -5,6 +5,7 @@
  */
 import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint } from "./placement";
 import { ResourceRequirements } from "./quantity";
+import { LOCAL_VOLUMES, LocalVolumeRequest } from "./local-volume";
 
 /** Prometheus's release name, which `server.fullnameOverride` makes its Service's name too. */
 export const PROMETHEUS_RELEASE = "prometheus";
@@ -59,6 +60,8 @@ export interface PrometheusSettings {
         size: string;
         /** Its StorageClass. @default the node pool's */
         storageClass?: string | undefined;
+        /** The pool node that holds a local volume. @default the pool's first node */
+        node?: string | undefined;
     };
     /** Requests and limits. @default 500m/2Gi, limits 2000m/4Gi with highAvailability; 100m/512Mi, 1000m/2Gi without */
     resources: ResourceRequirements;
@@ -196,5 +199,26 @@ export function kialiChartValues(settings: KialiSettings, namespace: string, pla
             grafana: { enabled: false },
         },
         login_token: { signing_key: `secret:${KIALI_SIGNING_KEY_SECRET.name}:${KIALI_SIGNING_KEY_SECRET.key}` },
+    };
+}
+
+/**
+ * The local volume Prometheus's claim needs, or `undefined` when none is to be declared: persistence
+ * off, or a StorageClass whose provisioner creates volumes itself. The volume is pre-bound to the
+ * chart's claim (`prometheus` in `namespace`, `server.fullnameOverride`).
+ */
+export function prometheusLocalVolume(
+    persistence: PrometheusSettings["persistence"],
+    namespace: string,
+    pool: { storageClass: { name: string; provisioner: string }; nodes: readonly { name: string }[] },
+): LocalVolumeRequest | undefined {
+    if (!persistence.enabled || pool.storageClass.provisioner !== LOCAL_VOLUMES || (persistence.storageClass ?? pool.storageClass.name) !== pool.storageClass.name) {
+        return undefined;
+    }
+    return {
+        name: PROMETHEUS_RELEASE,
+        node: persistence.node ?? pool.nodes[0].name,
+        size: persistence.size,
+        claim: { namespace, name: PROMETHEUS_RELEASE },
     };
 }

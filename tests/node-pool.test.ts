@@ -127,10 +127,10 @@ describe("node pool", () => {
                 const spread = at(values, paths.spread) as Array<{ topologyKey: string }>;
                 assert.deepStrictEqual(spread.map((constraint) => constraint.topologyKey), ["kubernetes.io/hostname"], chart.name);
             }
-            // A gate per node, and in dev the demo's three Deployments; the quorum only reads the API and
-            // may run on any node.
+            // A gate per node, in prod the Prometheus volume's folder Job, and in dev the demo's three
+            // Deployments; the quorum only reads the API and may run on any node.
             const pods = podSpecs(run).filter(([name]) => name !== "meshstack-pool-preflight-quorum");
-            assert.strictEqual(pods.length, nodes.length + (stack === "dev" ? 3 : 0));
+            assert.strictEqual(pods.length, nodes.length + (stack === "dev" ? 3 : 1));
             for (const [name, spec] of pods) {
                 const pinned =
                     nodes.includes(spec.nodeName as string) ||
@@ -175,7 +175,7 @@ describe("node pool", () => {
     });
 
     it("runs one gate per node, pinned by name, non-root, read-only, bounded, with a token that can write its verdict", () => {
-        const jobs = prod.ofType("kubernetes:batch/v1:Job");
+        const jobs = prod.ofType("kubernetes:batch/v1:Job").filter((job) => job.name.startsWith("meshstack-pool-preflight-"));
         assert.deepStrictEqual(
             jobs.map((job) => [job.name, at(job.inputs, "spec.template.spec.nodeName"), job.dependsOn]),
             [

@@ -5,7 +5,6 @@
  */
 import * as assert from "assert";
 import { parseMeshConfig } from "../config";
-import { PERSISTENT_VOLUME_CLAIM_TYPE } from "../lib/crd-protection";
 import { kialiChartValues } from "../lib/observability-values";
 import { expectedSpread, POOL_SELECTOR } from "./expected";
 import { isSecret, MOCK_RANDOM_PASSWORD, ProgramRun, RANDOM_PASSWORD_TYPE, stackRun } from "./harness";
@@ -55,6 +54,10 @@ function kialiValues(strategy: string, resources: object): object {
         },
         login_token: { signing_key: "secret:kiali-signing-key:key" },
     };
+}
+
+function at(value: unknown, dotted: string): unknown {
+    return dotted.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], value);
 }
 
 describe("observability", () => {
@@ -124,14 +127,49 @@ describe("observability", () => {
         assert.ok(!JSON.stringify(prod.outputs).includes(MOCK_RANDOM_PASSWORD));
     });
 
-    it("retains Prometheus's volume claim and lets a re-created stack adopt it", async () => {
-        const chart = prod.resource("meshstack-observability-prometheus");
-        assert.strictEqual(chart.transforms.length, 1);
-        const claim = await chart.transforms[0]({ custom: true, type: PERSISTENT_VOLUME_CLAIM_TYPE, name: "prometheus", props: {}, opts: {} });
-        assert.strictEqual(claim?.opts?.retainOnDelete, true);
-        assert.strictEqual(prod.nameOf(claim?.opts?.provider as never), "meshstack-cluster-retained");
-        const deployment = await chart.transforms[0]({ custom: true, type: "kubernetes:apps/v1:Deployment", name: "prometheus", props: {}, opts: {} });
-        assert.strictEqual(deployment, undefined);
+    it("prod: declares Prometheus's local volume on the first pool node, reserved for its claim, and starts Prometheus after it", () => {
+        const labels = { "app.kubernetes.io/name": "meshstack-local-volume", "app.kubernetes.io/instance": "prometheus", "app.kubernetes.io/part-of": "meshstack" };
+        assert.deepStrictEqual(prod.resource("meshstack-pool-volume-prometheus-volume").inputs, {
+            apiVersion: "v1",
+            kind: "PersistentVolume",
+            metadata: { name: "meshstack-prometheus", labels },
+            spec: {
+                capacity: { storage: "50Gi" },
+                accessModes: ["ReadWriteOnce"],
+                volumeMode: "Filesystem",
+                persistentVolumeReclaimPolicy: "Retain",
+                storageClassName: "meshstack-nvme",
+                // The claim the chart renders: `server.fullnameOverride` in istiod's namespace.
+                claimRef: { namespace: "istio-system", name: "prometheus" },
+                local: { path: "/mnt/nvme/meshstack-volumes/prometheus" },
+                nodeAffinity: {
+                    required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: ["mesh-1"] }] }] },
+                },
+            },
+        });
+        const folder = prod.resource("meshstack-pool-volume-prometheus-folder");
+        assert.deepStrictEqual(folder.dependsOn, ["meshstack-pool-preflight-namespace", "meshstack-pool-nvme"]);
+        assert.deepStrictEqual(at(folder.inputs, "spec.template.spec.nodeName"), "mesh-1");
+        assert.deepStrictEqual(at(folder.inputs, "spec.template.spec.volumes"), [
+            { name: "folder", hostPath: { path: "/mnt/nvme/meshstack-volumes/prometheus", type: "DirectoryOrCreate" } },
+        ]);
+        assert.deepStrictEqual(prod.resource("meshstack-pool-volume-prometheus-volume").dependsOn, [
+            "meshstack-pool-volume-prometheus-folder",
+            "meshstack-pool-preflight-namespace",
+            "meshstack-pool-nvme",
+        ]);
+        assert.deepStrictEqual(prod.resource("meshstack-observability-prometheus").dependsOn, ["meshstack-istio", "meshstack-pool-volume-prometheus"]);
+    });
+
+    it("deletes the volume object with the stack (its folder stays), so the next up binds a new claim to the same data", () => {
+        const volume = prod.resource("meshstack-pool-volume-prometheus-volume");
+        const claim = prod.resource("meshstack-observability-prometheus");
+        assert.deepStrictEqual([volume.options, volume.provider, claim.options, claim.transforms], [{}, "meshstack-cluster", {}, []]);
+    });
+
+    it("dev: no volume without persistence", () => {
+        assert.deepStrictEqual(dev.ofType("kubernetes:core/v1:PersistentVolume"), []);
+        assert.deepStrictEqual(dev.resource("meshstack-observability-prometheus").dependsOn, ["meshstack-istio"]);
     });
 
     it("exports both URLs and the port-forward commands, from the charts' own names", () => {
@@ -187,6 +225,11 @@ describe("observability config errors", () => {
             "a volume size that is not a quantity",
             { prometheus: { persistence: { size: "50GB" } } },
             '  - meshstack:observability.prometheus.persistence.size: "50GB" is not a memory quantity. Use bytes with a suffix, e.g. "128Mi", "1Gi" or "512M".',
+        ],
+        [
+            "a volume on a node outside the pool",
+            { prometheus: { persistence: { node: "mesh-9" } } },
+            '  - meshstack:observability.prometheus.persistence.node: "mesh-9" is not a node of the pool. Use one of "mesh-1", "mesh-2".',
         ],
         [
             "a volume on a StorageClass the stack does not declare",

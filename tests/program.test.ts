@@ -105,7 +105,18 @@ describe("the program", () => {
                     ["kubernetes:scheduling.k8s.io/v1:PriorityClass", "meshstack-pool-priority", pool],
                     [NAMESPACE, "meshstack-pool-preflight-namespace", pool],
                     ["kubernetes:core/v1:ConfigMap", "meshstack-pool-preflight-script", pool],
+                    ["kubernetes:core/v1:ServiceAccount", "meshstack-pool-preflight-account", pool],
+                    ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "meshstack-pool-preflight-role", pool],
+                    ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "meshstack-pool-preflight-binding", pool],
                     ...NODES[stack].map((node) => [JOB, `meshstack-pool-preflight-${node}`, pool]),
+                    [JOB, "meshstack-pool-preflight-quorum", pool],
+                    ...(stack === "prod"
+                        ? [
+                              ["meshstack:pool:LocalVolume", "meshstack-pool-volume-prometheus", pool],
+                              [JOB, "meshstack-pool-volume-prometheus-folder", "meshstack-pool-volume-prometheus"],
+                              ["kubernetes:core/v1:PersistentVolume", "meshstack-pool-volume-prometheus-volume", "meshstack-pool-volume-prometheus"],
+                          ]
+                        : []),
                     ["meshstack:istio:IstioControlPlane", "meshstack-istio", "meshstack"],
                     [NAMESPACE, "meshstack-istio-namespace", "meshstack-istio"],
                     [CHART, "meshstack-istio-base", "meshstack-istio"],
@@ -150,19 +161,26 @@ describe("the program", () => {
                 const edges = run()
                     .resources.filter((resource) => resource.dependsOn.length > 0)
                     .map((resource) => [resource.name, resource.dependsOn]);
-                // The pool is ready: its PriorityClass, its labelled nodes, and every node's passed gate.
-                const ready = [
-                    "meshstack-pool-priority",
-                    ...NODES[stack].map((node) => `meshstack-pool-node-${node}`),
-                    ...NODES[stack].map((node) => `meshstack-pool-preflight-${node}`),
-                ];
+                // The pool is ready: its PriorityClass, its labelled nodes, and the quorum of passed gates.
+                const ready = ["meshstack-pool-priority", ...NODES[stack].map((node) => `meshstack-pool-node-${node}`), "meshstack-pool-preflight-quorum"];
+                const volume = ["meshstack-pool-preflight-namespace", "meshstack-pool-nvme"];
                 assert.deepStrictEqual(edges, [
                     ...NODES[stack].map((node) => [`meshstack-pool-node-${node}`, [`meshstack-pool-node-${node}-existing`]]),
                     ["meshstack-pool-preflight-script", ["meshstack-pool-preflight-namespace"]],
+                    ["meshstack-pool-preflight-account", ["meshstack-pool-preflight-namespace"]],
+                    ["meshstack-pool-preflight-binding", ["meshstack-pool-preflight-account", "meshstack-pool-preflight-role"]],
+                    // Each gate needs its node to exist, not its labels: its verdict admits the node.
                     ...NODES[stack].map((node) => [
                         `meshstack-pool-preflight-${node}`,
-                        ["meshstack-pool-preflight-script", `meshstack-pool-node-${node}`],
+                        ["meshstack-pool-preflight-script", "meshstack-pool-preflight-binding", `meshstack-pool-node-${node}-existing`],
                     ]),
+                    ["meshstack-pool-preflight-quorum", NODES[stack].map((node) => `meshstack-pool-preflight-${node}`)],
+                    ...(stack === "prod"
+                        ? [
+                              ["meshstack-pool-volume-prometheus-folder", volume],
+                              ["meshstack-pool-volume-prometheus-volume", ["meshstack-pool-volume-prometheus-folder", ...volume]],
+                          ]
+                        : []),
                     // Nothing of Istio is applied before the pool is ready.
                     ["meshstack-istio-base", ["meshstack-istio-namespace", ...ready]],
                     ["meshstack-istio-istiod", ["meshstack-istio-base", ...ready]],
@@ -184,8 +202,9 @@ describe("the program", () => {
                             [`meshstack-svc-${service}-virtual-service`, after],
                         ];
                     }),
-                    // The addons after the control plane; Kiali also after its signing key's Secret.
-                    ["meshstack-observability-prometheus", ["meshstack-istio"]],
+                    // The addons after the control plane (Prometheus also after its volume); Kiali also after
+                    // its signing key's Secret.
+                    ["meshstack-observability-prometheus", ["meshstack-istio", ...(stack === "prod" ? ["meshstack-pool-volume-prometheus"] : [])]],
                     ["meshstack-observability-kiali-signing-key-secret", ["meshstack-istio"]],
                     ["meshstack-observability-kiali", ["meshstack-istio", "meshstack-observability-kiali-signing-key-secret"]],
                     ...(stack === "dev" ? DEMO.map(([, name]) => [name, ["meshstack-istio", "meshstack-ns-shop"]]) : []),
@@ -245,7 +264,7 @@ describe("the program", () => {
                 const providers = run()
                     .resources.filter((resource) => resource.type.startsWith("kubernetes:"))
                     .map((resource) => [resource.name, resource.provider]);
-                assert.strictEqual(providers.length, { dev: 41, prod: 42 }[stack]);
+                assert.strictEqual(providers.length, { dev: 45, prod: 48 }[stack]);
                 assert.deepStrictEqual(
                     providers.filter(([, provider]) => provider !== "meshstack-cluster"),
                     [],
@@ -264,17 +283,21 @@ describe("the program", () => {
                 const settings = run()
                     .ofType(PROVIDER)
                     .map((provider) => [provider.name, provider.inputs]);
+                const lifecycle = { enableConfigMapMutable: "true", enableSecretMutable: "true", deleteUnreachable: "false", skipUpdateUnreachable: "false" };
                 assert.deepStrictEqual(settings, [
-                    ["meshstack-cluster", { enableServerSideApply: "true", upsertExistingObjects: "false", enablePatchForce: "false" }],
-                    ["meshstack-cluster-retained", { enableServerSideApply: "true", upsertExistingObjects: "true", enablePatchForce: "true" }],
+                    ["meshstack-cluster", { ...lifecycle, enableServerSideApply: "true", upsertExistingObjects: "false", enablePatchForce: "false" }],
+                    ["meshstack-cluster-retained", { ...lifecycle, enableServerSideApply: "true", upsertExistingObjects: "true", enablePatchForce: "true" }],
                 ]);
             });
 
-            it(`${stack}: attaches the retain-and-adopt transform to the base chart (CRDs) and Prometheus (its volume claim) only`, () => {
+            it(`${stack}: retains and adopts the base chart's CRDs, waits for istiod's webhooks, and transforms nothing else`, () => {
                 const withTransforms = run()
                     .resources.filter((resource) => resource.transforms.length > 0)
-                    .map((resource) => resource.name);
-                assert.deepStrictEqual(withTransforms, ["meshstack-istio-base", "meshstack-observability-prometheus"]);
+                    .map((resource) => [resource.name, resource.transforms.map((transform) => transform.name)]);
+                assert.deepStrictEqual(withTransforms, [
+                    ["meshstack-istio-base", ["retain and adopt CustomResourceDefinition"]],
+                    ["meshstack-istio-istiod", ["wait for the webhooks' CA bundle"]],
+                ]);
             });
 
             it(`${stack}: never sets a caBundle or hub/tag in any chart's values`, () => {

@@ -12,6 +12,12 @@ type ModelClass = new (data: never) => Validatable;
 
 /** The model of each Kubernetes type the program declares as a plain object. */
 async function models(): Promise<Record<string, ModelClass>> {
+    const [{ ServiceAccount }, { ClusterRole }, { ClusterRoleBinding }, { PersistentVolume }] = await Promise.all([
+        import("kubernetes-models/v1/ServiceAccount"),
+        import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole"),
+        import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding"),
+        import("kubernetes-models/v1/PersistentVolume"),
+    ]);
     const [{ Namespace }, { ConfigMap }, { Node }, { Job }, { StorageClass }, { PriorityClass }, { NetworkPolicy }, { Service }, { Deployment }, { Secret }] = await Promise.all([
         import("kubernetes-models/v1/Namespace"),
         import("kubernetes-models/v1/ConfigMap"),
@@ -55,6 +61,10 @@ async function models(): Promise<Record<string, ModelClass>> {
         "kubernetes:batch/v1:Job": Job as unknown as ModelClass,
         "kubernetes:storage.k8s.io/v1:StorageClass": StorageClass as unknown as ModelClass,
         "kubernetes:scheduling.k8s.io/v1:PriorityClass": PriorityClass as unknown as ModelClass,
+        "kubernetes:core/v1:ServiceAccount": ServiceAccount as unknown as ModelClass,
+        "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": ClusterRole as unknown as ModelClass,
+        "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": ClusterRoleBinding as unknown as ModelClass,
+        "kubernetes:core/v1:PersistentVolume": PersistentVolume as unknown as ModelClass,
     };
 }
 
