@@ -58,3 +58,53 @@ export function graphEdges(body: string): number {
         return 0;
     }
 }
+
+/** Each node's pre-flight verdict label (`meshstack.io/preflight`), from `kubectl get nodes -o json`. */
+export function nodeVerdicts(nodesJson: string): Record<string, string> {
+    const nodes = JSON.parse(nodesJson) as { items: Array<{ metadata: { name: string; labels?: Record<string, string> } }> };
+    return Object.fromEntries(nodes.items.map((node) => [node.metadata.name, node.metadata.labels?.["meshstack.io/preflight"] ?? "none"]));
+}
+
+/** Each pod and the node it runs on (`pending` while unscheduled), from `kubectl get pods -o json`. */
+export function podNodes(podsJson: string): Array<{ pod: string; node: string }> {
+    const pods = JSON.parse(podsJson) as { items: Array<{ metadata: { name: string }; spec: { nodeName?: string } }> };
+    return pods.items.map((pod) => ({ pod: pod.metadata.name, node: pod.spec.nodeName ?? "pending" }));
+}
+
+/** The CPU utilisation an autoscaler reads now, or `undefined` while it has no metrics (no metrics-server). */
+export function hpaCpuUtilization(hpaJson: string): number | undefined {
+    const hpa = JSON.parse(hpaJson) as {
+        status?: { currentMetrics?: Array<{ type: string; resource?: { name: string; current?: { averageUtilization?: number } } }> };
+    };
+    const cpu = hpa.status?.currentMetrics?.find((metric) => metric.type === "Resource" && metric.resource?.name === "cpu");
+    return cpu?.resource?.current?.averageUtilization;
+}
+
+/** How many pods a PodDisruptionBudget lets go now (`status.disruptionsAllowed`). */
+export function disruptionsAllowed(pdbJson: string): number {
+    const pdb = JSON.parse(pdbJson) as { status?: { disruptionsAllowed?: number } };
+    return pdb.status?.disruptionsAllowed ?? 0;
+}
+
+/** A PersistentVolume's phase and the claim it is bound to (`namespace/name`, and its uid). */
+export function volumeBinding(pvJson: string): { phase: string; claim: string; claimUid: string } {
+    const pv = JSON.parse(pvJson) as { spec: { claimRef?: { namespace?: string; name?: string; uid?: string } }; status?: { phase?: string } };
+    const ref = pv.spec.claimRef;
+    return { phase: pv.status?.phase ?? "unknown", claim: ref === undefined ? "" : `${ref.namespace ?? ""}/${ref.name ?? ""}`, claimUid: ref?.uid ?? "" };
+}
+
+/** The number of series in a Prometheus instant query's answer (`/api/v1/query`); 0 for an error. */
+export function querySeries(body: string): number {
+    try {
+        const parsed = JSON.parse(body) as { status?: string; data?: { result?: unknown } };
+        return parsed.status === "success" && Array.isArray(parsed.data?.result) ? parsed.data.result.length : 0;
+    } catch {
+        return 0;
+    }
+}
+
+/** The HTTP status curl printed with `-w '%{http_code}'` (0 when it printed none: no answer). */
+export function httpStatus(curlOutput: string): number {
+    const match = /(\d{3})\s*$/.exec(curlOutput);
+    return match === null ? 0 : Number(match[1]);
+}

@@ -1,10 +1,14 @@
 /**
- * The end-to-end checks on a live cluster where the e2e stack (Pulumi.e2e.yaml) is up, run by
- * .github/workflows/e2e.yml. Needs kubectl, its current context the cluster.
- *   npm run e2e:check                  every check on the running mesh
- *   npm run e2e:check -- crds-retained after `pulumi destroy`: Istio's CRDs are still there
+ * The end-to-end checks on a live cluster, run by .github/workflows/e2e.yml. Needs kubectl, its
+ * current context the cluster.
+ *   npm run e2e:check                       the e2e stack (Pulumi.e2e.yaml): every check on the running mesh
+ *   npm run e2e:check -- crds-retained      after `pulumi destroy`: Istio's CRDs are still there
+ *   npm run e2e:check -- ha                 the e2e-ha stack (Pulumi.e2e-ha.yaml): gates, placement,
+ *                                           autoscalers, budgets, default deny, Prometheus's volume
+ *   npm run e2e:check -- ha-volume-kept     after destroy and a new up of e2e-ha: Prometheus kept its data
  */
-import { spawn, spawnSync } from "child_process";
+import { haChecks, haVolumeKept } from "./ha";
+import { CheckFailed, fetchText, kubectl, must, rolledOut, sleep, withPortForward } from "./kube";
 import { canarySample, graphEdges, plainTextOutcome, tcpConnectionsTo, withinTolerance } from "./parse";
 
 const MESH_NS = "shop"; // meshstack:demo.namespace
@@ -17,21 +21,6 @@ const CANARY_PERCENT = 10; // meshstack:services[helloworld].weights.v2
 const TOLERANCE_PERCENT = 6; // about 3.5 standard deviations of the binomial at 300 requests
 const CURL_IMAGE = "docker.io/curlimages/curl:8.11.1"; // the demo client's (versions.ts)
 const HELLO_URL = `http://helloworld.${MESH_NS}:5000/hello`;
-
-class CheckFailed extends Error {}
-
-/** Runs kubectl; returns its exit code and output, never throws. */
-function kubectl(...args: string[]): { code: number; stdout: string; stderr: string } {
-    const result = spawnSync("kubectl", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Runs kubectl and fails the check with its stderr if it fails. */
-function must(...args: string[]): string {
-    const result = kubectl(...args);
-    if (result.code !== 0) throw new CheckFailed(`kubectl ${args.join(" ")} exited ${result.code}: ${result.stderr.trim()}`);
-    return result.stdout;
-}
 
 function client(...command: string[]): { code: number; stdout: string; stderr: string } {
     return kubectl("exec", "-n", MESH_NS, "deploy/helloworld-client", "-c", "client", "--", ...command);
@@ -47,7 +36,7 @@ function waitForMesh(): string {
         [MESH_NS, "helloworld-v2"],
         [MESH_NS, "helloworld-client"],
     ];
-    for (const [namespace, deployment] of rollouts) must("rollout", "status", "-n", namespace, `deploy/${deployment}`, "--timeout=300s");
+    rolledOut(rollouts);
     return "the mesh and the demo are up";
 }
 
@@ -90,19 +79,15 @@ function canary(): string {
 }
 
 async function kialiGraph(): Promise<string> {
-    const forward = spawn("kubectl", ["port-forward", "-n", ISTIO_NS, "svc/kiali", "20001:20001"], { stdio: "ignore" });
-    try {
+    return withPortForward(ISTIO_NS, "kiali", 20001, async (base) => {
         let edges = 0;
         for (let attempt = 0; attempt < 20 && edges === 0; attempt++) {
-            await new Promise((resolve) => setTimeout(resolve, 10_000));
-            const url = `http://localhost:20001/kiali/api/namespaces/graph?namespaces=${MESH_NS}&graphType=versionedApp&duration=300s`;
-            edges = graphEdges(await fetch(url).then((response) => response.text(), () => ""));
+            await sleep(10);
+            edges = graphEdges(await fetchText(`${base}/kiali/api/namespaces/graph?namespaces=${MESH_NS}&graphType=versionedApp&duration=300s`));
         }
         if (edges === 0) throw new CheckFailed(`Kiali's graph of ${MESH_NS} has no edges after 200 s`);
         return `Kiali: the graph of ${MESH_NS} has ${edges} edges`;
-    } finally {
-        forward.kill();
-    }
+    });
 }
 
 function crdsRetained(): string {
@@ -112,10 +97,17 @@ function crdsRetained(): string {
     return "Istio's CRDs outlived pulumi destroy";
 }
 
+/** The checks of each mode. */
+const MODES: Record<string, ReadonlyArray<() => string | Promise<string>>> = {
+    all: [waitForMesh, strictMtls, egress, canary, kialiGraph],
+    "crds-retained": [crdsRetained],
+    ha: haChecks,
+    "ha-volume-kept": [haVolumeKept],
+};
+
 async function main(mode: string): Promise<void> {
-    const checks: Array<() => string | Promise<string>> =
-        mode === "all" ? [waitForMesh, strictMtls, egress, canary, kialiGraph] : mode === "crds-retained" ? [crdsRetained] : [];
-    if (checks.length === 0) throw new CheckFailed(`unknown check "${mode}" (all, crds-retained)`);
+    const checks = MODES[mode];
+    if (checks === undefined) throw new CheckFailed(`unknown check "${mode}" (${Object.keys(MODES).join(", ")})`);
     for (const check of checks) process.stdout.write(`ok: ${await check()}\n`);
 }
 

@@ -5,7 +5,9 @@
 import * as assert from "assert";
 import { evaluate, OFFICIAL_ISTIO_REPOSITORIES, PolicyContext, PolicyResource, RESOURCE_RULES, STACK_RULES, stackOfUrn } from "../policy/rules";
 import { ISTIO_CHART_REPOSITORY } from "../versions";
-import { stackRun } from "./harness";
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_ROOT, stackRun } from "./harness";
 
 const PROD: PolicyContext = { production: true, allowedExposedServices: [] };
 const DEV: PolicyContext = { production: false, allowedExposedServices: [] };
@@ -165,10 +167,16 @@ describe("policy pack", () => {
         assert.deepStrictEqual(check(rule, resource(CHART, { chart: "gateway", name: "istio-egressgateway", values: { service: { type: "ClusterIP" } } })), []);
     });
 
-    for (const stack of ["dev", "prod", "e2e"]) {
+    it("the e2e-ha run's pack config holds that stack, and prod, to the production rules, for every rule", () => {
+        const config = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "ci", "policy-e2e-ha.json"), "utf8")) as Record<string, unknown>;
+        const rules = [...RESOURCE_RULES, ...STACK_RULES].map((rule) => rule.name);
+        assert.deepStrictEqual(config, Object.fromEntries(rules.map((rule) => [rule, { productionStacks: ["prod", "e2e-ha"] }])));
+    });
+
+    for (const stack of ["dev", "prod", "e2e", "e2e-ha"]) {
         it(`${stack}: the program declares nothing any rule rejects`, async () => {
             const resources = await programResources(stack);
-            assert.deepStrictEqual(evaluate(resources, { production: stack === "prod", allowedExposedServices: [] }), []);
+            assert.deepStrictEqual(evaluate(resources, { production: stack === "prod" || stack === "e2e-ha", allowedExposedServices: [] }), []);
             // The rules did look: the stack has what they check.
             const types = new Set(resources.map((resource) => resource.type));
             for (const type of [PA, CHART, "kubernetes:networking.istio.io/v1:VirtualService", "kubernetes:networking.istio.io/v1:DestinationRule"]) {

@@ -18,6 +18,7 @@ interface Step {
 }
 interface Job {
     if?: string;
+    env?: Record<string, string>;
     needs?: string | string[];
     environment?: string;
     concurrency?: { group: string; "cancel-in-progress": boolean };
@@ -83,7 +84,7 @@ describe("CI workflows", () => {
 
     it("name only stacks that have a Pulumi.<stack>.yaml, and use the policy pack that is in the repo", () => {
         const stacks = [...workflows.values()].flatMap((flow) => Object.values(flow.jobs).flatMap(stacksOf));
-        assert.deepStrictEqual([...new Set(stacks)].sort(), ["dev", "e2e", "prod"]);
+        assert.deepStrictEqual([...new Set(stacks)].sort(), ["dev", "e2e", "e2e-ha", "prod"]);
         assert.deepStrictEqual(stacks.filter((stack) => !fs.existsSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`))), []);
         const packs = allSteps.map(([, step]) => step.with?.policyPacks ?? /--policy-pack (\S+)/.exec(step.run ?? "")?.[1]).filter((pack) => pack !== undefined);
         assert.deepStrictEqual([...new Set(packs)], ["./policy"]);
@@ -179,6 +180,35 @@ describe("CI workflows", () => {
         ]);
         assert.deepStrictEqual(steps[steps.length - 1], { name: "Delete the cluster", if: "always()", run: "kind delete cluster --name meshstack-e2e" });
         assert.ok(!JSON.stringify(flow).includes("secrets."));
+    });
+
+    it("e2e-ha: the production shape on three kind workers, gated, autoscaled, previewed read-only, its volume through destroy and up", () => {
+        const job = workflow("e2e").jobs["e2e-ha"];
+        const kind = job.steps.find((step) => step.uses?.startsWith("helm/kind-action@") === true);
+        assert.deepStrictEqual(kind?.with, { cluster_name: "meshstack-e2e-ha", config: "e2e/kind-ha.yaml", wait: "180s" });
+        const cluster = read(path.join(PROJECT_ROOT, "e2e", "kind-ha.yaml")) as { nodes: Array<{ role: string }> };
+        assert.deepStrictEqual(cluster.nodes.map((node) => node.role), ["control-plane", "worker", "worker", "worker"]);
+        const stack = read(path.join(PROJECT_ROOT, "Pulumi.e2e-ha.yaml")) as { config: Record<string, { nodes?: Array<{ name: string }> } | boolean> };
+        const pool = stack.config["meshstack:nodePool"] as { nodes: Array<{ name: string }> };
+        assert.deepStrictEqual(pool.nodes.map((node) => node.name), ["meshstack-e2e-ha-worker", "meshstack-e2e-ha-worker2", "meshstack-e2e-ha-worker3"]);
+        assert.strictEqual(stack.config["meshstack:highAvailability"], true);
+        assert.match(job.env?.METRICS_SERVER_VERSION ?? "", /^v\d+\.\d+\.\d+$/);
+        const runs = job.steps.map((step) => step.run ?? "").join("\n");
+        // The gates' folder on two workers only: the third's gate records `error`, and the check expects it.
+        assert.ok(runs.includes("for node in meshstack-e2e-ha-worker meshstack-e2e-ha-worker2; do"));
+        for (const line of [
+            "pulumi up --stack e2e-ha --yes --policy-pack ./policy --policy-pack-config ci/policy-e2e-ha.json",
+            "npm run --silent e2e:check -- ha",
+            "kubectl apply -f ci/rbac/preview-reader.yaml",
+            "pulumi preview --stack e2e-ha --diff --expect-no-changes --policy-pack ./policy --policy-pack-config ci/policy-e2e-ha.json || status=1",
+            "docker exec meshstack-e2e-ha-worker test -d /mnt/nvme/meshstack-volumes/prometheus/wal",
+            "npm run --silent e2e:check -- ha-volume-kept",
+        ]) {
+            assert.ok(runs.includes(line), line);
+        }
+        const destroy = job.steps.find((step) => step.run?.includes("pulumi destroy") === true);
+        assert.strictEqual(destroy?.if, "always() && steps.up.outcome != 'skipped'");
+        assert.deepStrictEqual(job.steps[job.steps.length - 1], { name: "Delete the cluster", if: "always()", run: "kind delete cluster --name meshstack-e2e-ha" });
     });
 
     it("the preview role can read but never write", () => {
