@@ -289,7 +289,9 @@ export function preflightJob(input: PreflightJobInput): inputs.batch.v1.Job {
                             name: "nvme",
                             hostPath: {
                                 path: `${input.nvmeMountPath.replace(/\/+$/, "")}/${PREFLIGHT_TEST_FOLDER}`,
-                                type: "Directory",
+                                // A missing folder is made (root-owned, so not writable by the gate): the gate then
+                                // records `error` with the reason, instead of a pod that never starts.
+                                type: "DirectoryOrCreate",
                             },
                         },
                     ],

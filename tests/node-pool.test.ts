@@ -242,7 +242,7 @@ describe("node pool", () => {
                         ],
                         volumes: [
                             { name: "script", configMap: { name: "meshstack-preflight" } },
-                            { name: "nvme", hostPath: { path: "/mnt/nvme/.meshstack-preflight", type: "Directory" } },
+                            { name: "nvme", hostPath: { path: "/mnt/nvme/.meshstack-preflight", type: "DirectoryOrCreate" } },
                         ],
                     },
                 },
