@@ -127,8 +127,8 @@ export function preflightRules(nodeNames: readonly string[]): inputs.rbac.v1.Pol
     return [{ apiGroups: [""], resources: ["nodes"], resourceNames: [...nodeNames].sort(), verbs: ["get", "patch"] }];
 }
 
-/** The parts every gate pod shares: the account, the script, the user, the hardened container. */
-function gatePodSpec(input: {
+/** What differs between the gates' pods. */
+interface GatePod {
     tolerations: Toleration[];
     runAsUser: number;
     scriptConfigMap: string;
@@ -136,7 +136,10 @@ function gatePodSpec(input: {
     volumeMounts: inputs.core.v1.VolumeMount[];
     volumes: inputs.core.v1.Volume[];
     nodeName?: string;
-}): inputs.core.v1.PodSpec {
+}
+
+/** The parts every gate pod shares: the account, the script, the user, the hardened container. */
+function gatePodSpec(input: GatePod): inputs.core.v1.PodSpec {
     return {
         ...(input.nodeName === undefined ? {} : { nodeName: input.nodeName }),
         restartPolicy: "Never",
@@ -172,6 +175,25 @@ function gatePodSpec(input: {
     };
 }
 
+/**
+ * A Job of the gates: no retry (a noisy host must not pass on a second try), a deadline, the script's
+ * hash on the pod (a new script replaces the Job), and replaced on the next `pulumi up` while it has
+ * not completed (`pulumi.com/replaceUnready`).
+ */
+function gateJob(name: string, labels: Record<string, string>, hash: string, deadlineSeconds: number, pod: GatePod): inputs.batch.v1.Job {
+    return {
+        metadata: { name, namespace: PREFLIGHT_NAMESPACE, labels, annotations: { "pulumi.com/replaceUnready": "true" } },
+        spec: {
+            backoffLimit: 0,
+            activeDeadlineSeconds: deadlineSeconds,
+            template: {
+                metadata: { labels: { ...labels, "sidecar.istio.io/inject": "false" }, annotations: { [SCRIPT_HASH_ANNOTATION]: hash } },
+                spec: gatePodSpec(pod),
+            },
+        },
+    };
+}
+
 /** Inputs of {@link preflightQuorumJob}. */
 export interface PreflightQuorumInput {
     /** The pool's node names, in the order the report lists them. */
@@ -197,36 +219,18 @@ export interface PreflightQuorumInput {
  * next `pulumi up` (`pulumi.com/replaceUnready`); a new node list, count or script replaces the Job.
  */
 export function preflightQuorumJob(input: PreflightQuorumInput): inputs.batch.v1.Job {
-    return {
-        metadata: {
-            name: PREFLIGHT_QUORUM_JOB,
-            namespace: PREFLIGHT_NAMESPACE,
-            labels: input.labels,
-            annotations: { "pulumi.com/replaceUnready": "true" },
-        },
-        spec: {
-            backoffLimit: 0,
-            activeDeadlineSeconds: 300,
-            template: {
-                metadata: {
-                    labels: { ...input.labels, "sidecar.istio.io/inject": "false" },
-                    annotations: { [SCRIPT_HASH_ANNOTATION]: input.scriptHash },
-                },
-                spec: gatePodSpec({
-                    tolerations: input.tolerations,
-                    runAsUser: input.runAsUser,
-                    scriptConfigMap: input.scriptConfigMap,
-                    env: [
-                        { name: "PREFLIGHT_MODE", value: "quorum" },
-                        { name: "POOL_NODES", value: input.nodeNames.join(",") },
-                        { name: "REQUIRED_PASSED", value: String(input.required) },
-                    ],
-                    volumeMounts: [],
-                    volumes: [],
-                }),
-            },
-        },
-    };
+    return gateJob(PREFLIGHT_QUORUM_JOB, input.labels, input.scriptHash, 300, {
+        tolerations: input.tolerations,
+        runAsUser: input.runAsUser,
+        scriptConfigMap: input.scriptConfigMap,
+        env: [
+            { name: "PREFLIGHT_MODE", value: "quorum" },
+            { name: "POOL_NODES", value: input.nodeNames.join(",") },
+            { name: "REQUIRED_PASSED", value: String(input.required) },
+        ],
+        volumeMounts: [],
+        volumes: [],
+    });
 }
 
 /** The sha256 of the gate's script, as the Jobs carry it. */
@@ -254,51 +258,33 @@ export function preflightDeadlineSeconds(limits: PreflightLimits): number {
  */
 export function preflightJob(input: PreflightJobInput): inputs.batch.v1.Job {
     const { limits } = input;
-    return {
-        metadata: {
-            name: input.jobName,
-            namespace: PREFLIGHT_NAMESPACE,
-            labels: input.labels,
-            annotations: { "pulumi.com/replaceUnready": "true" },
-        },
-        spec: {
-            backoffLimit: 0,
-            activeDeadlineSeconds: preflightDeadlineSeconds(limits),
-            template: {
-                metadata: {
-                    labels: { ...input.labels, "sidecar.istio.io/inject": "false" },
-                    annotations: { [SCRIPT_HASH_ANNOTATION]: input.scriptHash },
+    return gateJob(input.jobName, input.labels, input.scriptHash, preflightDeadlineSeconds(limits), {
+        nodeName: input.nodeName,
+        tolerations: input.tolerations,
+        runAsUser: limits.runAsUser,
+        scriptConfigMap: input.scriptConfigMap,
+        env: [
+            { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+            { name: "MAX_STEAL_PERCENT", value: String(limits.maxStealPercent) },
+            { name: "MAX_FSYNC_P99_MS", value: String(limits.maxFsyncP99Ms) },
+            { name: "STEAL_SAMPLE_SECONDS", value: String(limits.stealSampleSeconds) },
+            { name: "FSYNC_WRITES", value: String(limits.fsyncWrites) },
+            { name: "FSYNC_WRITE_BYTES", value: String(FSYNC_WRITE_BYTES) },
+            { name: "FSYNC_DIR", value: TEST_DIR },
+        ],
+        volumeMounts: [{ name: "nvme", mountPath: TEST_DIR }],
+        volumes: [
+            {
+                name: "nvme",
+                hostPath: {
+                    path: `${input.nvmeMountPath.replace(/\/+$/, "")}/${PREFLIGHT_TEST_FOLDER}`,
+                    // A missing folder is made (root-owned, so not writable by the gate): the gate then
+                    // records `error` with the reason, instead of a pod that never starts.
+                    type: "DirectoryOrCreate",
                 },
-                spec: gatePodSpec({
-                    nodeName: input.nodeName,
-                    tolerations: input.tolerations,
-                    runAsUser: limits.runAsUser,
-                    scriptConfigMap: input.scriptConfigMap,
-                    env: [
-                        { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-                        { name: "MAX_STEAL_PERCENT", value: String(limits.maxStealPercent) },
-                        { name: "MAX_FSYNC_P99_MS", value: String(limits.maxFsyncP99Ms) },
-                        { name: "STEAL_SAMPLE_SECONDS", value: String(limits.stealSampleSeconds) },
-                        { name: "FSYNC_WRITES", value: String(limits.fsyncWrites) },
-                        { name: "FSYNC_WRITE_BYTES", value: String(FSYNC_WRITE_BYTES) },
-                        { name: "FSYNC_DIR", value: TEST_DIR },
-                    ],
-                    volumeMounts: [{ name: "nvme", mountPath: TEST_DIR }],
-                    volumes: [
-                        {
-                            name: "nvme",
-                            hostPath: {
-                                path: `${input.nvmeMountPath.replace(/\/+$/, "")}/${PREFLIGHT_TEST_FOLDER}`,
-                                // A missing folder is made (root-owned, so not writable by the gate): the gate then
-                                // records `error` with the reason, instead of a pod that never starts.
-                                type: "DirectoryOrCreate",
-                            },
-                        },
-                    ],
-                }),
             },
-        },
-    };
+        ],
+    });
 }
 
 /**
