@@ -41,7 +41,9 @@ export class LocalVolume extends pulumi.ComponentResource {
         const volume = new corev1.PersistentVolume(
             `${name}-volume`,
             localPersistentVolume(args.request, args.nvmeMountPath, args.storageClass, labels),
-            { parent: this, dependsOn: [folder, ...args.after] },
+            // Once bound, the PV controller owns the whole claimRef (an atomic struct): applying it
+            // again would conflict. meshstack sets it only when it creates the volume.
+            { parent: this, dependsOn: [folder, ...args.after], ignoreChanges: ["spec.claimRef"] },
         );
         this.volumeName = volume.metadata.name;
         this.registerOutputs({ volumeName: this.volumeName });

@@ -317,6 +317,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 placement: pool.placement,
                 controlPlane: this.controlPlane,
                 volumes: prometheusVolume === undefined ? [] : [...pool.localVolumes.values()],
+                retainedProvider: retained,
             },
             { parent: this, providers: [cluster] },
         );

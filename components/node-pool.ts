@@ -23,6 +23,8 @@ import {
     PREFLIGHT_CONFIG_MAP,
     PREFLIGHT_NAMESPACE,
     PREFLIGHT_SCRIPT_KEY,
+    gatesHash,
+    preflightDeadlineSeconds,
     preflightJob,
     preflightJobName,
     PreflightLimits,
@@ -266,28 +268,31 @@ export class NodePool extends pulumi.ComponentResource {
         );
         const jobLabels = { "app.kubernetes.io/name": "meshstack-preflight", ...PART_OF };
         const hash = scriptHash(script);
+        const specs = args.nodes.map((node) =>
+            preflightJob({
+                jobName: preflightJobName(node.name),
+                nodeName: node.name,
+                nvmeMountPath: node.nvmeMountPath,
+                scriptConfigMap: PREFLIGHT_CONFIG_MAP,
+                scriptHash: hash,
+                tolerations,
+                limits: args.preflight,
+                labels: jobLabels,
+            }),
+        );
         const gates = args.nodes.map(
             (node, index) =>
-                new batchv1.Job(
-                    `${name}-preflight-${node.name}`,
-                    preflightJob({
-                        jobName: preflightJobName(node.name),
-                        nodeName: node.name,
-                        nvmeMountPath: node.nvmeMountPath,
-                        scriptConfigMap: PREFLIGHT_CONFIG_MAP,
-                        scriptHash: hash,
-                        tolerations,
-                        limits: args.preflight,
-                        labels: jobLabels,
-                    }),
-                    { parent: this, dependsOn: [configMap, binding, existing[index]] },
-                ),
+                new batchv1.Job(`${name}-preflight-${node.name}`, specs[index], { parent: this, dependsOn: [configMap, binding, existing[index]] }),
         );
         return new batchv1.Job(
             `${name}-preflight-quorum`,
             preflightQuorumJob({
                 nodeNames: args.nodes.map((node) => node.name),
                 required: args.requiredPassedNodes,
+                mustPass: Object.fromEntries(args.localVolumes.map((volume) => [volume.node, `it holds the local volume ${volume.name}`])),
+                gateJobs: args.nodes.map((node) => preflightJobName(node.name)),
+                gateDeadlineSeconds: preflightDeadlineSeconds(args.preflight),
+                gatesHash: gatesHash(specs),
                 scriptConfigMap: PREFLIGHT_CONFIG_MAP,
                 scriptHash: hash,
                 tolerations,

@@ -14,6 +14,7 @@ import {
     prometheusUrl,
     portForwardCommands,
 } from "../lib/observability-values";
+import { localVolumeClaim } from "../lib/local-volume";
 import { PodPlacement } from "../lib/placement";
 import { PART_OF } from "../lib/objects";
 import { chartSource, KIALI_CHART, PROMETHEUS_CHART } from "../versions";
@@ -55,6 +56,12 @@ export interface ObservabilityArgs extends ObservabilitySettings {
      */
     volumes: pulumi.Resource[];
     /**
+     * The provider that adopts existing objects: Prometheus's claim stays with it (see
+     * `localVolumeClaim` in lib/local-volume.ts).
+     * @default none (required)
+     */
+    retainedProvider: pulumi.ProviderResource;
+    /**
      * The ready control plane.
      * @default none (required)
      */
@@ -85,7 +92,11 @@ export class Observability extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 values: prometheusChartValues(args.prometheus, args.storageClass, args.placement),
             },
-            { parent: this, dependsOn: [args.controlPlane, ...args.volumes] },
+            {
+                parent: this,
+                dependsOn: [args.controlPlane, ...args.volumes],
+                transforms: [localVolumeClaim(args.retainedProvider, args.volumes.length > 0)],
+            },
         );
 
         // A stable signing key: left empty, the chart draws a new one at every render, which Pulumi shows

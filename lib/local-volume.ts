@@ -15,7 +15,9 @@
  *   claim, and never bind again: so the object goes, the folder stays.)
  */
 import type * as inputs from "@pulumi/kubernetes/types/input";
+import type * as pulumi from "@pulumi/pulumi";
 import { PREFLIGHT_IMAGE } from "../versions";
+import { named } from "./crd-protection";
 import { Toleration } from "./placement";
 
 /** The provisioner of a StorageClass whose volumes are declared by hand: local volumes. */
@@ -108,3 +110,36 @@ export function localVolumeFolderJob(
         },
     };
 }
+
+/** The Pulumi type of a PersistentVolumeClaim rendered by a Helm v4 Chart. */
+export const PERSISTENT_VOLUME_CLAIM_TYPE = "kubernetes:core/v1:PersistentVolumeClaim";
+
+/**
+ * A `transforms` entry for a chart whose claim uses a volume meshstack declares:
+ * - the claim goes through `retainedProvider`, which adopts a claim that already exists. meshstack
+ *   before issue 17 retained the claim on destroy through that provider; keeping the provider keeps
+ *   an existing stack's claim in place (a provider change would replace it, and the new claim would
+ *   fail with AlreadyExists), and it is no longer retained.
+ * - with `boundToLocalVolume`, the claim is ready once `Bound`: a volume pre-bound by its `claimRef`
+ *   binds at once, and Pulumi's own check of a claim on a WaitForFirstConsumer class expects `Pending`
+ *   and would time out.
+ */
+export function localVolumeClaim(
+    retainedProvider: pulumi.ProviderResource,
+    boundToLocalVolume: boolean,
+): (args: pulumi.ResourceTransformArgs) => pulumi.ResourceTransformResult | undefined {
+    return named(boundToLocalVolume ? "adopt PersistentVolumeClaim, ready once Bound" : "adopt PersistentVolumeClaim", (args) => {
+        if (args.type !== PERSISTENT_VOLUME_CLAIM_TYPE) {
+            return undefined;
+        }
+        const props = args.props as { metadata?: { annotations?: Record<string, string> } };
+        const metadata = props.metadata ?? {};
+        return {
+            props: boundToLocalVolume ? { ...props, metadata: { ...metadata, annotations: { ...metadata.annotations, ...WAIT_FOR_BOUND } } } : props,
+            opts: { ...args.opts, provider: retainedProvider },
+        };
+    });
+}
+
+/** The claim is ready once bound. */
+export const WAIT_FOR_BOUND = { "pulumi.com/waitFor": "jsonpath={.status.phase}=Bound" } as const;

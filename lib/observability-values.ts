@@ -94,6 +94,7 @@ export interface PrometheusChartValues {
         tolerations: Toleration[];
         priorityClassName: string;
         topologySpreadConstraints: TopologySpreadConstraint[];
+        securityContext: { fsGroupChangePolicy: "OnRootMismatch" };
     };
 }
 
@@ -125,6 +126,9 @@ export function prometheusChartValues(settings: PrometheusSettings, storageClass
             tolerations: placement.tolerations,
             priorityClassName: placement.priorityClassName,
             topologySpreadConstraints: spreadAcrossNodes({ "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/component": "server" }),
+            // Merged into the chart's own (user and fsGroup 65534): the kubelet gives the volume to the
+            // group once, not file by file on every start (a 50Gi TSDB).
+            securityContext: { fsGroupChangePolicy: "OnRootMismatch" },
         },
     };
 }

@@ -124,8 +124,19 @@ export function requiredPassedNodes(poolSize: number, replicas: readonly number[
  * else (a gate writes its verdict on its own node; the quorum reads them).
  */
 export function preflightRules(nodeNames: readonly string[]): inputs.rbac.v1.PolicyRule[] {
-    return [{ apiGroups: [""], resources: ["nodes"], resourceNames: [...nodeNames].sort(), verbs: ["get", "patch"] }];
+    return [
+        { apiGroups: [""], resources: ["nodes"], resourceNames: [...nodeNames].sort(), verbs: ["get", "patch"] },
+        // The quorum waits for the gates' Jobs.
+        { apiGroups: ["batch"], resources: ["jobs"], resourceNames: nodeNames.map(preflightJobName).sort(), verbs: ["get"] },
+    ];
 }
+
+/**
+ * How Pulumi treats a gate's Job: it does not wait for it (the quorum does, and a gate that fails,
+ * never starts or runs out of time keeps only its node out instead of failing `pulumi up`), and deletes
+ * it in the background, so that a replaced Job's name is free at once for the new one.
+ */
+const GATE_AWAIT = { "pulumi.com/skipAwait": "true", "pulumi.com/deletionPropagationPolicy": "background" } as const;
 
 /** What differs between the gates' pods. */
 interface GatePod {
@@ -176,22 +187,37 @@ function gatePodSpec(input: GatePod): inputs.core.v1.PodSpec {
 }
 
 /**
- * A Job of the gates: no retry (a noisy host must not pass on a second try), a deadline, the script's
- * hash on the pod (a new script replaces the Job), and replaced on the next `pulumi up` while it has
- * not completed (`pulumi.com/replaceUnready`).
+ * A Job of the gates: no retry (a noisy host must not pass on a second try), a deadline, hashes on the
+ * pod (a new script, or for the quorum new gates, replace the Job), replaced on the next `pulumi up`
+ * while it has not completed (`pulumi.com/replaceUnready`), plus `annotations`.
  */
-function gateJob(name: string, labels: Record<string, string>, hash: string, deadlineSeconds: number, pod: GatePod): inputs.batch.v1.Job {
+function gateJob(
+    name: string,
+    labels: Record<string, string>,
+    podAnnotations: Record<string, string>,
+    deadlineSeconds: number,
+    annotations: Record<string, string>,
+    pod: GatePod,
+): inputs.batch.v1.Job {
     return {
-        metadata: { name, namespace: PREFLIGHT_NAMESPACE, labels, annotations: { "pulumi.com/replaceUnready": "true" } },
+        metadata: { name, namespace: PREFLIGHT_NAMESPACE, labels, annotations: { "pulumi.com/replaceUnready": "true", ...annotations } },
         spec: {
             backoffLimit: 0,
             activeDeadlineSeconds: deadlineSeconds,
             template: {
-                metadata: { labels: { ...labels, "sidecar.istio.io/inject": "false" }, annotations: { [SCRIPT_HASH_ANNOTATION]: hash } },
+                metadata: { labels: { ...labels, "sidecar.istio.io/inject": "false" }, annotations: podAnnotations },
                 spec: gatePodSpec(pod),
             },
         },
     };
+}
+
+/** The pod annotation of the quorum that carries the hash of every gate Job it waits for. */
+export const GATES_HASH_ANNOTATION = "meshstack.io/preflight-gates-sha256";
+
+/** The sha256 of the gates' Jobs: when one changes, the quorum is replaced and counts again. */
+export function gatesHash(gates: readonly inputs.batch.v1.Job[]): string {
+    return createHash("sha256").update(JSON.stringify(gates)).digest("hex");
 }
 
 /** Inputs of {@link preflightQuorumJob}. */
@@ -200,6 +226,14 @@ export interface PreflightQuorumInput {
     nodeNames: readonly string[];
     /** How many must have passed. */
     required: number;
+    /** Nodes that must pass whatever the count, each with why (e.g. it holds a local volume). */
+    mustPass: Record<string, string>;
+    /** The gates' Job names, one per node in the same order: the quorum waits for them. */
+    gateJobs: readonly string[];
+    /** The longest deadline of a gate's Job. */
+    gateDeadlineSeconds: number;
+    /** {@link gatesHash} of the gates' Jobs. */
+    gatesHash: string;
     /** The ConfigMap holding the script. */
     scriptConfigMap: string;
     /** The script's content hash. */
@@ -213,24 +247,40 @@ export interface PreflightQuorumInput {
 }
 
 /**
- * The Job that the control plane waits for: once every node's gate has recorded its verdict, it reads
- * them and completes when at least `required` nodes passed; otherwise it fails, printing each node's
- * verdict and figures, and `pulumi up` stops before Istio. A failed quorum is checked again on the
- * next `pulumi up` (`pulumi.com/replaceUnready`); a new node list, count or script replaces the Job.
+ * The Job that the control plane waits for. Created beside the gates, it waits until each gate's Job
+ * has finished (a gate that failed, or did not finish, is recorded as `error` on its node), then reads
+ * the verdicts and completes when at least `required` nodes passed, every node of `mustPass` among
+ * them; otherwise it fails, printing each node's verdict and figures, and `pulumi up` stops before
+ * Istio. It waits as long as the slowest gate may take, plus a minute; Pulumi waits for it as long
+ * (`pulumi.com/timeoutSeconds`). A failed quorum is checked again on the next `pulumi up`
+ * (`pulumi.com/replaceUnready`); new gates, nodes, count or script replace it.
  */
 export function preflightQuorumJob(input: PreflightQuorumInput): inputs.batch.v1.Job {
-    return gateJob(PREFLIGHT_QUORUM_JOB, input.labels, input.scriptHash, 300, {
-        tolerations: input.tolerations,
-        runAsUser: input.runAsUser,
-        scriptConfigMap: input.scriptConfigMap,
-        env: [
-            { name: "PREFLIGHT_MODE", value: "quorum" },
-            { name: "POOL_NODES", value: input.nodeNames.join(",") },
-            { name: "REQUIRED_PASSED", value: String(input.required) },
-        ],
-        volumeMounts: [],
-        volumes: [],
-    });
+    const waitSeconds = input.gateDeadlineSeconds + 60;
+    const deadline = waitSeconds + 120;
+    return gateJob(
+        PREFLIGHT_QUORUM_JOB,
+        input.labels,
+        { [SCRIPT_HASH_ANNOTATION]: input.scriptHash, [GATES_HASH_ANNOTATION]: input.gatesHash },
+        deadline,
+        { "pulumi.com/timeoutSeconds": String(deadline + 60) },
+        {
+            tolerations: input.tolerations,
+            runAsUser: input.runAsUser,
+            scriptConfigMap: input.scriptConfigMap,
+            env: [
+                { name: "PREFLIGHT_MODE", value: "quorum" },
+                { name: "POOL_NODES", value: input.nodeNames.join(",") },
+                { name: "GATE_JOBS", value: input.gateJobs.join(",") },
+                { name: "GATE_NAMESPACE", value: PREFLIGHT_NAMESPACE },
+                { name: "GATE_WAIT_SECONDS", value: String(waitSeconds) },
+                { name: "REQUIRED_PASSED", value: String(input.required) },
+                { name: "MUST_PASS", value: JSON.stringify(input.mustPass) },
+            ],
+            volumeMounts: [],
+            volumes: [],
+        },
+    );
 }
 
 /** The sha256 of the gate's script, as the Jobs carry it. */
@@ -258,7 +308,7 @@ export function preflightDeadlineSeconds(limits: PreflightLimits): number {
  */
 export function preflightJob(input: PreflightJobInput): inputs.batch.v1.Job {
     const { limits } = input;
-    return gateJob(input.jobName, input.labels, input.scriptHash, preflightDeadlineSeconds(limits), {
+    return gateJob(input.jobName, input.labels, { [SCRIPT_HASH_ANNOTATION]: input.scriptHash }, preflightDeadlineSeconds(limits), GATE_AWAIT, {
         nodeName: input.nodeName,
         tolerations: input.tolerations,
         runAsUser: limits.runAsUser,

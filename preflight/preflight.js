@@ -11,15 +11,19 @@
  *
  * The verdict goes on the node itself, where the scheduler reads it: the label `meshstack.io/preflight`
  * (`passed`, `failed`, or `error` when the check could not run) and the annotation
- * `meshstack.io/preflight-result` (the figures, or what stopped the check), written by server-side
- * apply as the field manager `meshstack-preflight`. meshstack's pods select `passed` nodes only, so a
- * node is admitted after its gate passed and a noisy node keeps only itself out. The Job succeeds once
+ * `meshstack.io/preflight-result` (the figures, or what stopped the check), written by a merge patch
+ * as the field manager `meshstack-preflight` (a patch, unlike an apply, never creates a missing Node).
+ * meshstack's pods select `passed` nodes only, so a node is admitted after its gate passed and a noisy
+ * node keeps only itself out. The Job succeeds once
  * the verdict is recorded, whatever it is (exit 0), so a failed node does not fail `pulumi up`; it
  * fails (exit 3) only when the verdict could not be written.
  *
- * `PREFLIGHT_MODE=quorum` runs the other half, once after every node's gate: it reads the pool's
- * nodes (`POOL_NODES`) and exits 0 when at least `REQUIRED_PASSED` of them passed, else 1 with each
- * node's verdict; the control plane waits for it.
+ * `PREFLIGHT_MODE=quorum` runs the other half, once, beside the gates: it waits until each gate's Job
+ * (`GATE_JOBS`, one per node of `POOL_NODES`, in `GATE_NAMESPACE`) has finished, for at most
+ * `GATE_WAIT_SECONDS`, and records `error` on the node of a gate that failed or did not finish (its pod
+ * never started, its deadline passed). Then it reads the pool's verdicts and exits 0 when at least
+ * `REQUIRED_PASSED` nodes passed, every node of `MUST_PASS` among them (a JSON object: node → why),
+ * else 1 with each node's verdict; the control plane waits for it.
  *
  * No dependencies: the unit tests import this very file, and the stack ships it verbatim in a
  * ConfigMap.
@@ -249,16 +253,11 @@ function recorded(measured, limits) {
 }
 
 /**
- * The server-side apply body that puts a verdict on a node: only the label and the annotation.
- * @param {string} node
+ * The merge patch that puts a verdict on a node: only the label and the annotation.
  * @param {Recorded} verdict
  */
-function verdictApply(node, verdict) {
-    return {
-        apiVersion: "v1",
-        kind: "Node",
-        metadata: { name: node, labels: { [VERDICT_LABEL]: verdict.verdict }, annotations: { [RESULT_ANNOTATION]: verdict.result } },
-    };
+function verdictPatch(verdict) {
+    return { metadata: { labels: { [VERDICT_LABEL]: verdict.verdict }, annotations: { [RESULT_ANNOTATION]: verdict.result } } };
 }
 
 /**
@@ -284,24 +283,45 @@ function verdictOf(node, object) {
 }
 
 /**
- * Whether enough pool nodes passed, and the report that says which did not and why.
+ * Whether enough pool nodes passed, every node that must pass among them, and the report that says
+ * which did not and why.
  * @param {readonly NodeVerdict[]} verdicts
  * @param {number} required
+ * @param {Readonly<Record<string, string>>} mustPass  node → why it must pass
  * @returns {{ met: boolean, report: string }}
  */
-function quorum(verdicts, required) {
+function quorum(verdicts, required, mustPass) {
     const passed = verdicts.filter((entry) => entry.verdict === "passed").length;
-    const met = passed >= required;
+    const missing = Object.entries(mustPass).filter(([node]) => !verdicts.some((entry) => entry.node === node && entry.verdict === "passed"));
+    const met = passed >= required && missing.length === 0;
     return {
         met,
         report: [
             `meshstack pre-flight quorum: ${passed} of ${verdicts.length} pool nodes passed, ${required} needed`,
             ...verdicts.map((entry) => `  ${entry.node}: ${entry.verdict}, ${entry.result}`),
+            ...missing.map(([node, why]) => `  ${node} must pass: ${why}`),
             met
                 ? "verdict: PASS, the mesh may be installed on the passed nodes"
-                : "verdict: FAIL, too few nodes passed to run the mesh's replicas (see the README: pre-flight gates)",
+                : passed < required
+                  ? "verdict: FAIL, too few nodes passed to run the mesh's replicas (see the README: pre-flight gates)"
+                  : "verdict: FAIL, a node that must pass did not (see the README: pre-flight gates)",
         ].join("\n"),
     };
+}
+
+/**
+ * Where a gate's Job stands, from the Job object: `running`, or finished with its reason.
+ * @param {{ status?: { conditions?: Array<{ type: string, status: string, reason?: string }> } }} job
+ * @returns {{ state: "running" } | { state: "complete" } | { state: "failed", reason: string }}
+ */
+function jobOutcome(job) {
+    const conditions = job.status?.conditions ?? [];
+    const holds = (/** @type {string} */ type) => conditions.find((condition) => condition.type === type && condition.status === "True");
+    if (holds("Complete") !== undefined) {
+        return { state: "complete" };
+    }
+    const failed = holds("Failed");
+    return failed === undefined ? { state: "running" } : { state: "failed", reason: failed.reason ?? "Failed" };
 }
 
 /**
@@ -351,21 +371,21 @@ function inClusterApi() {
 }
 
 /**
- * Puts the verdict on the node (server-side apply, forced: the gate owns its label and annotation).
+ * Puts the verdict on the node. Returns false when there is no such node (nothing is created).
  * @param {Api} api
  * @param {string} node
  * @param {Recorded} verdict
+ * @returns {Promise<boolean>}
  */
 async function recordVerdict(api, node, verdict) {
-    const response = await api(
-        "PATCH",
-        `/api/v1/nodes/${encodeURIComponent(node)}?fieldManager=${FIELD_MANAGER}&force=true`,
-        verdictApply(node, verdict),
-        "application/apply-patch+yaml",
-    );
+    const response = await api("PATCH", `/api/v1/nodes/${encodeURIComponent(node)}?fieldManager=${FIELD_MANAGER}`, verdictPatch(verdict), "application/merge-patch+json");
+    if (response.status === 404) {
+        return false;
+    }
     if (response.status !== 200) {
         throw new Error(`recording the verdict on node ${node} failed: HTTP ${response.status} ${response.body.slice(0, 300)}`);
     }
+    return true;
 }
 
 /**
@@ -417,7 +437,9 @@ async function gate(env, api, sleep, procStat) {
         verdict = { verdict: "error", result: `the check could not run: ${message}` };
     }
     try {
-        await recordVerdict(api, node, verdict);
+        if (!(await recordVerdict(api, node, verdict))) {
+            throw new Error(`recording the verdict on node ${node} failed: no such node`);
+        }
         console.log(`recorded on node ${node}: ${VERDICT_LABEL}=${verdict.verdict}`);
         return 0;
     } catch (error) {
@@ -427,20 +449,76 @@ async function gate(env, api, sleep, procStat) {
 }
 
 /**
- * The quorum: 0 when at least `REQUIRED_PASSED` of `POOL_NODES` passed, 1 when fewer did, 2 when the
- * nodes could not be read.
+ * Waits until every gate's Job has finished, polling every 5 s for at most `waitSeconds`; returns what
+ * stopped each gate that did not complete (`undefined` for one that did).
+ * @param {Api} api
+ * @param {string} namespace
+ * @param {readonly string[]} jobs
+ * @param {number} waitSeconds
+ * @param {(seconds: number) => Promise<void>} sleep
+ * @returns {Promise<Array<string | undefined>>}
+ */
+async function waitForGates(api, namespace, jobs, waitSeconds, sleep) {
+    /** @type {Array<string | undefined | null>} null: still running */
+    const outcomes = jobs.map(() => null);
+    for (let waited = 0; ; waited += 5) {
+        for (const [index, job] of jobs.entries()) {
+            if (outcomes[index] !== null) {
+                continue;
+            }
+            const response = await api("GET", `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs/${encodeURIComponent(job)}`);
+            if (response.status === 404) {
+                outcomes[index] = `the gate's Job ${job} does not exist`;
+                continue;
+            }
+            if (response.status !== 200) {
+                throw new Error(`reading job ${job} failed: HTTP ${response.status} ${response.body.slice(0, 300)}`);
+            }
+            const outcome = jobOutcome(JSON.parse(response.body));
+            if (outcome.state === "complete") {
+                outcomes[index] = undefined;
+            } else if (outcome.state === "failed") {
+                outcomes[index] = `the gate's Job failed (${outcome.reason}): kubectl logs -n ${namespace} job/${job}`;
+            }
+        }
+        if (outcomes.every((outcome) => outcome !== null) || waited >= waitSeconds) {
+            return outcomes.map((outcome) => (outcome === null ? `the gate's Job did not finish in ${waitSeconds} s` : outcome));
+        }
+        await sleep(5);
+    }
+}
+
+/**
+ * The quorum: waits for the gates, records `error` on the node of each gate that did not complete,
+ * then returns 0 when enough nodes passed (and every node that must), 1 when not, 2 when it could not
+ * run.
  * @param {Readonly<Record<string, string | undefined>>} env
  * @param {Api} api
+ * @param {(seconds: number) => Promise<void>} sleep
  * @returns {Promise<number>}
  */
-async function quorumCheck(env, api) {
+async function quorumCheck(env, api, sleep) {
     try {
-        const nodes = (env.POOL_NODES ?? "").split(",").filter((node) => node !== "");
+        const list = (/** @type {string | undefined} */ text) => (text ?? "").split(",").filter((entry) => entry !== "");
+        const nodes = list(env.POOL_NODES);
+        const jobs = list(env.GATE_JOBS);
         const required = Number(env.REQUIRED_PASSED);
+        const waitSeconds = Number(env.GATE_WAIT_SECONDS);
+        /** @type {Record<string, string>} */
+        const mustPass = JSON.parse(env.MUST_PASS ?? "{}");
         if (nodes.length === 0 || !Number.isInteger(required) || required < 1 || required > nodes.length) {
             throw new PreflightError(`POOL_NODES (${JSON.stringify(env.POOL_NODES)}) and REQUIRED_PASSED (${JSON.stringify(env.REQUIRED_PASSED)}) must name the pool and a count from 1 to its size`);
         }
-        const outcome = quorum(await readVerdicts(api, nodes), required);
+        if (jobs.length !== nodes.length || !Number.isFinite(waitSeconds) || waitSeconds < 0 || env.GATE_NAMESPACE === undefined) {
+            throw new PreflightError("GATE_JOBS must name one Job per pool node, GATE_NAMESPACE their namespace, GATE_WAIT_SECONDS how long to wait");
+        }
+        const stopped = await waitForGates(api, env.GATE_NAMESPACE, jobs, waitSeconds, sleep);
+        for (const [index, reason] of stopped.entries()) {
+            if (reason !== undefined) {
+                await recordVerdict(api, nodes[index], { verdict: "error", result: reason });
+            }
+        }
+        const outcome = quorum(await readVerdicts(api, nodes), required, mustPass);
         (outcome.met ? console.log : console.error)(outcome.report);
         return outcome.met ? 0 : 1;
     } catch (error) {
@@ -452,15 +530,12 @@ async function quorumCheck(env, api) {
 /** Runs the gate, or the quorum with `PREFLIGHT_MODE=quorum`, as the Job does. */
 async function main() {
     const api = inClusterApi();
+    /** @param {number} seconds */
+    const sleep = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     process.exitCode =
         process.env.PREFLIGHT_MODE === "quorum"
-            ? await quorumCheck(process.env, api)
-            : await gate(
-                  process.env,
-                  api,
-                  (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000)),
-                  () => fs.readFileSync("/proc/stat", "utf8"),
-              );
+            ? await quorumCheck(process.env, api, sleep)
+            : await gate(process.env, api, sleep, () => fs.readFileSync("/proc/stat", "utf8"));
 }
 
 module.exports = {
@@ -473,9 +548,10 @@ module.exports = {
     limitsFrom,
     measureFsync,
     recorded,
-    verdictApply,
+    verdictPatch,
     verdictOf,
     quorum,
+    jobOutcome,
     recordVerdict,
     readVerdicts,
     gate,

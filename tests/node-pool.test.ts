@@ -7,7 +7,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { POOL_SELECTOR } from "./expected";
-import { OVERRIDE_TAINTS, overriddenProdRun, PROJECT_ROOT, ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
+import { OVERRIDE_TAINTS, overriddenProdRun, PROJECT_ROOT, ProgramRun, runProgram, sharedRun, stackConfig, stackRun } from "./harness";
 
 /** The gate script's hash, computed here from the file: a new script must replace the Jobs. */
 const SCRIPT_SHA256 = createHash("sha256")
@@ -197,7 +197,8 @@ describe("node pool", () => {
                 name: "preflight-mesh-2",
                 namespace: "meshstack-preflight",
                 labels,
-                annotations: { "pulumi.com/replaceUnready": "true" },
+                // Pulumi does not wait (the quorum does), and frees the name at once for a replacement.
+                annotations: { "pulumi.com/replaceUnready": "true", "pulumi.com/skipAwait": "true", "pulumi.com/deletionPropagationPolicy": "background" },
             },
             spec: {
                 backoffLimit: 0,
@@ -265,7 +266,10 @@ describe("node pool", () => {
             apiVersion: "rbac.authorization.k8s.io/v1",
             kind: "ClusterRole",
             metadata: account,
-            rules: [{ apiGroups: [""], resources: ["nodes"], resourceNames: ["mesh-1", "mesh-2", "mesh-3"], verbs: ["get", "patch"] }],
+            rules: [
+                { apiGroups: [""], resources: ["nodes"], resourceNames: ["mesh-1", "mesh-2", "mesh-3"], verbs: ["get", "patch"] },
+                { apiGroups: ["batch"], resources: ["jobs"], resourceNames: ["preflight-mesh-1", "preflight-mesh-2", "preflight-mesh-3"], verbs: ["get"] },
+            ],
         });
         assert.deepStrictEqual(prod.resource("meshstack-pool-preflight-binding").inputs, {
             apiVersion: "rbac.authorization.k8s.io/v1",
@@ -276,30 +280,54 @@ describe("node pool", () => {
         });
     });
 
-    it("waits for enough passed nodes for the replicas (2 of prod's 3, 1 of dev's 1), not for all", () => {
+    it("waits for enough passed nodes for the replicas (2 of prod's 3, 1 of dev's 1), not for all, and for Prometheus's node", () => {
         const env = (run: ProgramRun): unknown => at(run.resource("meshstack-pool-preflight-quorum").inputs, "spec.template.spec.containers.0.env");
+        // prod's gates may take 300 s: the quorum waits for them a minute longer.
         assert.deepStrictEqual(env(prod), [
             { name: "PREFLIGHT_MODE", value: "quorum" },
             { name: "POOL_NODES", value: "mesh-1,mesh-2,mesh-3" },
+            { name: "GATE_JOBS", value: "preflight-mesh-1,preflight-mesh-2,preflight-mesh-3" },
+            { name: "GATE_NAMESPACE", value: "meshstack-preflight" },
+            { name: "GATE_WAIT_SECONDS", value: "360" },
             { name: "REQUIRED_PASSED", value: "2" },
+            { name: "MUST_PASS", value: '{"mesh-1":"it holds the local volume prometheus"}' },
         ]);
         assert.deepStrictEqual(env(dev), [
             { name: "PREFLIGHT_MODE", value: "quorum" },
             { name: "POOL_NODES", value: "dev-mesh-1" },
+            { name: "GATE_JOBS", value: "preflight-dev-mesh-1" },
+            { name: "GATE_NAMESPACE", value: "meshstack-preflight" },
+            { name: "GATE_WAIT_SECONDS", value: "360" },
             { name: "REQUIRED_PASSED", value: "1" },
+            { name: "MUST_PASS", value: "{}" },
         ]);
-        const quorum = prod.resource("meshstack-pool-preflight-quorum").inputs as { metadata: object; spec: { backoffLimit: number; activeDeadlineSeconds: number; template: { spec: Record<string, unknown> } } };
+        const quorum = prod.resource("meshstack-pool-preflight-quorum").inputs as {
+            metadata: object;
+            spec: { backoffLimit: number; activeDeadlineSeconds: number; template: { metadata: { annotations: Record<string, string> }; spec: Record<string, unknown> } };
+        };
         assert.deepStrictEqual(quorum.metadata, {
             name: "preflight-quorum",
             namespace: "meshstack-preflight",
             labels: { "app.kubernetes.io/name": "meshstack-preflight", "app.kubernetes.io/part-of": "meshstack", "app.kubernetes.io/component": "quorum" },
-            annotations: { "pulumi.com/replaceUnready": "true" },
+            // Pulumi waits for the quorum as long as it may take.
+            annotations: { "pulumi.com/replaceUnready": "true", "pulumi.com/timeoutSeconds": "540" },
         });
-        assert.deepStrictEqual([quorum.spec.backoffLimit, quorum.spec.activeDeadlineSeconds], [0, 300]);
+        assert.deepStrictEqual([quorum.spec.backoffLimit, quorum.spec.activeDeadlineSeconds], [0, 480]);
         assert.deepStrictEqual(
             [quorum.spec.template.spec.nodeName, quorum.spec.template.spec.serviceAccountName, quorum.spec.template.spec.volumes],
             [undefined, "meshstack-preflight", [{ name: "script", configMap: { name: "meshstack-preflight" } }]],
         );
+        assert.deepStrictEqual(Object.keys(quorum.spec.template.metadata.annotations).sort(), ["meshstack.io/preflight-gates-sha256", "meshstack.io/preflight-script-sha256"]);
+        assert.strictEqual(quorum.spec.template.metadata.annotations["meshstack.io/preflight-script-sha256"], SCRIPT_SHA256);
+    });
+
+    it("replaces the quorum when a gate changes (its limits), so it counts the new verdicts", async () => {
+        const stricter = await sharedRun("prod-strict-gates", "prod", () => withPool("prod", { preflight: { maxStealPercent: 1 } }));
+        const hashOf = (run: ProgramRun): unknown => at(run.resource("meshstack-pool-preflight-quorum").inputs, "spec.template.metadata.annotations");
+        const [before, after] = [hashOf(prod), hashOf(stricter)] as Array<Record<string, string>>;
+        assert.match(before["meshstack.io/preflight-gates-sha256"], /^[0-9a-f]{64}$/);
+        assert.notStrictEqual(after["meshstack.io/preflight-gates-sha256"], before["meshstack.io/preflight-gates-sha256"]);
+        assert.strictEqual(after["meshstack.io/preflight-script-sha256"], before["meshstack.io/preflight-script-sha256"]);
     });
 
     it("dev: applies the dev stack's own steal limit", () => {

@@ -30,6 +30,7 @@ function prometheusValues(retention: string, persistentVolume: object, resources
             global: { scrape_interval: "15s" },
             ...POOL_PLACEMENT,
             topologySpreadConstraints: expectedSpread({ "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/component": "server" }),
+            securityContext: { fsGroupChangePolicy: "OnRootMismatch" },
         },
     };
 }
@@ -163,8 +164,21 @@ describe("observability", () => {
 
     it("deletes the volume object with the stack (its folder stays), so the next up binds a new claim to the same data", () => {
         const volume = prod.resource("meshstack-pool-volume-prometheus-volume");
+        // The controller owns the claimRef once bound: meshstack never applies it again.
+        assert.deepStrictEqual([volume.options, volume.provider], [{ ignoreChanges: ["spec.claimRef"] }, "meshstack-cluster"]);
         const claim = prod.resource("meshstack-observability-prometheus");
-        assert.deepStrictEqual([volume.options, volume.provider, claim.options, claim.transforms], [{}, "meshstack-cluster", {}, []]);
+        assert.deepStrictEqual([claim.options, claim.transforms.map((transform) => transform.name)], [{}, ["adopt PersistentVolumeClaim, ready once Bound"]]);
+    });
+
+    it("keeps the claim with the adopting provider, not retained, ready once Bound to its pre-bound volume", async () => {
+        const [transform] = prod.resource("meshstack-observability-prometheus").transforms;
+        const claim = await transform({ custom: true, type: "kubernetes:core/v1:PersistentVolumeClaim", name: "prometheus", props: { metadata: { name: "prometheus" } }, opts: {} });
+        assert.deepStrictEqual(claim?.props, { metadata: { name: "prometheus", annotations: { "pulumi.com/waitFor": "jsonpath={.status.phase}=Bound" } } });
+        assert.deepStrictEqual(Object.keys(claim?.opts ?? {}), ["provider"]);
+        assert.strictEqual(prod.nameOf(claim?.opts?.provider as never), "meshstack-cluster-retained");
+        assert.strictEqual(await transform({ custom: true, type: "kubernetes:apps/v1:Deployment", name: "prometheus", props: {}, opts: {} }), undefined);
+        // dev has no volume: the claim, were persistence switched on with a provisioner, keeps Pulumi's own wait.
+        assert.deepStrictEqual(dev.resource("meshstack-observability-prometheus").transforms.map((entry) => entry.name), ["adopt PersistentVolumeClaim"]);
     });
 
     it("dev: no volume without persistence", () => {

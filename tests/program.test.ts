@@ -290,13 +290,14 @@ describe("the program", () => {
                 ]);
             });
 
-            it(`${stack}: retains and adopts the base chart's CRDs, waits for istiod's webhooks, and transforms nothing else`, () => {
+            it(`${stack}: retains and adopts the base chart's CRDs, waits for istiod's webhooks, adopts Prometheus's claim, and transforms nothing else`, () => {
                 const withTransforms = run()
                     .resources.filter((resource) => resource.transforms.length > 0)
                     .map((resource) => [resource.name, resource.transforms.map((transform) => transform.name)]);
                 assert.deepStrictEqual(withTransforms, [
                     ["meshstack-istio-base", ["retain and adopt CustomResourceDefinition"]],
                     ["meshstack-istio-istiod", ["wait for the webhooks' CA bundle"]],
+                    ["meshstack-observability-prometheus", [stack === "prod" ? "adopt PersistentVolumeClaim, ready once Bound" : "adopt PersistentVolumeClaim"]],
                 ]);
             });
 
