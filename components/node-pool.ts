@@ -22,15 +22,15 @@ import {
     PREFLIGHT_ACCOUNT,
     PREFLIGHT_CONFIG_MAP,
     PREFLIGHT_NAMESPACE,
-    PREFLIGHT_SCRIPT_KEY,
     gatesHash,
     preflightDeadlineSeconds,
     preflightJob,
     preflightJobName,
     PreflightLimits,
     preflightQuorumJob,
-    preflightRules,
-    preflightScript,
+    preflightJobRules,
+    preflightNodeRules,
+    preflightScripts,
     scriptHash,
 } from "../lib/preflight";
 
@@ -238,12 +238,13 @@ export class NodePool extends pulumi.ComponentResource {
      * passed.
      */
     private gates(name: string, args: NodePoolArgs, namespace: corev1.Namespace, existing: corev1.Node[], tolerations: Toleration[]): batchv1.Job {
-        const script = preflightScript();
+        const scripts = preflightScripts();
+        const nodeNames = args.nodes.map((node) => node.name);
         const configMap = new corev1.ConfigMap(
             `${name}-preflight-script`,
             {
                 metadata: { name: PREFLIGHT_CONFIG_MAP, namespace: PREFLIGHT_NAMESPACE, labels: { ...PART_OF } },
-                data: { [PREFLIGHT_SCRIPT_KEY]: script },
+                data: scripts,
             },
             { parent: this, dependsOn: [namespace] },
         );
@@ -254,20 +255,35 @@ export class NodePool extends pulumi.ComponentResource {
         );
         const role = new rbacv1.ClusterRole(
             `${name}-preflight-role`,
-            { metadata: { name: PREFLIGHT_ACCOUNT, labels: { ...PART_OF } }, rules: preflightRules(args.nodes.map((node) => node.name)) },
+            { metadata: { name: PREFLIGHT_ACCOUNT, labels: { ...PART_OF } }, rules: preflightNodeRules(nodeNames) },
             { parent: this },
         );
+        const subjects = [{ kind: "ServiceAccount", name: PREFLIGHT_ACCOUNT, namespace: PREFLIGHT_NAMESPACE }];
         const binding = new rbacv1.ClusterRoleBinding(
             `${name}-preflight-binding`,
             {
                 metadata: { name: PREFLIGHT_ACCOUNT, labels: { ...PART_OF } },
                 roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: PREFLIGHT_ACCOUNT },
-                subjects: [{ kind: "ServiceAccount", name: PREFLIGHT_ACCOUNT, namespace: PREFLIGHT_NAMESPACE }],
+                subjects,
             },
             { parent: this, dependsOn: [account, role] },
         );
+        const jobsRole = new rbacv1.Role(
+            `${name}-preflight-jobs-role`,
+            { metadata: { name: PREFLIGHT_ACCOUNT, namespace: PREFLIGHT_NAMESPACE, labels: { ...PART_OF } }, rules: preflightJobRules(nodeNames) },
+            { parent: this, dependsOn: [namespace] },
+        );
+        const jobsBinding = new rbacv1.RoleBinding(
+            `${name}-preflight-jobs-binding`,
+            {
+                metadata: { name: PREFLIGHT_ACCOUNT, namespace: PREFLIGHT_NAMESPACE, labels: { ...PART_OF } },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: PREFLIGHT_ACCOUNT },
+                subjects,
+            },
+            { parent: this, dependsOn: [account, jobsRole] },
+        );
         const jobLabels = { "app.kubernetes.io/name": "meshstack-preflight", ...PART_OF };
-        const hash = scriptHash(script);
+        const hash = scriptHash(scripts);
         const specs = args.nodes.map((node) =>
             preflightJob({
                 jobName: preflightJobName(node.name),
@@ -299,7 +315,7 @@ export class NodePool extends pulumi.ComponentResource {
                 runAsUser: args.preflight.runAsUser,
                 labels: { ...jobLabels, "app.kubernetes.io/component": "quorum" },
             }),
-            { parent: this, dependsOn: gates },
+            { parent: this, dependsOn: [jobsBinding, ...gates] },
         );
     }
 }

@@ -12,8 +12,11 @@ import { ADMITTED, Toleration } from "./placement";
 /** The namespace of the gate's Jobs and script. */
 export const PREFLIGHT_NAMESPACE = "meshstack-preflight";
 
-/** The key of the script in its ConfigMap, and so its file name in the container. */
+/** The key of the script in its ConfigMap, and so its file name in the container: the one the Jobs run. */
 export const PREFLIGHT_SCRIPT_KEY = "preflight.js";
+
+/** The script's files, each a key of its ConfigMap: the entry point and the module it requires. */
+export const PREFLIGHT_SCRIPT_FILES = [PREFLIGHT_SCRIPT_KEY, "verdicts.js"] as const;
 
 /** Where the script's ConfigMap is mounted in the container. */
 const SCRIPT_DIR = "/opt/meshstack";
@@ -48,12 +51,11 @@ export const SCRIPT_HASH_ANNOTATION = "meshstack.io/preflight-script-sha256";
 /** The size of each synced write: etcd's fio guideline (`--bs=2300`). */
 export const FSYNC_WRITE_BYTES = 2300;
 
-/** The gate's script, exactly as the unit tests load it: preflight/preflight.js in the project. */
-export function preflightScript(): string {
+/** The gate's script files, exactly as the unit tests load them: preflight/ in the project, by name. */
+export function preflightScripts(): Record<string, string> {
     for (let dir = __dirname; ; dir = path.dirname(dir)) {
-        const file = path.join(dir, "preflight", PREFLIGHT_SCRIPT_KEY);
-        if (fs.existsSync(file) && fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
-            return fs.readFileSync(file, "utf8");
+        if (fs.existsSync(path.join(dir, "preflight", PREFLIGHT_SCRIPT_KEY)) && fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
+            return Object.fromEntries(PREFLIGHT_SCRIPT_FILES.map((file) => [file, fs.readFileSync(path.join(dir, "preflight", file), "utf8")]));
         }
         if (path.dirname(dir) === dir) {
             throw new Error(`preflight/${PREFLIGHT_SCRIPT_KEY} not found above ${__dirname}`);
@@ -120,15 +122,17 @@ export function requiredPassedNodes(poolSize: number, replicas: readonly number[
 }
 
 /**
- * The rights of the gates' service account: read and patch the pool's nodes, by name, and nothing
- * else (a gate writes its verdict on its own node; the quorum reads them).
+ * The cluster-wide rights of the gates' service account: read and patch the pool's nodes, by name, and
+ * nothing else (a gate writes its verdict on its own node; the quorum reads them, and writes `error`
+ * for a gate that did not complete).
  */
-export function preflightRules(nodeNames: readonly string[]): inputs.rbac.v1.PolicyRule[] {
-    return [
-        { apiGroups: [""], resources: ["nodes"], resourceNames: [...nodeNames].sort(), verbs: ["get", "patch"] },
-        // The quorum waits for the gates' Jobs.
-        { apiGroups: ["batch"], resources: ["jobs"], resourceNames: nodeNames.map(preflightJobName).sort(), verbs: ["get"] },
-    ];
+export function preflightNodeRules(nodeNames: readonly string[]): inputs.rbac.v1.PolicyRule[] {
+    return [{ apiGroups: [""], resources: ["nodes"], resourceNames: [...nodeNames].sort(), verbs: ["get", "patch"] }];
+}
+
+/** Its rights in the gates' namespace: read the gates' Jobs, by name (the quorum waits for them). */
+export function preflightJobRules(nodeNames: readonly string[]): inputs.rbac.v1.PolicyRule[] {
+    return [{ apiGroups: ["batch"], resources: ["jobs"], resourceNames: nodeNames.map(preflightJobName).sort(), verbs: ["get"] }];
 }
 
 /**
@@ -154,6 +158,8 @@ function gatePodSpec(input: GatePod): inputs.core.v1.PodSpec {
     return {
         ...(input.nodeName === undefined ? {} : { nodeName: input.nodeName }),
         restartPolicy: "Never",
+        // The script stops on SIGTERM; a replaced gate must not measure beside its successor.
+        terminationGracePeriodSeconds: 5,
         serviceAccountName: PREFLIGHT_ACCOUNT,
         // The token writes (or, for the quorum, reads) the verdicts: the account may do nothing else.
         automountServiceAccountToken: true,
@@ -257,7 +263,8 @@ export interface PreflightQuorumInput {
  */
 export function preflightQuorumJob(input: PreflightQuorumInput): inputs.batch.v1.Job {
     const waitSeconds = input.gateDeadlineSeconds + 60;
-    const deadline = waitSeconds + 120;
+    // Its own pod may wait for a node and pull the image first (it has no nodeName).
+    const deadline = waitSeconds + 300;
     return gateJob(
         PREFLIGHT_QUORUM_JOB,
         input.labels,
@@ -283,9 +290,9 @@ export function preflightQuorumJob(input: PreflightQuorumInput): inputs.batch.v1
     );
 }
 
-/** The sha256 of the gate's script, as the Jobs carry it. */
-export function scriptHash(script: string): string {
-    return createHash("sha256").update(script).digest("hex");
+/** The sha256 of the gate's script files (the JSON of name → content), as the Jobs carry it. */
+export function scriptHash(files: Readonly<Record<string, string>>): string {
+    return createHash("sha256").update(JSON.stringify(files)).digest("hex");
 }
 
 /**

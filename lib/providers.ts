@@ -26,8 +26,12 @@ export interface ClusterConnection {
  * - `refuse`: fail with AlreadyExists (@pulumi/kubernetes ≥ 4.29 creates client-side). A rename without
  *   an alias then fails loudly instead of adopting the object and deleting it with the old name.
  * - `adopt`: take the object over with a forced server-side apply (`upsertExistingObjects`,
- *   `enablePatchForce`). Only for objects retained on delete: Pulumi never deletes them, so the
- *   rename hazard cannot occur, and a re-created stack adopts what an earlier one left behind.
+ *   `enablePatchForce`). For objects retained on delete: Pulumi never deletes them, so the rename
+ *   hazard cannot occur, and a re-created stack adopts what an earlier one left behind. One exception:
+ *   Prometheus's volume claim, which an earlier meshstack retained through this provider and which
+ *   stays with it so that existing stacks keep it in place (a provider change replaces a resource). It
+ *   is not retained any more, so for it the hazard is real: never rename the Prometheus chart or its
+ *   component without an alias (the program tree test pins their names).
  */
 export type ExistingObjects = "refuse" | "adopt";
 

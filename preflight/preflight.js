@@ -25,13 +25,15 @@
  * `REQUIRED_PASSED` nodes passed, every node of `MUST_PASS` among them (a JSON object: node → why),
  * else 1 with each node's verdict; the control plane waits for it.
  *
- * No dependencies: the unit tests import this very file, and the stack ships it verbatim in a
+ * How verdicts are written, waited for and counted is in verdicts.js, beside this file. No
+ * dependencies: the unit tests import these very files, and the stack ships them verbatim in one
  * ConfigMap.
  */
 "use strict";
 
 const fs = require("fs");
 const path = require("path");
+const { VERDICT_LABEL, inClusterApi, quorumCheck, recordVerdict, retrying } = require("./verdicts");
 
 /** A problem that stops the check from measuring (exit code 2). */
 class PreflightError extends Error {
@@ -223,24 +225,11 @@ function measureFsync(dir, writes, bytes) {
     return samples;
 }
 
-/** The node label that carries a gate's verdict, and the annotation with its figures. */
-const VERDICT_LABEL = "meshstack.io/preflight";
-const RESULT_ANNOTATION = "meshstack.io/preflight-result";
-/** The field manager the verdict is applied as. */
-const FIELD_MANAGER = "meshstack-preflight";
-
-/**
- * @typedef {"passed" | "failed" | "error"} VerdictValue
- * @typedef {object} Recorded A verdict as the node carries it.
- * @property {VerdictValue} verdict
- * @property {string} result  one line: the figures, or what stopped the check
- */
-
 /**
  * The one-line result the node's annotation carries.
  * @param {Measured} measured
  * @param {Limits} limits
- * @returns {Recorded}
+ * @returns {import("./verdicts").Recorded}
  */
 function recorded(measured, limits) {
     const verdict = evaluate(measured, limits);
@@ -253,174 +242,17 @@ function recorded(measured, limits) {
 }
 
 /**
- * The merge patch that puts a verdict on a node: only the label and the annotation.
- * @param {Recorded} verdict
- */
-function verdictPatch(verdict) {
-    return { metadata: { labels: { [VERDICT_LABEL]: verdict.verdict }, annotations: { [RESULT_ANNOTATION]: verdict.result } } };
-}
-
-/**
- * @typedef {object} NodeVerdict What the quorum reads of one pool node.
- * @property {string} node
- * @property {VerdictValue | "none" | "missing"} verdict  `none`: no gate has recorded one; `missing`: no such node
- * @property {string} result
- */
-
-/**
- * A node's verdict as the quorum reads it from the Node object (`undefined`: the node does not exist).
- * @param {string} node
- * @param {{ metadata?: { labels?: Record<string, string>, annotations?: Record<string, string> } } | undefined} object
- * @returns {NodeVerdict}
- */
-function verdictOf(node, object) {
-    if (object === undefined) {
-        return { node, verdict: "missing", result: "no such node" };
-    }
-    const label = object.metadata?.labels?.[VERDICT_LABEL];
-    const verdict = label === "passed" || label === "failed" || label === "error" ? label : "none";
-    return { node, verdict, result: object.metadata?.annotations?.[RESULT_ANNOTATION] ?? "no verdict recorded" };
-}
-
-/**
- * Whether enough pool nodes passed, every node that must pass among them, and the report that says
- * which did not and why.
- * @param {readonly NodeVerdict[]} verdicts
- * @param {number} required
- * @param {Readonly<Record<string, string>>} mustPass  node → why it must pass
- * @returns {{ met: boolean, report: string }}
- */
-function quorum(verdicts, required, mustPass) {
-    const passed = verdicts.filter((entry) => entry.verdict === "passed").length;
-    const missing = Object.entries(mustPass).filter(([node]) => !verdicts.some((entry) => entry.node === node && entry.verdict === "passed"));
-    const met = passed >= required && missing.length === 0;
-    return {
-        met,
-        report: [
-            `meshstack pre-flight quorum: ${passed} of ${verdicts.length} pool nodes passed, ${required} needed`,
-            ...verdicts.map((entry) => `  ${entry.node}: ${entry.verdict}, ${entry.result}`),
-            ...missing.map(([node, why]) => `  ${node} must pass: ${why}`),
-            met
-                ? "verdict: PASS, the mesh may be installed on the passed nodes"
-                : passed < required
-                  ? "verdict: FAIL, too few nodes passed to run the mesh's replicas (see the README: pre-flight gates)"
-                  : "verdict: FAIL, a node that must pass did not (see the README: pre-flight gates)",
-        ].join("\n"),
-    };
-}
-
-/**
- * Where a gate's Job stands, from the Job object: `running`, or finished with its reason.
- * @param {{ status?: { conditions?: Array<{ type: string, status: string, reason?: string }> } }} job
- * @returns {{ state: "running" } | { state: "complete" } | { state: "failed", reason: string }}
- */
-function jobOutcome(job) {
-    const conditions = job.status?.conditions ?? [];
-    const holds = (/** @type {string} */ type) => conditions.find((condition) => condition.type === type && condition.status === "True");
-    if (holds("Complete") !== undefined) {
-        return { state: "complete" };
-    }
-    const failed = holds("Failed");
-    return failed === undefined ? { state: "running" } : { state: "failed", reason: failed.reason ?? "Failed" };
-}
-
-/**
- * A call of the Kubernetes API from inside the cluster, with the pod's service account.
- * @typedef {(method: string, path: string, body?: object, contentType?: string) => Promise<{ status: number, body: string }>} Api
- */
-
-/**
- * The in-cluster API client: the service account's token and CA, the API server from the environment.
- * @returns {Api}
- */
-function inClusterApi() {
-    const https = require("https");
-    const dir = "/var/run/secrets/kubernetes.io/serviceaccount";
-    const host = process.env.KUBERNETES_SERVICE_HOST;
-    const port = process.env.KUBERNETES_SERVICE_PORT ?? "443";
-    return (method, requestPath, body, contentType = "application/json") =>
-        new Promise((resolve, reject) => {
-            const token = fs.readFileSync(`${dir}/token`, "utf8").trim();
-            const ca = fs.readFileSync(`${dir}/ca.crt`);
-            const payload = body === undefined ? undefined : JSON.stringify(body);
-            const request = https.request(
-                {
-                    host,
-                    port,
-                    method,
-                    path: requestPath,
-                    ca,
-                    timeout: 30000,
-                    headers: {
-                        authorization: `Bearer ${token}`,
-                        accept: "application/json",
-                        ...(payload === undefined ? {} : { "content-type": contentType, "content-length": Buffer.byteLength(payload) }),
-                    },
-                },
-                (response) => {
-                    let text = "";
-                    response.setEncoding("utf8");
-                    response.on("data", (chunk) => (text += chunk));
-                    response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
-                },
-            );
-            request.on("timeout", () => request.destroy(new Error(`${method} ${requestPath} timed out`)));
-            request.on("error", reject);
-            request.end(payload);
-        });
-}
-
-/**
- * Puts the verdict on the node. Returns false when there is no such node (nothing is created).
- * @param {Api} api
- * @param {string} node
- * @param {Recorded} verdict
- * @returns {Promise<boolean>}
- */
-async function recordVerdict(api, node, verdict) {
-    const response = await api("PATCH", `/api/v1/nodes/${encodeURIComponent(node)}?fieldManager=${FIELD_MANAGER}`, verdictPatch(verdict), "application/merge-patch+json");
-    if (response.status === 404) {
-        return false;
-    }
-    if (response.status !== 200) {
-        throw new Error(`recording the verdict on node ${node} failed: HTTP ${response.status} ${response.body.slice(0, 300)}`);
-    }
-    return true;
-}
-
-/**
- * Reads each pool node's verdict.
- * @param {Api} api
- * @param {readonly string[]} nodes
- * @returns {Promise<NodeVerdict[]>}
- */
-async function readVerdicts(api, nodes) {
-    const verdicts = [];
-    for (const node of nodes) {
-        const response = await api("GET", `/api/v1/nodes/${encodeURIComponent(node)}`);
-        if (response.status === 404) {
-            verdicts.push(verdictOf(node, undefined));
-        } else if (response.status === 200) {
-            verdicts.push(verdictOf(node, JSON.parse(response.body)));
-        } else {
-            throw new Error(`reading node ${node} failed: HTTP ${response.status} ${response.body.slice(0, 300)}`);
-        }
-    }
-    return verdicts;
-}
-
-/**
  * The gate: measures, prints the report, records the verdict on the node. Returns the exit code: 0 once
  * the verdict (passed, failed or error) is recorded, 3 when it could not be.
  * @param {Readonly<Record<string, string | undefined>>} env
- * @param {Api} api
+ * @param {import("./verdicts").Api} api
  * @param {(seconds: number) => Promise<void>} sleep
  * @param {() => string} procStat
  * @returns {Promise<number>}
  */
 async function gate(env, api, sleep, procStat) {
     const node = env.NODE_NAME ?? "(unknown node)";
-    /** @type {Recorded} */
+    /** @type {import("./verdicts").Recorded} */
     let verdict;
     try {
         const limits = limitsFrom(env);
@@ -448,115 +280,24 @@ async function gate(env, api, sleep, procStat) {
     }
 }
 
-/**
- * Waits until every gate's Job has finished, polling every 5 s for at most `waitSeconds`; returns what
- * stopped each gate that did not complete (`undefined` for one that did).
- * @param {Api} api
- * @param {string} namespace
- * @param {readonly string[]} jobs
- * @param {number} waitSeconds
- * @param {(seconds: number) => Promise<void>} sleep
- * @returns {Promise<Array<string | undefined>>}
- */
-async function waitForGates(api, namespace, jobs, waitSeconds, sleep) {
-    /** @type {Array<string | undefined | null>} null: still running */
-    const outcomes = jobs.map(() => null);
-    for (let waited = 0; ; waited += 5) {
-        for (const [index, job] of jobs.entries()) {
-            if (outcomes[index] !== null) {
-                continue;
-            }
-            const response = await api("GET", `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs/${encodeURIComponent(job)}`);
-            if (response.status === 404) {
-                outcomes[index] = `the gate's Job ${job} does not exist`;
-                continue;
-            }
-            if (response.status !== 200) {
-                throw new Error(`reading job ${job} failed: HTTP ${response.status} ${response.body.slice(0, 300)}`);
-            }
-            const outcome = jobOutcome(JSON.parse(response.body));
-            if (outcome.state === "complete") {
-                outcomes[index] = undefined;
-            } else if (outcome.state === "failed") {
-                outcomes[index] = `the gate's Job failed (${outcome.reason}): kubectl logs -n ${namespace} job/${job}`;
-            }
-        }
-        if (outcomes.every((outcome) => outcome !== null) || waited >= waitSeconds) {
-            return outcomes.map((outcome) => (outcome === null ? `the gate's Job did not finish in ${waitSeconds} s` : outcome));
-        }
-        await sleep(5);
-    }
-}
-
-/**
- * The quorum: waits for the gates, records `error` on the node of each gate that did not complete,
- * then returns 0 when enough nodes passed (and every node that must), 1 when not, 2 when it could not
- * run.
- * @param {Readonly<Record<string, string | undefined>>} env
- * @param {Api} api
- * @param {(seconds: number) => Promise<void>} sleep
- * @returns {Promise<number>}
- */
-async function quorumCheck(env, api, sleep) {
-    try {
-        const list = (/** @type {string | undefined} */ text) => (text ?? "").split(",").filter((entry) => entry !== "");
-        const nodes = list(env.POOL_NODES);
-        const jobs = list(env.GATE_JOBS);
-        const required = Number(env.REQUIRED_PASSED);
-        const waitSeconds = Number(env.GATE_WAIT_SECONDS);
-        /** @type {Record<string, string>} */
-        const mustPass = JSON.parse(env.MUST_PASS ?? "{}");
-        if (nodes.length === 0 || !Number.isInteger(required) || required < 1 || required > nodes.length) {
-            throw new PreflightError(`POOL_NODES (${JSON.stringify(env.POOL_NODES)}) and REQUIRED_PASSED (${JSON.stringify(env.REQUIRED_PASSED)}) must name the pool and a count from 1 to its size`);
-        }
-        if (jobs.length !== nodes.length || !Number.isFinite(waitSeconds) || waitSeconds < 0 || env.GATE_NAMESPACE === undefined) {
-            throw new PreflightError("GATE_JOBS must name one Job per pool node, GATE_NAMESPACE their namespace, GATE_WAIT_SECONDS how long to wait");
-        }
-        const stopped = await waitForGates(api, env.GATE_NAMESPACE, jobs, waitSeconds, sleep);
-        for (const [index, reason] of stopped.entries()) {
-            if (reason !== undefined) {
-                await recordVerdict(api, nodes[index], { verdict: "error", result: reason });
-            }
-        }
-        const outcome = quorum(await readVerdicts(api, nodes), required, mustPass);
-        (outcome.met ? console.log : console.error)(outcome.report);
-        return outcome.met ? 0 : 1;
-    } catch (error) {
-        console.error(`meshstack pre-flight quorum could not run: ${error instanceof Error ? error.message : String(error)}`);
-        return 2;
-    }
-}
-
 /** Runs the gate, or the quorum with `PREFLIGHT_MODE=quorum`, as the Job does. */
 async function main() {
-    const api = inClusterApi();
+    // Node as PID 1 ignores SIGTERM without a handler: a replaced or timed-out gate must stop at once,
+    // not sync to the disk beside its successor (and write a stale verdict) until it is killed.
+    process.on("SIGTERM", () => {
+        console.error("meshstack pre-flight: stopped (SIGTERM)");
+        process.exit(143);
+    });
     /** @param {number} seconds */
     const sleep = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const api = retrying(inClusterApi(), sleep);
     process.exitCode =
         process.env.PREFLIGHT_MODE === "quorum"
             ? await quorumCheck(process.env, api, sleep)
             : await gate(process.env, api, sleep, () => fs.readFileSync("/proc/stat", "utf8"));
 }
 
-module.exports = {
-    PreflightError,
-    parseProcStat,
-    stealPercent,
-    percentile,
-    evaluate,
-    report,
-    limitsFrom,
-    measureFsync,
-    recorded,
-    verdictPatch,
-    verdictOf,
-    quorum,
-    jobOutcome,
-    recordVerdict,
-    readVerdicts,
-    gate,
-    quorumCheck,
-};
+module.exports = { PreflightError, parseProcStat, stealPercent, percentile, evaluate, report, limitsFrom, measureFsync, recorded, gate };
 
 if (require.main === module) {
     main().catch((error) => {

@@ -10,9 +10,9 @@ import { POOL_SELECTOR } from "./expected";
 import { OVERRIDE_TAINTS, overriddenProdRun, PROJECT_ROOT, ProgramRun, runProgram, sharedRun, stackConfig, stackRun } from "./harness";
 
 /** The gate script's hash, computed here from the file: a new script must replace the Jobs. */
-const SCRIPT_SHA256 = createHash("sha256")
-    .update(fs.readFileSync(path.join(PROJECT_ROOT, "preflight", "preflight.js"), "utf8"))
-    .digest("hex");
+/** The gate's two files, as the ConfigMap ships them, and their hash as the Jobs carry it. */
+const SCRIPTS = Object.fromEntries(["preflight.js", "verdicts.js"].map((file) => [file, fs.readFileSync(path.join(PROJECT_ROOT, "preflight", file), "utf8")]));
+const SCRIPT_SHA256 = createHash("sha256").update(JSON.stringify(SCRIPTS)).digest("hex");
 
 const POOL_LABELS = { "meshstack.io/pool": "mesh", "meshstack.io/cpu": "dedicated", "meshstack.io/disk": "nvme" };
 
@@ -164,13 +164,12 @@ describe("node pool", () => {
         });
     });
 
-    it("ships the very script the unit tests load", () => {
-        const script = fs.readFileSync(path.join(PROJECT_ROOT, "preflight", "preflight.js"), "utf8");
+    it("ships the very script files the unit tests load", () => {
         assert.deepStrictEqual(prod.resource("meshstack-pool-preflight-script").inputs, {
             apiVersion: "v1",
             kind: "ConfigMap",
             metadata: { name: "meshstack-preflight", namespace: "meshstack-preflight", labels: { "app.kubernetes.io/part-of": "meshstack" } },
-            data: { "preflight.js": script },
+            data: SCRIPTS,
         });
     });
 
@@ -185,7 +184,7 @@ describe("node pool", () => {
                 [
                     "meshstack-pool-preflight-quorum",
                     undefined,
-                    ["meshstack-pool-preflight-mesh-1", "meshstack-pool-preflight-mesh-2", "meshstack-pool-preflight-mesh-3"],
+                    ["meshstack-pool-preflight-jobs-binding", "meshstack-pool-preflight-mesh-1", "meshstack-pool-preflight-mesh-2", "meshstack-pool-preflight-mesh-3"],
                 ],
             ],
         );
@@ -211,6 +210,7 @@ describe("node pool", () => {
                     spec: {
                         nodeName: "mesh-2",
                         restartPolicy: "Never",
+                        terminationGracePeriodSeconds: 5,
                         serviceAccountName: "meshstack-preflight",
                         automountServiceAccountToken: true,
                         tolerations: [],
@@ -266,10 +266,21 @@ describe("node pool", () => {
             apiVersion: "rbac.authorization.k8s.io/v1",
             kind: "ClusterRole",
             metadata: account,
-            rules: [
-                { apiGroups: [""], resources: ["nodes"], resourceNames: ["mesh-1", "mesh-2", "mesh-3"], verbs: ["get", "patch"] },
-                { apiGroups: ["batch"], resources: ["jobs"], resourceNames: ["preflight-mesh-1", "preflight-mesh-2", "preflight-mesh-3"], verbs: ["get"] },
-            ],
+            rules: [{ apiGroups: [""], resources: ["nodes"], resourceNames: ["mesh-1", "mesh-2", "mesh-3"], verbs: ["get", "patch"] }],
+        });
+        // The gates' Jobs, read by the quorum: in their namespace only.
+        assert.deepStrictEqual(prod.resource("meshstack-pool-preflight-jobs-role").inputs, {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "Role",
+            metadata: { ...account, namespace: "meshstack-preflight" },
+            rules: [{ apiGroups: ["batch"], resources: ["jobs"], resourceNames: ["preflight-mesh-1", "preflight-mesh-2", "preflight-mesh-3"], verbs: ["get"] }],
+        });
+        assert.deepStrictEqual(prod.resource("meshstack-pool-preflight-jobs-binding").inputs, {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: { ...account, namespace: "meshstack-preflight" },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "meshstack-preflight" },
+            subjects: [{ kind: "ServiceAccount", name: "meshstack-preflight", namespace: "meshstack-preflight" }],
         });
         assert.deepStrictEqual(prod.resource("meshstack-pool-preflight-binding").inputs, {
             apiVersion: "rbac.authorization.k8s.io/v1",
@@ -310,9 +321,10 @@ describe("node pool", () => {
             namespace: "meshstack-preflight",
             labels: { "app.kubernetes.io/name": "meshstack-preflight", "app.kubernetes.io/part-of": "meshstack", "app.kubernetes.io/component": "quorum" },
             // Pulumi waits for the quorum as long as it may take.
-            annotations: { "pulumi.com/replaceUnready": "true", "pulumi.com/timeoutSeconds": "540" },
+            annotations: { "pulumi.com/replaceUnready": "true", "pulumi.com/timeoutSeconds": "720" },
         });
-        assert.deepStrictEqual([quorum.spec.backoffLimit, quorum.spec.activeDeadlineSeconds], [0, 480]);
+        // 360 s of waiting for the gates, and 5 minutes for its own pod to be placed and pulled.
+        assert.deepStrictEqual([quorum.spec.backoffLimit, quorum.spec.activeDeadlineSeconds], [0, 660]);
         assert.deepStrictEqual(
             [quorum.spec.template.spec.nodeName, quorum.spec.template.spec.serviceAccountName, quorum.spec.template.spec.volumes],
             [undefined, "meshstack-preflight", [{ name: "script", configMap: { name: "meshstack-preflight" } }]],

@@ -108,6 +108,8 @@ describe("the program", () => {
                     ["kubernetes:core/v1:ServiceAccount", "meshstack-pool-preflight-account", pool],
                     ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "meshstack-pool-preflight-role", pool],
                     ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "meshstack-pool-preflight-binding", pool],
+                    ["kubernetes:rbac.authorization.k8s.io/v1:Role", "meshstack-pool-preflight-jobs-role", pool],
+                    ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "meshstack-pool-preflight-jobs-binding", pool],
                     ...NODES[stack].map((node) => [JOB, `meshstack-pool-preflight-${node}`, pool]),
                     [JOB, "meshstack-pool-preflight-quorum", pool],
                     ...(stack === "prod"
@@ -169,12 +171,14 @@ describe("the program", () => {
                     ["meshstack-pool-preflight-script", ["meshstack-pool-preflight-namespace"]],
                     ["meshstack-pool-preflight-account", ["meshstack-pool-preflight-namespace"]],
                     ["meshstack-pool-preflight-binding", ["meshstack-pool-preflight-account", "meshstack-pool-preflight-role"]],
+                    ["meshstack-pool-preflight-jobs-role", ["meshstack-pool-preflight-namespace"]],
+                    ["meshstack-pool-preflight-jobs-binding", ["meshstack-pool-preflight-account", "meshstack-pool-preflight-jobs-role"]],
                     // Each gate needs its node to exist, not its labels: its verdict admits the node.
                     ...NODES[stack].map((node) => [
                         `meshstack-pool-preflight-${node}`,
                         ["meshstack-pool-preflight-script", "meshstack-pool-preflight-binding", `meshstack-pool-node-${node}-existing`],
                     ]),
-                    ["meshstack-pool-preflight-quorum", NODES[stack].map((node) => `meshstack-pool-preflight-${node}`)],
+                    ["meshstack-pool-preflight-quorum", ["meshstack-pool-preflight-jobs-binding", ...NODES[stack].map((node) => `meshstack-pool-preflight-${node}`)]],
                     ...(stack === "prod"
                         ? [
                               ["meshstack-pool-volume-prometheus-folder", volume],
@@ -264,7 +268,7 @@ describe("the program", () => {
                 const providers = run()
                     .resources.filter((resource) => resource.type.startsWith("kubernetes:"))
                     .map((resource) => [resource.name, resource.provider]);
-                assert.strictEqual(providers.length, { dev: 45, prod: 48 }[stack]);
+                assert.strictEqual(providers.length, { dev: 47, prod: 50 }[stack]);
                 assert.deepStrictEqual(
                     providers.filter(([, provider]) => provider !== "meshstack-cluster"),
                     [],

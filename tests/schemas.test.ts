@@ -12,10 +12,12 @@ type ModelClass = new (data: never) => Validatable;
 
 /** The model of each Kubernetes type the program declares as a plain object. */
 async function models(): Promise<Record<string, ModelClass>> {
-    const [{ ServiceAccount }, { ClusterRole }, { ClusterRoleBinding }, { PersistentVolume }] = await Promise.all([
+    const [{ ServiceAccount }, { ClusterRole }, { ClusterRoleBinding }, { Role }, { RoleBinding }, { PersistentVolume }] = await Promise.all([
         import("kubernetes-models/v1/ServiceAccount"),
         import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole"),
         import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding"),
+        import("kubernetes-models/rbac.authorization.k8s.io/v1/Role"),
+        import("kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding"),
         import("kubernetes-models/v1/PersistentVolume"),
     ]);
     const [{ Namespace }, { ConfigMap }, { Node }, { Job }, { StorageClass }, { PriorityClass }, { NetworkPolicy }, { Service }, { Deployment }, { Secret }] = await Promise.all([
@@ -64,6 +66,8 @@ async function models(): Promise<Record<string, ModelClass>> {
         "kubernetes:core/v1:ServiceAccount": ServiceAccount as unknown as ModelClass,
         "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": ClusterRole as unknown as ModelClass,
         "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": ClusterRoleBinding as unknown as ModelClass,
+        "kubernetes:rbac.authorization.k8s.io/v1:Role": Role as unknown as ModelClass,
+        "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": RoleBinding as unknown as ModelClass,
         "kubernetes:core/v1:PersistentVolume": PersistentVolume as unknown as ModelClass,
     };
 }
