@@ -233,9 +233,9 @@ export class NodePool extends pulumi.ComponentResource {
     }
 
     /**
-     * The gates: their script, service account (it may read and patch the pool's nodes, by
-     * name), one Job per node, and the quorum Job, which is returned: it completes once enough nodes
-     * passed.
+     * The gates: their script, their service account (it may read and patch the pool's nodes, and read
+     * the gates' Jobs, by name), one Job per node, and the quorum Job, which is returned: it completes
+     * once enough nodes passed.
      */
     private gates(name: string, args: NodePoolArgs, namespace: corev1.Namespace, existing: corev1.Node[], tolerations: Toleration[]): batchv1.Job {
         const scripts = preflightScripts();
@@ -303,10 +303,10 @@ export class NodePool extends pulumi.ComponentResource {
         return new batchv1.Job(
             `${name}-preflight-quorum`,
             preflightQuorumJob({
-                nodeNames: args.nodes.map((node) => node.name),
+                nodeNames,
                 required: args.requiredPassedNodes,
                 mustPass: Object.fromEntries(args.localVolumes.map((volume) => [volume.node, `it holds the local volume ${volume.name}`])),
-                gateJobs: args.nodes.map((node) => preflightJobName(node.name)),
+                gateJobs: nodeNames.map(preflightJobName),
                 gateDeadlineSeconds: preflightDeadlineSeconds(args.preflight),
                 gatesHash: gatesHash(specs),
                 scriptConfigMap: PREFLIGHT_CONFIG_MAP,
