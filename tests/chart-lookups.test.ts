@@ -10,6 +10,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { CHART_LOOKUPS, ChartLookup } from "../versions";
 import { PROJECT_ROOT, stackRun } from "./harness";
+import { at } from "./program-fixtures";
 
 interface Rule {
     apiGroups?: string[];
@@ -44,10 +45,6 @@ function previewMay(rbac: RbacDocument[], lookup: ChartLookup["reads"], namespac
         );
 }
 
-function valueAt(values: unknown, dotted: string): unknown {
-    return dotted.split(".").reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined), values);
-}
-
 describe("chart lookups under the read-only preview", () => {
     it("knows kiali-server's two lookups, and no other chart has one", () => {
         assert.deepStrictEqual(
@@ -74,7 +71,7 @@ describe("chart lookups under the read-only preview", () => {
                 const charts = run.ofType("kubernetes:helm.sh/v4:Chart").filter((chart) => chart.inputs.chart === lookup.chart);
                 assert.strictEqual(charts.length, 1, `${stack} installs ${lookup.chart} once`);
                 const { values, namespace } = charts[0].inputs as { values: unknown; namespace: string };
-                const off = valueAt(values, lookup.offWhen.path) === lookup.offWhen.value;
+                const off = at(values, lookup.offWhen.path) === lookup.offWhen.value;
                 return `${lookup.reads.resource}: ${off ? "off" : previewMay(previewRbac(), lookup.reads, namespace) ? "served" : "FORBIDDEN"}`;
             });
             assert.deepStrictEqual(verdicts, ["secrets: off", "namespaces: off"]);

@@ -8,6 +8,7 @@ import { parseMeshConfig } from "../config";
 import { kialiChartValues } from "../lib/observability-values";
 import { expectedSpread, POOL_SELECTOR } from "./expected";
 import { isSecret, MOCK_RANDOM_PASSWORD, ProgramRun, RANDOM_PASSWORD_TYPE, stackRun } from "./harness";
+import { at } from "./program-fixtures";
 
 const POOL_PLACEMENT = { nodeSelector: POOL_SELECTOR, tolerations: [], priorityClassName: "meshstack-mesh-critical" };
 
@@ -55,10 +56,6 @@ function kialiValues(strategy: string, resources: object): object {
         },
         login_token: { signing_key: "secret:kiali-signing-key:key" },
     };
-}
-
-function at(value: unknown, dotted: string): unknown {
-    return dotted.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], value);
 }
 
 describe("observability", () => {
