@@ -3,10 +3,13 @@ import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { MESHSTACK_NAMESPACE_LABELS } from "../lib/namespace";
+import { ISTIOD_POD_LABELS } from "../lib/istio-values";
 import { IstioObject } from "../lib/objects";
 import {
     AllowedSource,
     allowFrom,
+    ClusterDns,
+    hostNamespaces,
     allowPlaintextPort,
     denyAll,
     egressLockdown,
@@ -68,6 +71,16 @@ export interface MeshNamespaceArgs {
      */
     egressNamespace: string;
     /**
+     * The labels of the egress gateway's pods, which the network policy lets pods reach.
+     * @default { istio: "egressgateway" }
+     */
+    egressGatewaySelector: Record<string, string>;
+    /**
+     * Cluster DNS as pods reach it (the NodeLocal DNSCache address, if any), for the network policy.
+     * @default {} (the kube-dns pods only)
+     */
+    dns: ClusterDns;
+    /**
      * The ready control plane: Istio objects are applied once istiod's validating webhook serves.
      * @default none (required)
      */
@@ -78,7 +91,7 @@ export interface MeshNamespaceArgs {
  * One application namespace in the locked-down mesh: created (or adopted) with sidecar injection,
  * STRICT mTLS with explicit per-port exceptions, default-deny authorization with allow rules, a
  * Sidecar that scopes its proxies' configuration, and a NetworkPolicy that only lets its pods reach
- * DNS and in-cluster destinations (the egress gateway among them).
+ * DNS, istiod, the egress gateway and the namespaces they may call.
  */
 export class MeshNamespace extends pulumi.ComponentResource {
     /** The namespace's name. */
@@ -110,7 +123,16 @@ export class MeshNamespace extends pulumi.ComponentResource {
             }
         }
         istio("sidecar", sidecarScope(args.name, args.istioNamespace, args.egressNamespace, args.sidecarHosts));
-        new networkingv1.NetworkPolicy(`${name}-egress-lockdown`, egressLockdown(args.name), { parent: this, dependsOn: [namespace] });
+        new networkingv1.NetworkPolicy(
+            `${name}-egress-lockdown`,
+            egressLockdown(args.name, {
+                istiod: { namespace: args.istioNamespace, labels: { ...ISTIOD_POD_LABELS } },
+                egressGateway: { namespace: args.egressNamespace, labels: args.egressGatewaySelector },
+                dns: args.dns,
+                namespaces: hostNamespaces(args.sidecarHosts),
+            }),
+            { parent: this, dependsOn: [namespace] },
+        );
 
         this.namespace = pulumi.output(args.name);
         this.registerOutputs({ namespace: this.namespace });

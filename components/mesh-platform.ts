@@ -2,7 +2,7 @@ import * as provider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { addonDemand, MeshBudget, meshDemand, MeshOverhead, meshOverhead } from "../lib/capacity";
 import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE, EgressGatewayScaling, WorkloadScaling } from "../lib/istio-values";
-import { ClusterConnection, clusterProviderArgs } from "../lib/providers";
+import { ClusterSettings, clusterProviderArgs } from "../lib/providers";
 import { ResourceRequirements } from "../lib/quantity";
 import { EgressGateway } from "./egress-gateway";
 import { EgressEntry } from "../lib/egress";
@@ -144,7 +144,7 @@ export interface MeshPlatformArgs {
      * The target cluster.
      * @default the kubeconfig's current context
      */
-    cluster: ClusterConnection;
+    cluster: ClusterSettings;
     /**
      * The nodes the mesh runs on, their gates and the capacity budget.
      * @default none (the nodes are required)
@@ -285,6 +285,8 @@ export class MeshPlatform extends pulumi.ComponentResource {
                     mtlsMode: args.mesh.mtlsMode,
                     istioNamespace: istio.namespace,
                     egressNamespace: egressNamespace,
+                    egressGatewaySelector: { istio: EGRESS_GATEWAY_LABEL },
+                    dns: { nodeLocalAddress: args.cluster.nodeLocalDnsAddress },
                     controlPlane: this.controlPlane,
                 },
                 { parent: this, providers: [cluster] },

@@ -4,8 +4,17 @@
  * `kubernetes:*` config is not read by explicit providers, so it is refused (see {@link foreignKeyProblems}).
  */
 import { z } from "zod";
-import type { ClusterConnection } from "../lib/providers";
-import { Assert, documented, Equal, section, text } from "./kit";
+import type { ClusterSettings } from "../lib/providers";
+import { Assert, documented, Equal, section, show, text } from "./kit";
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** A problem with a NodeLocal DNSCache address (an IPv4 address), or `undefined`. */
+export function checkNodeLocalDns(value: string): string | undefined {
+    return IPV4.test(value)
+        ? undefined
+        : `${show(value)} is not an IPv4 address. Set the address pods resolve through (\`nameserver\` in a pod's /etc/resolv.conf), e.g. "169.254.25.10".`;
+}
 
 const nonEmpty = (value: string): string | undefined =>
     value.trim() === "" ? "is empty. Set a value, or remove the key to use the default." : undefined;
@@ -23,6 +32,11 @@ export function clusterSchema() {
             description: "Path of the kubeconfig file.",
             docDefault: "`$KUBECONFIG`, else `~/.kube/config`",
         }),
+        nodeLocalDnsAddress: documented(text(checkNodeLocalDns).optional(), {
+            description:
+                "The NodeLocal DNSCache address the pods resolve through, if the cluster runs it (kubespray's default is 169.254.25.10): the mesh namespaces' network policy then lets pods reach it on UDP and TCP 53.",
+            docDefault: "none (the kube-dns pods)",
+        }),
     }).prefault({});
 }
 
@@ -30,4 +44,4 @@ export function clusterSchema() {
 export type ClusterConfig = z.output<ReturnType<typeof clusterSchema>>;
 
 /** Compile-time proof that the schema yields exactly what `MeshPlatform` takes. */
-export type ClusterArgsMatchSchema = Assert<Equal<ClusterConfig, ClusterConnection>>;
+export type ClusterArgsMatchSchema = Assert<Equal<ClusterConfig, ClusterSettings>>;

@@ -81,8 +81,20 @@ export function baseChartValues(istioNamespace: string): BaseChartValues {
     };
 }
 
-/** The labels of istiod's pods that select them for spreading (`app: istiod`, with or without a revision). */
+/**
+ * The labels of istiod's pods (`app: istiod`, with or without a revision): they select them for
+ * spreading, and for the mesh namespaces' network policy (meshed pods reach istiod on 15012).
+ */
 export const ISTIOD_POD_LABELS: Readonly<Record<string, string>> = { app: "istiod" };
+
+/**
+ * DNS over TCP (a truncated answer is asked again over TCP) goes straight to the resolver, not through
+ * the sidecar: the sidecar captures every outbound TCP connection, and under `REGISTRY_ONLY` a
+ * connection to a resolver its Sidecar scope does not know (kube-dns in kube-system, a NodeLocal
+ * DNSCache address that is no Service at all) goes to the black hole. DNS over UDP is not captured.
+ * The namespaces' network policy still lets pods reach only the resolvers on port 53.
+ */
+export const DNS_PORT_UNCAPTURED = "53";
 
 /** Values of the `istiod` chart that meshstack sets. */
 export interface IstiodChartValues {
@@ -90,8 +102,11 @@ export interface IstiodChartValues {
         istioNamespace: string;
         /** The istiod Deployment's priority class (the only path the chart reads for it). */
         priorityClassName: string;
-        /** Sidecar (istio-proxy) settings for every injected pod in the mesh. */
-        proxy: { resources: ResourceRequirements };
+        /**
+         * Sidecar (istio-proxy) settings for every injected pod in the mesh: its resources, and the
+         * outbound ports its iptables rules leave alone.
+         */
+        proxy: { resources: ResourceRequirements; excludeOutboundPorts: string };
         defaultPodDisruptionBudget: { enabled: boolean };
     };
     base: {
@@ -147,7 +162,7 @@ export function istiodChartValues(input: IstiodValuesInput): IstiodChartValues {
         global: {
             istioNamespace: input.istioNamespace,
             priorityClassName: input.placement.priorityClassName,
-            proxy: { resources: input.proxyResources },
+            proxy: { resources: input.proxyResources, excludeOutboundPorts: DNS_PORT_UNCAPTURED },
             defaultPodDisruptionBudget: { enabled: plan.disruptionBudget },
         },
         base: { validationFailurePolicy: VALIDATION_FAILURE_POLICY },

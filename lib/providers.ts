@@ -21,6 +21,16 @@ export interface ClusterConnection {
     kubeconfig?: string | undefined;
 }
 
+/** The target cluster, as `meshstack:cluster` resolves it: where to connect, and its DNS. */
+export interface ClusterSettings extends ClusterConnection {
+    /**
+     * The NodeLocal DNSCache address pods resolve through (kubespray's default: 169.254.25.10), when the
+     * cluster runs it: the mesh namespaces' network policy lets pods reach it on UDP and TCP 53.
+     * @default none (pods resolve through the kube-dns pods)
+     */
+    nodeLocalDnsAddress?: string | undefined;
+}
+
 /**
  * What a provider does when it creates an object that already exists in the cluster:
  * - `refuse`: fail with AlreadyExists (@pulumi/kubernetes ≥ 4.29 creates client-side). A rename without

@@ -87,7 +87,17 @@ export function sidecarImports(namespace: string, namespaces: readonly Namespace
     return namespaces
         .filter((other) => other.name !== namespace)
         .filter((other) => !other.defaultDeny || other.allowFrom.some((source) => source.namespace === namespace))
-        .map((other) => `${other.name}/*`);
+        .map((other) => `${other.name}/*`)
+        .sort();
+}
+
+/**
+ * The namespaces a Sidecar's hosts (`<namespace>/<host>`) name, besides its own (`.`): `"*"` for a host
+ * in any namespace; `~` names none.
+ */
+export function hostNamespaces(hosts: readonly string[]): string[] {
+    const namespaces = hosts.map((host) => host.slice(0, host.indexOf("/"))).filter((namespace) => namespace !== "." && namespace !== "~");
+    return [...new Set(namespaces)].sort();
 }
 
 /** An AuthorizationPolicy with an empty spec: it allows nothing, so only other ALLOW policies let calls in. */
@@ -109,11 +119,14 @@ export function allowFrom(
     sources: readonly AllowedSource[],
     trustDomain = "cluster.local",
 ): IstioObject<{ action: "ALLOW"; rules: Array<{ from: Array<{ source: { namespaces?: string[]; principals?: string[] } }> }> }> {
-    const from = sources.map((source) =>
-        source.serviceAccount === undefined
-            ? { source: { namespaces: [source.namespace] } }
-            : { source: { principals: [`${trustDomain}/ns/${source.namespace}/sa/${source.serviceAccount}`] } },
-    );
+    // In a stable order: the same sources in another order are the same policy.
+    const from = [...sources]
+        .sort((a, b) => `${a.namespace}/${a.serviceAccount ?? ""}`.localeCompare(`${b.namespace}/${b.serviceAccount ?? ""}`))
+        .map((source) =>
+            source.serviceAccount === undefined
+                ? { source: { namespaces: [source.namespace] } }
+                : { source: { principals: [`${trustDomain}/ns/${source.namespace}/sa/${source.serviceAccount}`] } },
+        );
     return istioObject("security.istio.io/v1", "AuthorizationPolicy", "allow-from-config", namespace, {
         action: "ALLOW" as const,
         rules: [{ from }],
@@ -130,30 +143,87 @@ export function sidecarScope(
     egressNamespace: string,
     extraHosts: readonly string[],
 ): IstioObject<{ egress: Array<{ hosts: string[] }> }> {
+    const fixed = ["./*", `${istioNamespace}/*`, `${egressNamespace}/*`];
+    const extra = [...new Set(extraHosts)].filter((host) => !fixed.includes(host)).sort();
     return istioObject("networking.istio.io/v1", "Sidecar", "default", namespace, {
-        egress: [{ hosts: ["./*", `${istioNamespace}/*`, `${egressNamespace}/*`, ...extraHosts] }],
+        egress: [{ hosts: [...fixed, ...extra] }],
     });
+}
+
+/** A peer of a NetworkPolicy rule. */
+export interface NetworkPeer {
+    namespaceSelector?: { matchLabels?: Record<string, string> };
+    podSelector?: { matchLabels: Record<string, string> };
+    ipBlock?: { cidr: string };
+}
+
+/** A port of a NetworkPolicy rule. */
+export interface NetworkPort {
+    protocol: "UDP" | "TCP";
+    port: number;
 }
 
 /** A Kubernetes NetworkPolicy, as `networking/v1` `NetworkPolicy` takes it. */
 export interface NetworkPolicyObject {
     metadata: { name: string; namespace: string; labels: Record<string, string> };
     spec: {
-        podSelector: Record<string, never>;
-        policyTypes: ["Egress"];
-        egress: Array<{
-            to: Array<{ namespaceSelector: { matchLabels?: Record<string, string> }; podSelector?: { matchLabels: Record<string, string> } }>;
-            ports?: Array<{ protocol: "UDP" | "TCP"; port: number }>;
-        }>;
+        podSelector: { matchLabels?: Record<string, string> };
+        policyTypes: Array<"Egress" | "Ingress">;
+        egress?: Array<{ to: NetworkPeer[]; ports?: NetworkPort[] }>;
+        ingress?: Array<{ from: NetworkPeer[]; ports?: NetworkPort[] }>;
     };
 }
 
+/** The label Kubernetes puts on every namespace, with its name. */
+const NAMESPACE_NAME = "kubernetes.io/metadata.name";
+
+/** A peer: the pods labelled `labels` in `namespace` (every pod with `{}`). */
+export function podsIn(namespace: string, labels: Record<string, string>): NetworkPeer {
+    return {
+        namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: namespace } },
+        ...(Object.keys(labels).length === 0 ? {} : { podSelector: { matchLabels: labels } }),
+    };
+}
+
+/** Cluster DNS as the mesh's pods reach it. */
+export interface ClusterDns {
+    /** The NodeLocal DNSCache address the pods resolve through, if the cluster runs it (e.g. 169.254.25.10). */
+    nodeLocalAddress?: string | undefined;
+}
+
+/** The DNS pods every cluster runs (CoreDNS keeps kube-dns's label). */
+export const KUBE_DNS = { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } as const;
+
+/** The port istiod serves its proxies on (xDS and certificates). */
+export const ISTIOD_XDS_PORT = 15012;
+
+/** What a mesh namespace's pods may reach, for {@link egressLockdown}. */
+export interface EgressReach {
+    /** istiod's namespace and its pods' labels. */
+    istiod: { namespace: string; labels: Record<string, string> };
+    /** The egress gateway's namespace and its pods' labels. */
+    egressGateway: { namespace: string; labels: Record<string, string> };
+    /** Cluster DNS. */
+    dns: ClusterDns;
+    /** The other namespaces it may call (`"*"`: any). */
+    namespaces: readonly string[];
+}
+
 /**
- * Egress of every pod in `namespace`: cluster DNS and in-cluster pods only (the egress gateway is one).
- * A pod that bypasses its sidecar (or has none) cannot reach the outside; only the egress gateway's
- * namespace, which has no such policy, is allowed out.
+ * Egress of every pod in `namespace`: only what a meshed pod needs. DNS (the kube-dns pods, and the
+ * NodeLocal DNSCache address when the cluster runs one, UDP and TCP 53), istiod (15012: configuration
+ * and certificates), the egress gateway's pods (the only way out), its own namespace, and the mesh
+ * namespaces its Sidecar imports. A pod that bypasses its sidecar (or has none) reaches nothing else:
+ * not the internet, not another namespace that could relay there. Every list in a stable order.
  */
-export function egressLockdown(namespace: string): NetworkPolicyObject {
+export function egressLockdown(namespace: string, reach: EgressReach): NetworkPolicyObject {
+    const dnsPorts: NetworkPort[] = [
+        { protocol: "UDP", port: 53 },
+        { protocol: "TCP", port: 53 },
+    ];
+    const others = reach.namespaces.includes("*")
+        ? [{ namespaceSelector: {} }]
+        : [...new Set([namespace, ...reach.namespaces])].sort().map((name) => podsIn(name, {}));
     return {
         metadata: { name: "meshstack-egress-lockdown", namespace, labels: { ...PART_OF } },
         spec: {
@@ -162,17 +232,14 @@ export function egressLockdown(namespace: string): NetworkPolicyObject {
             egress: [
                 {
                     to: [
-                        {
-                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                        },
+                        podsIn(KUBE_DNS.namespace, { ...KUBE_DNS.labels }),
+                        ...(reach.dns.nodeLocalAddress === undefined ? [] : [{ ipBlock: { cidr: `${reach.dns.nodeLocalAddress}/32` } }]),
                     ],
-                    ports: [
-                        { protocol: "UDP", port: 53 },
-                        { protocol: "TCP", port: 53 },
-                    ],
+                    ports: dnsPorts,
                 },
-                { to: [{ namespaceSelector: {} }] },
+                { to: [podsIn(reach.istiod.namespace, reach.istiod.labels)], ports: [{ protocol: "TCP", port: ISTIOD_XDS_PORT }] },
+                { to: [podsIn(reach.egressGateway.namespace, reach.egressGateway.labels)] },
+                { to: others },
             ],
         },
     };

@@ -63,7 +63,7 @@ describe("Istio chart values", () => {
                     global: {
                         istioNamespace: "istio-system",
                         priorityClassName: "meshstack-mesh-critical",
-                        proxy: { resources: RESOURCES },
+                        proxy: { resources: RESOURCES, excludeOutboundPorts: "53" },
                         defaultPodDisruptionBudget: { enabled: budget },
                     },
                     base: { validationFailurePolicy: "Fail" },

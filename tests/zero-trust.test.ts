@@ -56,9 +56,10 @@ describe("zero trust", () => {
                 action: "ALLOW",
                 rules: [
                     {
+                        // Sorted by namespace, then service account: the order of allowFrom does not matter.
                         from: [
-                            { source: { principals: ["cluster.local/ns/shop/sa/checkout"] } },
                             { source: { namespaces: ["backend"] } },
+                            { source: { principals: ["cluster.local/ns/shop/sa/checkout"] } },
                         ],
                     },
                 ],
@@ -114,31 +115,31 @@ describe("zero trust", () => {
         });
     }
 
-    it("lets a namespace's pods reach only DNS and in-cluster pods (the egress gateway among them)", () => {
+    it("lets a namespace's pods reach only DNS, istiod, the egress gateway and the namespaces they may call", () => {
+        const dns = {
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+            ports: [
+                { protocol: "UDP", port: 53 },
+                { protocol: "TCP", port: 53 },
+            ],
+        };
+        const istiod = {
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } }, podSelector: { matchLabels: { app: "istiod" } } }],
+            ports: [{ protocol: "TCP", port: 15012 }],
+        };
+        const gateway = {
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-egress" } }, podSelector: { matchLabels: { istio: "egressgateway" } } }],
+        };
+        const namespaces = (...names: string[]): object => ({ to: names.map((name) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } })) });
         assert.deepStrictEqual(prod.resource("meshstack-ns-shop-egress-lockdown").inputs, {
             apiVersion: "networking.k8s.io/v1",
             kind: "NetworkPolicy",
             metadata: { name: "meshstack-egress-lockdown", namespace: "shop", labels: PART_OF },
-            spec: {
-                podSelector: {},
-                policyTypes: ["Egress"],
-                egress: [
-                    {
-                        to: [
-                            {
-                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                            },
-                        ],
-                        ports: [
-                            { protocol: "UDP", port: 53 },
-                            { protocol: "TCP", port: 53 },
-                        ],
-                    },
-                    { to: [{ namespaceSelector: {} }] },
-                ],
-            },
+            // shop may call backend (backend allows it): its own namespace and backend, in name order.
+            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [dns, istiod, gateway, namespaces("backend", "shop")] },
         });
+        // backend allows shop in, but may call no other namespace.
+        assert.deepStrictEqual((prod.resource("meshstack-ns-backend-egress-lockdown").inputs.spec as { egress: object[] }).egress, [dns, istiod, gateway, namespaces("backend")]);
         // The egress gateway's namespace is the only one with no such policy: the only way out.
         const locked = prod.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((policy) => (policy.inputs.metadata as { namespace: string }).namespace);
         assert.deepStrictEqual(locked, ["shop", "backend"]);
