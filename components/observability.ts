@@ -1,5 +1,6 @@
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as helm from "@pulumi/kubernetes/helm/v4";
+import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
@@ -10,6 +11,7 @@ import {
     kialiUrl,
     PROMETHEUS_RELEASE,
     prometheusChartValues,
+    prometheusIngress,
     PrometheusSettings,
     prometheusUrl,
     portForwardCommands,
@@ -98,6 +100,8 @@ export class Observability extends pulumi.ComponentResource {
                 transforms: [localVolumeClaim(args.retainedProvider, args.volumes.length > 0)],
             },
         );
+
+        new networkingv1.NetworkPolicy(`${name}-prometheus-ingress`, prometheusIngress(args.namespace, args.prometheus.allowFrom), after);
 
         // A stable signing key: left empty, the chart draws a new one at every render, which Pulumi shows
         // as a change on every preview and which restarts Kiali on every `pulumi up`.

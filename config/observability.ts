@@ -6,7 +6,8 @@
 import { z } from "zod";
 import type { ObservabilitySettings } from "../components/observability";
 import { resourcesSchema } from "./istio";
-import { Assert, documented, Equal, flag, memory, oneOf, section, show, text } from "./kit";
+import { Assert, documented, Equal, flag, list, memory, oneOf, section, show, stringMap, text } from "./kit";
+import { checkLabelName } from "./services";
 import type { PathProblem } from "./problems";
 import { LOCAL_VOLUMES } from "../lib/local-volume";
 
@@ -20,6 +21,13 @@ export function checkPrometheusDuration(value: string): string | undefined {
     return PROMETHEUS_DURATION.test(value)
         ? undefined
         : `${show(value)} is not a Prometheus duration. Use a number and a unit: "15d", "12h", "2w" (or combined, "1d12h").`;
+}
+
+/** A problem with a namespace name (a DNS-1123 label), or `undefined`. */
+function checkNamespaceName(value: string): string | undefined {
+    return checkLabelName(value) === undefined
+        ? undefined
+        : `${show(value)} is not a namespace name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit.`;
 }
 
 /** The schema of `meshstack:observability` for a stack with or without `highAvailability`. */
@@ -53,6 +61,22 @@ export function observabilitySchema(highAvailability: boolean) {
                     ? { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2000m", memory: "4Gi" } }
                     : { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "2Gi" } },
                 "Prometheus",
+            ),
+            allowFrom: documented(
+                list(
+                    section({
+                        namespace: documented(text(checkNamespaceName), { description: "The namespace of the pods that may query Prometheus." }),
+                        podLabels: documented(stringMap("labels").optional(), {
+                            description: "Only the pods with these labels.",
+                            docDefault: "every pod of the namespace",
+                        }),
+                    }),
+                    "sources",
+                ).default([]),
+                {
+                    description:
+                        "Who may reach Prometheus's port besides Kiali (a Grafana, say): its network policy admits nobody else, since its API can also stop it (the chart turns the lifecycle API on for its config reloader).",
+                },
             ),
             alertmanager: documented(flag().default(false), { description: "Install the chart's Alertmanager." }),
             pushgateway: documented(flag().default(false), { description: "Install the chart's Pushgateway." }),

@@ -4,7 +4,9 @@
  * template`), and the names both charts give their Services, from which every URL is derived.
  */
 import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint } from "./placement";
+import { PART_OF } from "./objects";
 import { ResourceRequirements } from "./quantity";
+import { NetworkPolicyObject, podsIn } from "./zero-trust";
 import { LOCAL_VOLUMES, LocalVolumeRequest } from "./local-volume";
 
 /** Prometheus's release name, which `server.fullnameOverride` makes its Service's name too. */
@@ -65,6 +67,8 @@ export interface PrometheusSettings {
     };
     /** Requests and limits. @default 500m/2Gi, limits 2000m/4Gi with highAvailability; 100m/512Mi, 1000m/2Gi without */
     resources: ResourceRequirements;
+    /** Who besides Kiali may reach Prometheus's port. @default [] */
+    allowFrom: PrometheusSource[];
     /** The chart's Alertmanager. @default false */
     alertmanager: boolean;
     /** The chart's Pushgateway. @default false */
@@ -73,6 +77,38 @@ export interface PrometheusSettings {
     kubeStateMetrics: boolean;
     /** The chart's node exporter. @default false */
     nodeExporter: boolean;
+}
+
+/** Pods that may query Prometheus. */
+export interface PrometheusSource {
+    /** Their namespace. */
+    namespace: string;
+    /** Only pods with these labels. @default every pod of the namespace */
+    podLabels?: Record<string, string> | undefined;
+}
+
+/** The labels of Prometheus's server pods (the chart's), and of Kiali's. */
+export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/component": "server" } as const;
+export const KIALI_POD_LABELS = { "app.kubernetes.io/name": "kiali" } as const;
+
+/**
+ * Ingress of Prometheus's server in `namespace`: only Kiali's pods, and the configured `sources`, on its
+ * port. The chart turns Prometheus's lifecycle API on (its config reloader calls it on localhost), so
+ * anyone who reaches the port could stop it. The kubelet's probes and `kubectl port-forward` do not go
+ * through a network policy. Sources in a stable order.
+ */
+export function prometheusIngress(namespace: string, sources: readonly PrometheusSource[]): NetworkPolicyObject {
+    const from = [...sources]
+        .map((source) => podsIn(source.namespace, source.podLabels ?? {}))
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    return {
+        metadata: { name: "meshstack-prometheus-ingress", namespace, labels: { ...PART_OF } },
+        spec: {
+            podSelector: { matchLabels: { ...PROMETHEUS_POD_LABELS } },
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [podsIn(namespace, { ...KIALI_POD_LABELS }), ...from], ports: [{ protocol: "TCP", port: PROMETHEUS_PORT }] }],
+        },
+    };
 }
 
 /** Values of the prometheus chart that meshstack sets. */
@@ -125,7 +161,7 @@ export function prometheusChartValues(settings: PrometheusSettings, storageClass
             nodeSelector: placement.nodeSelector,
             tolerations: placement.tolerations,
             priorityClassName: placement.priorityClassName,
-            topologySpreadConstraints: spreadAcrossNodes({ "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/component": "server" }),
+            topologySpreadConstraints: spreadAcrossNodes({ ...PROMETHEUS_POD_LABELS }),
             // Merged into the chart's own (user and fsGroup 65534): the kubelet gives the volume to the
             // group once, not file by file on every start (a 50Gi TSDB).
             securityContext: { fsGroupChangePolicy: "OnRootMismatch" },
@@ -195,7 +231,7 @@ export function kialiChartValues(settings: KialiSettings, namespace: string, pla
             node_selector: placement.nodeSelector,
             tolerations: placement.tolerations,
             priority_class_name: placement.priorityClassName,
-            topology_spread_constraints: spreadAcrossNodes({ "app.kubernetes.io/name": "kiali" }),
+            topology_spread_constraints: spreadAcrossNodes({ ...KIALI_POD_LABELS }),
         },
         external_services: {
             prometheus: { url: prometheusUrl(namespace) },

@@ -29,7 +29,7 @@ describe("benchmark", () => {
 
     it("evaluates the real program at N = 10", async () => {
         const result = await measure(10);
-        assert.deepStrictEqual([result.services, result.resources], [10, 88]);
+        assert.deepStrictEqual([result.services, result.resources], [10, 89]);
         assert.ok(result.ms > 0 && result.peakRssMiB > 0);
     });
 

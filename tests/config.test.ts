@@ -38,6 +38,7 @@ describe("config", () => {
                         retention: "15d",
                         persistence: { enabled: true, size: "50Gi" },
                         resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2000m", memory: "4Gi" } },
+                        allowFrom: [],
                         alertmanager: false,
                         pushgateway: false,
                         kubeStateMetrics: false,

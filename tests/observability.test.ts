@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import { parseMeshConfig } from "../config";
-import { kialiChartValues } from "../lib/observability-values";
+import { kialiChartValues, prometheusIngress } from "../lib/observability-values";
 import { expectedSpread, POOL_SELECTOR } from "./expected";
 import { isSecret, MOCK_RANDOM_PASSWORD, ProgramRun, RANDOM_PASSWORD_TYPE, stackRun } from "./harness";
 import { at } from "./program-fixtures";
@@ -176,6 +176,43 @@ describe("observability", () => {
         assert.strictEqual(await transform({ custom: true, type: "kubernetes:apps/v1:Deployment", name: "prometheus", props: {}, opts: {} }), undefined);
         // dev has no volume: the claim, were persistence switched on with a provisioner, keeps Pulumi's own wait.
         assert.deepStrictEqual(dev.resource("meshstack-observability-prometheus").transforms.map((entry) => entry.name), ["adopt PersistentVolumeClaim"]);
+    });
+
+    it("admits only Kiali to Prometheus's port: its lifecycle API could stop it", () => {
+        assert.deepStrictEqual(prod.resource("meshstack-observability-prometheus-ingress").inputs, {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "meshstack-prometheus-ingress", namespace: "istio-system", labels: { "app.kubernetes.io/part-of": "meshstack" } },
+            spec: {
+                podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/component": "server" } },
+                policyTypes: ["Ingress"],
+                ingress: [
+                    {
+                        from: [
+                            {
+                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } },
+                                podSelector: { matchLabels: { "app.kubernetes.io/name": "kiali" } },
+                            },
+                        ],
+                        ports: [{ protocol: "TCP", port: 9090 }],
+                    },
+                ],
+            },
+        });
+    });
+
+    it("and the sources listed, in a stable order", () => {
+        const policy = prometheusIngress("istio-system", [
+            { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "grafana" } },
+            { namespace: "batch" },
+        ]);
+        assert.deepStrictEqual(policy.spec.ingress?.[0].from, [
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "kiali" } } },
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "batch" } } },
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "grafana" } } },
+        ]);
+        const reversed = prometheusIngress("istio-system", [{ namespace: "batch" }, { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "grafana" } }]);
+        assert.deepStrictEqual(reversed, policy);
     });
 
     it("dev: no volume without persistence", () => {

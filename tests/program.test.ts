@@ -139,6 +139,7 @@ describe("the program", () => {
                     ]),
                     ["meshstack:observability:Observability", "meshstack-observability", "meshstack"],
                     [CHART, "meshstack-observability-prometheus", "meshstack-observability"],
+                    [NETPOL, "meshstack-observability-prometheus-ingress", "meshstack-observability"],
                     ["random:index/randomPassword:RandomPassword", "meshstack-observability-kiali-signing-key", "meshstack-observability"],
                     ["kubernetes:core/v1:Secret", "meshstack-observability-kiali-signing-key-secret", "meshstack-observability"],
                     [CHART, "meshstack-observability-kiali", "meshstack-observability"],
@@ -209,6 +210,7 @@ describe("the program", () => {
                     // The addons after the control plane (Prometheus also after its volume); Kiali also after
                     // its signing key's Secret.
                     ["meshstack-observability-prometheus", ["meshstack-istio", ...(stack === "prod" ? ["meshstack-pool-volume-prometheus"] : [])]],
+                    ["meshstack-observability-prometheus-ingress", ["meshstack-istio"]],
                     ["meshstack-observability-kiali-signing-key-secret", ["meshstack-istio"]],
                     ["meshstack-observability-kiali", ["meshstack-istio", "meshstack-observability-kiali-signing-key-secret"]],
                     ...(stack === "dev" ? DEMO.map(([, name]) => [name, ["meshstack-istio", "meshstack-ns-shop"]]) : []),
@@ -268,7 +270,7 @@ describe("the program", () => {
                 const providers = run()
                     .resources.filter((resource) => resource.type.startsWith("kubernetes:"))
                     .map((resource) => [resource.name, resource.provider]);
-                assert.strictEqual(providers.length, { dev: 47, prod: 50 }[stack]);
+                assert.strictEqual(providers.length, { dev: 48, prod: 51 }[stack]);
                 assert.deepStrictEqual(
                     providers.filter(([, provider]) => provider !== "meshstack-cluster"),
                     [],

@@ -141,7 +141,10 @@ describe("zero trust", () => {
         // backend allows shop in, but may call no other namespace.
         assert.deepStrictEqual((prod.resource("meshstack-ns-backend-egress-lockdown").inputs.spec as { egress: object[] }).egress, [dns, istiod, gateway, namespaces("backend")]);
         // The egress gateway's namespace is the only one with no such policy: the only way out.
-        const locked = prod.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((policy) => (policy.inputs.metadata as { namespace: string }).namespace);
+        const locked = prod
+            .ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+            .filter((policy) => policy.name.endsWith("-egress-lockdown"))
+            .map((policy) => (policy.inputs.metadata as { namespace: string }).namespace);
         assert.deepStrictEqual(locked, ["shop", "backend"]);
     });
 
