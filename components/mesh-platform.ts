@@ -6,7 +6,7 @@ import { ClusterSettings, clusterProviderArgs } from "../lib/providers";
 import { ResourceRequirements } from "../lib/quantity";
 import { EgressGateway } from "./egress-gateway";
 import { EgressEntry } from "../lib/egress";
-import { serviceHost, sidecarAnnotations } from "../lib/traffic";
+import { serviceHost, sidecarAnnotations, sidecarSize } from "../lib/traffic";
 import { AllowedSource, MtlsException, MtlsMode, sidecarImports } from "../lib/zero-trust";
 import { EgressAllowlist } from "./egress-allowlist";
 import { IstioControlPlane } from "./istio-control-plane";
@@ -307,7 +307,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 host: serviceHost(service),
                 replicas,
                 weights: { ...service.weights },
-                sidecarAnnotations: sidecarAnnotations(sidecar ?? istio.proxy.resources.requests),
+                sidecarAnnotations: sidecarAnnotations(sidecarSize(sidecar, istio.proxy.resources)),
             };
         }
         const observability = new Observability(
@@ -330,7 +330,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 `${name}-demo`,
                 {
                     namespace: args.demo.namespace,
-                    sidecarAnnotations: record?.sidecarAnnotations ?? sidecarAnnotations(istio.proxy.resources.requests),
+                    sidecarAnnotations: record?.sidecarAnnotations ?? sidecarAnnotations(sidecarSize(undefined, istio.proxy.resources)),
                     placement: pool.placement,
                     after: [this.controlPlane, ...(namespace === undefined ? [] : [namespace])],
                 },

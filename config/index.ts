@@ -62,6 +62,7 @@ function crossFieldProblems(config: MeshConfig): PathProblem[] {
         ...servicesProblems(
             config.services,
             config.mesh.namespaces.map((namespace) => namespace.name),
+            config.istio.proxy.resources,
         ),
         ...observabilityProblems(config.observability, config.highAvailability, {
             storageClass: config.nodePool.storageClass,

@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import type { MeshServiceSettings } from "../components/mesh-service";
-import { durationMs } from "../lib/traffic";
+import { parseCpu, parseMemory, ResourceRequirements } from "../lib/quantity";
+import { durationMs, SidecarSize, sidecarSize } from "../lib/traffic";
 import { checkMeshNamespace } from "./mesh";
 import { Assert, cpu, documented, Equal, KeyPath, list, memory, port, section, show, stringMap, text, wholeNumber, wholeNumberIn } from "./kit";
 import type { PathProblem } from "./problems";
@@ -146,8 +147,43 @@ export type ServicesConfig = z.output<ReturnType<typeof servicesSchema>>;
 /** Compile-time proof that the schema yields exactly what `MeshPlatform` takes. */
 export type ServicesArgsMatchSchema = Assert<Equal<ServicesConfig, MeshServiceSettings[]>>;
 
+/**
+ * A sidecar whose limit is below its request: the API server refuses the pod. The limit is the service's
+ * own, or else the mesh's (which the sidecar then gets, see `sidecarSize`).
+ */
+function sidecarLimitProblems(sidecar: SidecarSize, meshProxy: ResourceRequirements, path: KeyPath): PathProblem[] {
+    const size = sidecarSize(sidecar, meshProxy);
+    const resources = [
+        { name: "CPU", request: "cpu", limit: "cpuLimit", parse: parseCpu },
+        { name: "memory", request: "memory", limit: "memoryLimit", parse: parseMemory },
+    ] as const;
+    return resources.flatMap(({ name, request, limit, parse }): PathProblem[] => {
+        if ((parse(size[limit]) ?? 0) >= (parse(size[request]) ?? 0)) {
+            return [];
+        }
+        return sidecar[limit] === undefined
+            ? [
+                  {
+                      path: [...path, request],
+                      message:
+                          `${size[request]} is above the mesh's sidecar ${name} limit ${size[limit]} ` +
+                          `(meshstack:istio.proxy.resources.limits.${request}), which this sidecar would get: a limit below its ` +
+                          `request, which the API server refuses. Set ${limit} too, or lower ${request}.`,
+                      involves: [[...path, request], ["istio", "proxy", "resources", "limits", request]],
+                  },
+              ]
+            : [
+                  {
+                      path: [...path, limit],
+                      message: `${size[limit]} is below the request ${size[request]}, which the API server refuses. Raise ${limit}, or lower ${request}.`,
+                      involves: [[...path, limit], [...path, request]],
+                  },
+              ];
+    });
+}
+
 /** Cross-field checks of `meshstack:services`, on the resolved config. */
-export function servicesProblems(services: ServicesConfig, meshNamespaces: readonly string[]): PathProblem[] {
+export function servicesProblems(services: ServicesConfig, meshNamespaces: readonly string[], meshProxy: ResourceRequirements): PathProblem[] {
     const problems: PathProblem[] = [];
     const seen = new Set<string>();
     services.forEach((service, index) => {
@@ -199,6 +235,9 @@ export function servicesProblems(services: ServicesConfig, meshNamespaces: reado
                 path: [...path, "weights"],
                 message: `the weights sum to ${sum} (${shares || "none"}); they must sum to exactly 100. Adjust them.`,
             });
+        }
+        if (service.sidecar !== undefined) {
+            problems.push(...sidecarLimitProblems(service.sidecar, meshProxy, [...path, "sidecar"]));
         }
         const retries = service.retries;
         const timeout = service.timeout === undefined ? undefined : durationMs(service.timeout);

@@ -5,6 +5,7 @@
  * retry budget) and the sidecar-sizing annotations app teams put on their pods.
  */
 import { IstioObject, istioObject } from "./objects";
+import type { ResourceRequirements } from "./quantity";
 
 const DURATION = /^(\d+(\.\d+)?(h|ms|m|s|us|ns))+$/;
 const UNIT_MS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, ns: 0.000001 };
@@ -157,12 +158,27 @@ export interface SidecarSize {
     memoryLimit?: string | undefined;
 }
 
-/** The pod annotations that size a workload's sidecar (Istio reads them at injection). */
-export function sidecarAnnotations(size: SidecarSize): Record<string, string> {
-    return defined({
+/**
+ * The sidecar size a service's pods get: its own, or the mesh's, each limit the service's or else the
+ * mesh's. Istio 1.31's injection template, once a pod carries `proxyCPU` or `proxyMemory`, writes only
+ * the resources the annotations give: without the limit annotations the sidecar would have no limits
+ * at all (and a namespace with a limits quota would refuse the pod).
+ */
+export function sidecarSize(own: SidecarSize | undefined, mesh: ResourceRequirements): Required<SidecarSize> {
+    return {
+        cpu: own?.cpu ?? mesh.requests.cpu,
+        memory: own?.memory ?? mesh.requests.memory,
+        cpuLimit: own?.cpuLimit ?? mesh.limits.cpu,
+        memoryLimit: own?.memoryLimit ?? mesh.limits.memory,
+    };
+}
+
+/** The pod annotations that size a workload's sidecar, requests and limits (Istio reads them at injection). */
+export function sidecarAnnotations(size: Required<SidecarSize>): Record<string, string> {
+    return {
         "sidecar.istio.io/proxyCPU": size.cpu,
         "sidecar.istio.io/proxyMemory": size.memory,
         "sidecar.istio.io/proxyCPULimit": size.cpuLimit,
         "sidecar.istio.io/proxyMemoryLimit": size.memoryLimit,
-    }) as Record<string, string>;
+    };
 }

@@ -4,8 +4,8 @@
  */
 import * as assert from "assert";
 import { parseMeshConfig } from "../config";
-import { durationMs } from "../lib/traffic";
-import { POOL_SELECTOR } from "./expected";
+import { durationMs, sidecarAnnotations, sidecarSize } from "../lib/traffic";
+import { POOL_SELECTOR, sidecar } from "./expected";
 import { ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
 
 const PART_OF = { "app.kubernetes.io/part-of": "meshstack" };
@@ -118,13 +118,13 @@ describe("canary routing", () => {
                 host: "checkout.shop.svc.cluster.local",
                 replicas: 4,
                 weights: { v1: 90, v2: 10 },
-                sidecarAnnotations: { "sidecar.istio.io/proxyCPU": "50m", "sidecar.istio.io/proxyMemory": "64Mi" },
+                sidecarAnnotations: sidecar("50m", "64Mi"),
             },
             "backend/inventory-service": {
                 host: "inventory-service.backend.svc.cluster.local",
                 replicas: 2,
                 weights: { v1: 100 },
-                sidecarAnnotations: { "sidecar.istio.io/proxyCPU": "100m", "sidecar.istio.io/proxyMemory": "128Mi" },
+                sidecarAnnotations: sidecar("100m", "128Mi"),
             },
         });
     });
@@ -140,7 +140,7 @@ describe("canary routing", () => {
                 template: {
                     metadata: {
                         labels: { app: "helloworld", version: "v1" },
-                        annotations: { "sidecar.istio.io/proxyCPU": "50m", "sidecar.istio.io/proxyMemory": "64Mi" },
+                        annotations: sidecar("50m", "64Mi"),
                     },
                     spec: {
                         securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
@@ -280,6 +280,18 @@ describe("service config errors", () => {
             '  - meshstack:services[0].namespace: "payments" is not a mesh namespace. Add it to meshstack:mesh.namespaces, or use one of: shop.',
         ],
         ["a port outside 1..65535", { ...CHECKOUT, port: 0 }, "  - meshstack:services[0].port: expected a port from 1 to 65535, got 0."],
+        [
+            "a sidecar CPU limit below its request",
+            { ...CHECKOUT, sidecar: { cpu: "200m", memory: "64Mi", cpuLimit: "100m" } },
+            "  - meshstack:services[0].sidecar.cpuLimit: 100m is below the request 200m, which the API server refuses. Raise cpuLimit, or lower cpu.",
+        ],
+        [
+            "a sidecar memory request above the mesh's limit it would get",
+            { ...CHECKOUT, sidecar: { cpu: "50m", memory: "2Gi" } },
+            "  - meshstack:services[0].sidecar.memory: 2Gi is above the mesh's sidecar memory limit 1024Mi " +
+                "(meshstack:istio.proxy.resources.limits.memory), which this sidecar would get: a limit below its request, which the " +
+                "API server refuses. Set memoryLimit too, or lower memory.",
+        ],
     ];
     for (const [name, service, problems] of cases) {
         it(`refuses ${name}`, () => {
@@ -287,6 +299,12 @@ describe("service config errors", () => {
             assert.strictEqual(errorOf([service]), `${header(count)}\n${problems}`);
         });
     }
+
+    it("accepts a sidecar request above the mesh's limit with a limit of its own, and gives the pods all four annotations", async () => {
+        const config = parseMeshConfig({ nodePool: POOL, mesh: MESH, services: [{ ...CHECKOUT, sidecar: { cpu: "50m", memory: "2Gi", memoryLimit: "2Gi" } }] }, "prod");
+        assert.deepStrictEqual(config.services[0].sidecar, { cpu: "50m", memory: "2Gi", memoryLimit: "2Gi" });
+        assert.deepStrictEqual(sidecarAnnotations(sidecarSize(config.services[0].sidecar, config.istio.proxy.resources)), sidecar("50m", "2Gi", "2000m", "2Gi"));
+    });
 
     it("refuses a service declared twice in a namespace", () => {
         assert.strictEqual(

@@ -3,6 +3,7 @@
  * build) and runs under the mocks against the prod stack's real outputs.
  */
 import * as assert from "assert";
+import { sidecar } from "./expected";
 import * as path from "path";
 import { PROJECT_ROOT, runProgram, stackRun } from "./harness";
 
@@ -14,7 +15,7 @@ describe("example consumer of the outputs", () => {
         const run = await runProgram("prod", {}, { program: EXAMPLE, stackOutputs: { "organization/meshstack/prod": prod.outputs } });
         const deployment = run.resource("checkout-v2");
         const template = (deployment.inputs.spec as { template: { metadata: { annotations: unknown; labels: unknown } } }).template;
-        assert.deepStrictEqual(template.metadata.annotations, { "sidecar.istio.io/proxyCPU": "50m", "sidecar.istio.io/proxyMemory": "64Mi" });
+        assert.deepStrictEqual(template.metadata.annotations, sidecar("50m", "64Mi"));
         assert.deepStrictEqual(template.metadata.labels, { app: "checkout", version: "v2" });
         assert.deepStrictEqual(run.outputs, {
             paymentHostAllowed: true,

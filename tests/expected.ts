@@ -33,3 +33,16 @@ export const POOL_PLACEMENT = {
     nodeSelector: POOL_SELECTOR,
     tolerations: [],
 };
+
+/**
+ * The annotations that size a sidecar, requests as given and the limits the mesh's (2000m / 1024Mi) or
+ * those given: Istio 1.31 drops the mesh's limits once a pod sets a request annotation.
+ */
+export function sidecar(cpu: string, memory: string, cpuLimit = "2000m", memoryLimit = "1024Mi"): Record<string, string> {
+    return {
+        "sidecar.istio.io/proxyCPU": cpu,
+        "sidecar.istio.io/proxyMemory": memory,
+        "sidecar.istio.io/proxyCPULimit": cpuLimit,
+        "sidecar.istio.io/proxyMemoryLimit": memoryLimit,
+    };
+}
