@@ -39,6 +39,11 @@ export function entryName(host: string): string {
     return `${name.slice(0, 41).replace(/-+$/, "")}-${createHash("sha256").update(host).digest("hex").slice(0, 8)}`;
 }
 
+/** The entries in a stable order (by host): the same allowlist in another order is the same objects. */
+export function byHost(entries: readonly EgressEntry[]): EgressEntry[] {
+    return [...entries].sort((a, b) => a.host.localeCompare(b.host));
+}
+
 function object<Spec>(kind: string, name: string, namespace: string, spec: Spec): IstioObject<Spec> {
     return istioObject("networking.istio.io/v1", kind, name, namespace, spec);
 }
@@ -54,11 +59,11 @@ export function serviceEntry(entry: EgressEntry, namespace: string) {
     });
 }
 
-/** The Gateway on the egress gateway pods: one server per entry, all on port 443, told apart by SNI. */
+/** The Gateway on the egress gateway pods: one server per entry (by host), all on port 443, told apart by SNI. */
 export function egressGateway(entries: readonly EgressEntry[], namespace: string, selector: Record<string, string>) {
     return object("Gateway", EGRESS_GATEWAY_OBJECT, namespace, {
         selector,
-        servers: entries.map((entry) =>
+        servers: byHost(entries).map((entry) =>
             entry.protocol === "TLS"
                 ? {
                       port: { number: GATEWAY_PORT, name: `tls-${entryName(entry.host)}`, protocol: "TLS" },
@@ -81,7 +86,7 @@ export function egressGateway(entries: readonly EgressEntry[], namespace: string
 export function egressGatewayDestinationRule(entries: readonly EgressEntry[], namespace: string, gatewayHost: string) {
     return object("DestinationRule", "meshstack-egress-gateway", namespace, {
         host: gatewayHost,
-        subsets: entries.map((entry) =>
+        subsets: byHost(entries).map((entry) =>
             entry.protocol === "TLS"
                 ? { name: entryName(entry.host) }
                 : {

@@ -125,18 +125,23 @@ export function destinationRule(settings: TrafficSettings) {
     return object("DestinationRule", settings.name, settings.namespace, {
         host: serviceHost(settings),
         ...(Object.keys(trafficPolicy).length === 0 ? {} : { trafficPolicy }),
-        subsets: settings.versions.map((version) => ({ name: version.name, labels: version.labels ?? { version: version.name } })),
+        subsets: byName(settings.versions).map((version) => ({ name: version.name, labels: version.labels ?? { version: version.name } })),
     });
 }
 
-/** The VirtualService: every version's weighted route (in the versions' order), timeout and retries. */
+/** The versions in a stable order (by name): the same versions in another order are the same objects. */
+function byName(versions: readonly ServiceVersion[]): ServiceVersion[] {
+    return [...versions].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The VirtualService: every version's weighted route (by version name), timeout and retries. */
 export function virtualService(settings: TrafficSettings) {
     const host = serviceHost(settings);
     return object("VirtualService", settings.name, settings.namespace, {
         hosts: [host],
         http: [
             {
-                route: settings.versions.map((version) => ({
+                route: byName(settings.versions).map((version) => ({
                     destination: { host, subset: version.name, port: { number: settings.port } },
                     weight: settings.weights[version.name] ?? 0,
                 })),
