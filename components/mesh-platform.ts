@@ -293,22 +293,44 @@ export class MeshPlatform extends pulumi.ComponentResource {
             );
             namespaces.set(namespace.name, component);
         }
-        const serviceRecords: Record<string, ServiceRecord> = {};
+        const serviceRecords: Record<string, ServiceRecord> = Object.fromEntries(
+            args.services.map((service) => [
+                `${service.namespace}/${service.name}`,
+                {
+                    host: serviceHost(service),
+                    replicas: service.replicas,
+                    weights: { ...service.weights },
+                    sidecarAnnotations: sidecarAnnotations(sidecarSize(service.sidecar, istio.proxy.resources)),
+                },
+            ]),
+        );
+        // The demo's pods first: its route waits for them (rollout order: pods, then weight).
+        const demo = args.demo.enabled
+            ? new DemoApp(
+                  `${name}-demo`,
+                  {
+                      namespace: args.demo.namespace,
+                      sidecarAnnotations:
+                          serviceRecords[`${args.demo.namespace}/${DEMO_SERVICE.name}`]?.sidecarAnnotations ??
+                          sidecarAnnotations(sidecarSize(undefined, istio.proxy.resources)),
+                      placement: pool.placement,
+                      after: [this.controlPlane, ...[namespaces.get(args.demo.namespace)].filter((entry) => entry !== undefined)],
+                  },
+                  { parent: this, providers: [cluster] },
+              )
+            : undefined;
         for (const service of args.services) {
             // The route takes the traffic settings; replicas and sidecar feed the budget and the output.
             const { replicas, sidecar, ...traffic } = service;
-            const namespace = namespaces.get(service.namespace);
+            const isDemo = demo !== undefined && service.namespace === args.demo.namespace && service.name === DEMO_SERVICE.name;
             new MeshService(
                 `${name}-svc-${service.namespace}-${service.name}`,
-                { service: traffic, after: [this.controlPlane, ...(namespace === undefined ? [] : [namespace])] },
+                {
+                    service: traffic,
+                    after: [this.controlPlane, ...[namespaces.get(service.namespace), isDemo ? demo : undefined].filter((entry) => entry !== undefined)],
+                },
                 { parent: this, providers: [cluster] },
             );
-            serviceRecords[`${service.namespace}/${service.name}`] = {
-                host: serviceHost(service),
-                replicas,
-                weights: { ...service.weights },
-                sidecarAnnotations: sidecarAnnotations(sidecarSize(sidecar, istio.proxy.resources)),
-            };
         }
         const observability = new Observability(
             `${name}-observability`,
@@ -323,20 +345,6 @@ export class MeshPlatform extends pulumi.ComponentResource {
             },
             { parent: this, providers: [cluster] },
         );
-        if (args.demo.enabled) {
-            const namespace = namespaces.get(args.demo.namespace);
-            const record = serviceRecords[`${args.demo.namespace}/${DEMO_SERVICE.name}`];
-            new DemoApp(
-                `${name}-demo`,
-                {
-                    namespace: args.demo.namespace,
-                    sidecarAnnotations: record?.sidecarAnnotations ?? sidecarAnnotations(sidecarSize(undefined, istio.proxy.resources)),
-                    placement: pool.placement,
-                    after: [this.controlPlane, ...(namespace === undefined ? [] : [namespace])],
-                },
-                { parent: this, providers: [cluster] },
-            );
-        }
         const allowlist = new EgressAllowlist(
             `${name}-egress-allowlist`,
             {

@@ -1,7 +1,8 @@
 /**
  * The end-to-end checks on a live cluster, run by .github/workflows/e2e.yml. Needs kubectl, its
  * current context the cluster.
- *   npm run e2e:check                       the e2e stack (Pulumi.e2e.yaml): every check on the running mesh
+ *   npm run e2e:check -- before-shift       the e2e stack (Pulumi.e2e.yaml) as shipped: v2 at weight 0 gets nothing
+ *   npm run e2e:check                       the e2e stack after the shift to 90/10: every check on the running mesh
  *   npm run e2e:check -- crds-retained      after `pulumi destroy`: Istio's CRDs are still there
  *   npm run e2e:check -- ha                 the e2e-ha stack (Pulumi.e2e-ha.yaml): gates, placement,
  *                                           autoscalers, budgets, default deny, Prometheus's volume
@@ -69,6 +70,15 @@ function egress(): string {
     return `egress: ${ALLOWED_HOST} through the egress gateway (${before} → ${after} connections), ${BLOCKED_HOST} refused (curl exit ${blocked.code})`;
 }
 
+/** Before the shift: v2's pods run, at weight 0; every request is answered, by v1. */
+function canaryIdle(): string {
+    const sample = canarySample(client("sh", "-c", `for i in $(seq ${REQUESTS}); do curl -s --max-time 5 ${HELLO_URL}; done`).stdout, "v2");
+    if (sample.answered !== REQUESTS || sample.byVersion !== 0) {
+        throw new CheckFailed(`before the shift: ${sample.answered} of ${REQUESTS} requests answered, ${sample.byVersion} by v2 (expected all, none by v2)`);
+    }
+    return `before the shift: v2 deployed at weight 0, all ${REQUESTS} requests answered by v1`;
+}
+
 function canary(): string {
     const loop = `for i in $(seq ${REQUESTS}); do curl -s --max-time 5 ${HELLO_URL}; done`;
     const sample = canarySample(client("sh", "-c", loop).stdout, "v2");
@@ -99,6 +109,7 @@ function crdsRetained(): string {
 
 /** The checks of each mode. */
 const MODES: Record<string, ReadonlyArray<() => string | Promise<string>>> = {
+    "before-shift": [waitForMesh, canaryIdle],
     all: [waitForMesh, strictMtls, egress, canary, kialiGraph],
     "crds-retained": [crdsRetained],
     ha: haChecks,

@@ -54,7 +54,13 @@ const stackPolicies: StackValidationPolicy[] = STACK_RULES.map((rule) => ({
     enforcementLevel: "mandatory",
     configSchema: CONFIG_SCHEMA,
     validateStack: (args, reportViolation) => {
-        const resources = args.resources.map((resource) => ({ type: resource.type, name: resource.name, urn: resource.urn, props: resource.props }));
+        const resources = args.resources.map((resource) => ({
+            type: resource.type,
+            name: resource.name,
+            urn: resource.urn,
+            props: resource.props,
+            dependencies: resource.dependencies.map((dependency) => dependency.urn),
+        }));
         const config = args.getConfig<PackConfig>();
         for (const violation of rule.check(resources, context(resources[0]?.urn ?? "", config))) {
             reportViolation(violation.message, violation.urn);

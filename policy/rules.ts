@@ -15,6 +15,8 @@ export interface PolicyResource {
     urn: string;
     /** Its inputs. */
     props: Record<string, unknown>;
+    /** The URNs of the resources it depends on (a component's stand for its resources). @default [] */
+    dependencies?: readonly string[];
 }
 
 /** What the rules need to know about the stack and the pack's config. */
@@ -168,6 +170,77 @@ const canaryRoutes: StackRule = {
     },
 };
 
+/** Everything `urn` depends on, directly or through other resources of the stack. */
+function dependenciesOf(urn: string, byUrn: ReadonlyMap<string, PolicyResource>): Set<string> {
+    const seen = new Set<string>();
+    const pending = [...(byUrn.get(urn)?.dependencies ?? [])];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+        if (!seen.has(next)) {
+            seen.add(next);
+            pending.push(...(byUrn.get(next)?.dependencies ?? []));
+        }
+    }
+    return seen;
+}
+
+/**
+ * A weighted route to a version must not reach a cluster before that version's pods do: a share of
+ * requests would get 503s. The pack cannot see app teams' pods, but it sees the Deployments the stack
+ * itself declares (the demo's): a route that sends traffic to the pods of such a Deployment (same
+ * namespace as the service, the subset's labels, the service's `app` label) must depend on it, so
+ * Pulumi applies it once the pods are ready. For everyone else: ship a version at weight 0, then shift.
+ */
+const canaryRolloutOrder: StackRule = {
+    name: "meshstack-canary-rollout-order",
+    description: "A route that sends traffic to a version waits for the stack's own Deployment of that version (rollout order: pods first, then weight).",
+    check(resources) {
+        const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+        const subsetLabels = new Map<string, Record<string, unknown>>();
+        for (const rule of resources.filter((resource) => isKind(resource, "networking.istio.io", "DestinationRule"))) {
+            const namespace = String(at(rule.props, "metadata", "namespace") ?? "default");
+            const host = qualifiedHost(String(at(rule.props, "spec", "host")), namespace);
+            for (const subset of list(at(rule.props, "spec", "subsets"))) {
+                subsetLabels.set(`${host}|${String(at(subset, "name"))}`, record(at(subset, "labels")));
+            }
+        }
+        const deployments = resources.filter((resource) => isKind(resource, "apps", "Deployment"));
+        return resources
+            .filter((resource) => isKind(resource, "networking.istio.io", "VirtualService"))
+            .flatMap((service) => {
+                const namespace = String(at(service.props, "metadata", "namespace") ?? "default");
+                const waitsFor = dependenciesOf(service.urn, byUrn);
+                return routeLists(at(service.props, "spec")).flatMap(([, destinations]) =>
+                    destinations.flatMap((destination) => {
+                        const weight = at(destination, "weight");
+                        const subset = at(destination, "destination", "subset");
+                        if (typeof subset !== "string" || weight === 0) return [];
+                        const host = qualifiedHost(String(at(destination, "destination", "host")), namespace);
+                        const labels = subsetLabels.get(`${host}|${subset}`);
+                        if (labels === undefined) return [];
+                        const [serviceName, serviceNamespace] = host.split(".");
+                        return deployments
+                            .filter((deployment) => {
+                                const pod = record(at(deployment.props, "spec", "template", "metadata", "labels"));
+                                return (
+                                    String(at(deployment.props, "metadata", "namespace") ?? "default") === serviceNamespace &&
+                                    (pod.app === undefined || pod.app === serviceName) &&
+                                    Object.entries(labels).every(([key, value]) => pod[key] === value)
+                                );
+                            })
+                            .filter((deployment) => !waitsFor.has(deployment.urn))
+                            .map((deployment) => ({
+                                urn: service.urn,
+                                message:
+                                    `VirtualService ${objectName(service)} sends ${typeof weight === "number" ? `${weight} %` : "traffic"} to subset "${subset}" of ${host} ` +
+                                    `without waiting for the stack's Deployment ${objectName(deployment)}, whose pods serve it: until they run, that share gets 503s. ` +
+                                    `Make the route depend on the Deployment, or ship the version at weight 0 and shift once its pods run.`,
+                            }));
+                    }),
+                );
+            });
+    },
+};
+
 const istioChartsPinned: ResourceRule = {
     name: "meshstack-istio-charts-pinned",
     description: "Istio's charts come from the official repository at an exact version (no range, no latest).",
@@ -301,7 +374,7 @@ const noExposedServices: ResourceRule = {
 export const RESOURCE_RULES: readonly ResourceRule[] = [mtlsStrict, istioChartsPinned, productionRegistryOnly, productionHighAvailability, containerResources, noExposedServices];
 
 /** Every stack-wide rule. */
-export const STACK_RULES: readonly StackRule[] = [canaryRoutes];
+export const STACK_RULES: readonly StackRule[] = [canaryRoutes, canaryRolloutOrder];
 
 /** Runs every rule over a stack's resources: what the pack would report. */
 export function evaluate(resources: readonly PolicyResource[], context: PolicyContext): Array<Violation & { rule: string }> {

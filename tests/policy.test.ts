@@ -35,13 +35,25 @@ function istiod(values: object, extra: object = {}): PolicyResource {
 }
 
 /** A shipped stack's program, as the policy engine would show its resources. */
+/**
+ * A program run as the policy engine sees it. Dependencies as the SDK registers them: a component in
+ * `dependsOn` stands for every resource below it.
+ */
 async function programResources(stack: string): Promise<PolicyResource[]> {
     const run = await stackRun(stack);
+    const urn = (name: string): string => {
+        const resource = run.resource(name);
+        return `urn:pulumi:${stack}::meshstack::${resource.type}::${resource.name}`;
+    };
+    const below = (name: string): string[] =>
+        run.resources.filter((resource) => resource.parent === name).flatMap((child) => [child.name, ...below(child.name)]);
+    const expanded = (name: string): string[] => (run.resource(name).type.startsWith("meshstack:") ? below(name) : [name]);
     return run.resources.map((recorded) => ({
         type: recorded.type,
         name: recorded.name,
-        urn: `urn:pulumi:${stack}::meshstack::${recorded.type}::${recorded.name}`,
+        urn: urn(recorded.name),
         props: recorded.inputs,
+        dependencies: [...new Set(recorded.dependsOn.flatMap(expanded))].map(urn),
     }));
 }
 
@@ -62,6 +74,56 @@ describe("policy pack", () => {
         const excepted = peerAuthentication({ portLevelMtls: { "9000": { mode: "PERMISSIVE" } } }, { "meshstack.io/mtls-exception-reason": "legacy probe" });
         assert.deepStrictEqual(check("meshstack-mtls-strict", excepted), []);
         assert.strictEqual(check("meshstack-mtls-strict", peerAuthentication({ portLevelMtls: { "9000": { mode: "PERMISSIVE" } } }, { "meshstack.io/mtls-exception-reason": " " })).length, 1);
+    });
+
+    it("canary rollout order: a route to a version waits for the stack's own Deployment of it", () => {
+        const rule = STACK_RULES.find((candidate) => candidate.name === "meshstack-canary-rollout-order");
+        assert.ok(rule);
+        const destinationRule = resource("kubernetes:networking.istio.io/v1:DestinationRule", {
+            metadata: { name: "helloworld", namespace: "shop" },
+            spec: { host: "helloworld.shop.svc.cluster.local", subsets: [{ name: "v1", labels: { version: "v1" } }, { name: "v2", labels: { version: "v2" } }] },
+        });
+        const deployment = (name: string, labels: Record<string, string>, namespace = "shop"): PolicyResource =>
+            resource("kubernetes:apps/v1:Deployment", { metadata: { name, namespace }, spec: { template: { metadata: { labels } } } }, name);
+        const v2 = deployment("helloworld-v2", { app: "helloworld", version: "v2" });
+        const others = [
+            deployment("checkout-v2", { app: "checkout", version: "v2" }),
+            deployment("helloworld-v2-elsewhere", { app: "helloworld", version: "v2" }, "backend"),
+        ];
+        const virtualService = (v2Weight: number, dependencies: string[]): PolicyResource => ({
+            ...resource(
+                "kubernetes:networking.istio.io/v1:VirtualService",
+                {
+                    metadata: { name: "helloworld", namespace: "shop" },
+                    spec: {
+                        http: [
+                            {
+                                route: [
+                                    { destination: { host: "helloworld.shop.svc.cluster.local", subset: "v1" }, weight: 100 - v2Weight },
+                                    { destination: { host: "helloworld.shop.svc.cluster.local", subset: "v2" }, weight: v2Weight },
+                                ],
+                            },
+                        ],
+                    },
+                },
+                "vs",
+            ),
+            dependencies,
+        });
+        assert.deepStrictEqual(rule.check([destinationRule, v2, ...others, virtualService(10, [])], PROD), [
+            {
+                urn: "urn:pulumi:prod::meshstack::kubernetes:networking.istio.io/v1:VirtualService::vs",
+                message:
+                    'VirtualService shop/helloworld sends 10 % to subset "v2" of helloworld.shop.svc.cluster.local without waiting for the ' +
+                    "stack's Deployment shop/helloworld-v2, whose pods serve it: until they run, that share gets 503s. Make the route depend " +
+                    "on the Deployment, or ship the version at weight 0 and shift once its pods run.",
+            },
+        ]);
+        // At weight 0 it may come first; depending on the Deployment (directly, or through another resource) it may send traffic.
+        assert.deepStrictEqual(rule.check([destinationRule, v2, virtualService(0, [])], PROD), []);
+        assert.deepStrictEqual(rule.check([destinationRule, v2, virtualService(10, [v2.urn])], PROD), []);
+        const between = { ...resource("kubernetes:core/v1:Service", { metadata: { name: "helloworld", namespace: "shop" } }, "between"), dependencies: [v2.urn] };
+        assert.deepStrictEqual(rule.check([destinationRule, v2, between, virtualService(10, [between.urn])], PROD), []);
     });
 
     it("canary routes: weights add up to 100 and name declared subsets", () => {

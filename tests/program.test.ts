@@ -132,6 +132,10 @@ describe("the program", () => {
                         [NAMESPACE, `meshstack-ns-${namespace}-namespace`, `meshstack-ns-${namespace}`],
                         ...objects.map(([type, suffix]) => [type, `meshstack-ns-${namespace}-${suffix}`, `meshstack-ns-${namespace}`]),
                     ]),
+                    // The demo before the services: its route waits for its pods.
+                    ...(stack === "dev"
+                        ? [["meshstack:demo:DemoApp", "meshstack-demo", "meshstack"], ...DEMO.map(([type, name]) => [type, name, "meshstack-demo"])]
+                        : []),
                     ...SERVICES[stack].flatMap((service) => [
                         ["meshstack:mesh:MeshService", `meshstack-svc-${service}`, "meshstack"],
                         ["kubernetes:networking.istio.io/v1:DestinationRule", `meshstack-svc-${service}-destination-rule`, `meshstack-svc-${service}`],
@@ -143,9 +147,6 @@ describe("the program", () => {
                     ["random:index/randomPassword:RandomPassword", "meshstack-observability-kiali-signing-key", "meshstack-observability"],
                     ["kubernetes:core/v1:Secret", "meshstack-observability-kiali-signing-key-secret", "meshstack-observability"],
                     [CHART, "meshstack-observability-kiali", "meshstack-observability"],
-                    ...(stack === "dev"
-                        ? [["meshstack:demo:DemoApp", "meshstack-demo", "meshstack"], ...DEMO.map(([type, name]) => [type, name, "meshstack-demo"])]
-                        : []),
                     ["meshstack:mesh:EgressAllowlist", "meshstack-egress-allowlist", "meshstack"],
                     ["kubernetes:networking.istio.io/v1:Gateway", "meshstack-egress-allowlist-gateway", "meshstack-egress-allowlist"],
                     [
@@ -199,9 +200,11 @@ describe("the program", () => {
                             type === NETPOL ? [`meshstack-ns-${namespace}-namespace`] : [`meshstack-ns-${namespace}-namespace`, "meshstack-istio"],
                         ]),
                     ),
+                    ...(stack === "dev" ? DEMO.map(([, name]) => [name, ["meshstack-istio", "meshstack-ns-shop"]]) : []),
                     ...SERVICES[stack].flatMap((service) => {
                         const namespace = service.split("-")[0];
-                        const after = ["meshstack-istio", `meshstack-ns-${namespace}`];
+                        // The demo's route waits for the demo's pods.
+                        const after = ["meshstack-istio", `meshstack-ns-${namespace}`, ...(service === "shop-helloworld" ? ["meshstack-demo"] : [])];
                         return [
                             [`meshstack-svc-${service}-destination-rule`, after],
                             [`meshstack-svc-${service}-virtual-service`, after],
@@ -213,7 +216,6 @@ describe("the program", () => {
                     ["meshstack-observability-prometheus-ingress", ["meshstack-istio"]],
                     ["meshstack-observability-kiali-signing-key-secret", ["meshstack-istio"]],
                     ["meshstack-observability-kiali", ["meshstack-istio", "meshstack-observability-kiali-signing-key-secret"]],
-                    ...(stack === "dev" ? DEMO.map(([, name]) => [name, ["meshstack-istio", "meshstack-ns-shop"]]) : []),
                     ...[
                         "meshstack-egress-allowlist-gateway",
                         "meshstack-egress-allowlist-gateway-destination",

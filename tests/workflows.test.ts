@@ -179,6 +179,14 @@ describe("CI workflows", () => {
             "pulumi destroy --stack e2e --yes --skip-preview",
         ]);
         assert.deepStrictEqual(steps[steps.length - 1], { name: "Delete the cluster", if: "always()", run: "kind delete cluster --name meshstack-e2e" });
+        // The canary's rollout order: v2 at weight 0 first (the stack file), checked; then the shift; then the checks.
+        const runs = steps.map((step) => step.run?.trim() ?? "");
+        const order = ["npm run --silent e2e:check -- before-shift", "pulumi config set --stack e2e --path 'meshstack:services[0].weights.v2' 10", "npm run --silent e2e:check"].map(
+            (line) => runs.findIndex((run) => run.split("\n").includes(line)),
+        );
+        assert.ok(order.every((index, i) => index > (i === 0 ? runs.findIndex((run) => run.includes("pulumi up --stack e2e")) : order[i - 1])), JSON.stringify(order));
+        const stack = parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.e2e.yaml"), "utf8")) as { config: Record<string, Array<{ weights: object }>> };
+        assert.deepStrictEqual(stack.config["meshstack:services"][0].weights, { v1: 100, v2: 0 });
         assert.ok(!JSON.stringify(flow).includes("secrets."));
     });
 
