@@ -11,14 +11,17 @@ import {
     ClusterDns,
     hostNamespaces,
     allowPlaintextPort,
+    byWorkload,
     denyAll,
     egressLockdown,
     INJECTION_LABELS,
     mtlsException,
     MtlsException,
+    mtlsExceptionName,
     MtlsMode,
     peerAuthentication,
     sidecarScope,
+    workloadNamePart,
 } from "../lib/zero-trust";
 
 /** Arguments of {@link MeshNamespace}. All are resolved by the config module. */
@@ -110,16 +113,16 @@ export class MeshNamespace extends pulumi.ComponentResource {
             new apiextensions.CustomResource(`${name}-${suffix}`, { ...object }, after);
 
         istio("peer-authentication", peerAuthentication(args.name, args.mtlsMode));
-        for (const exception of args.mtlsExceptions) {
-            istio(`permissive-${exception.workload}-${exception.port}`, mtlsException(args.name, args.mtlsMode, exception));
+        for (const group of byWorkload(args.mtlsExceptions)) {
+            istio(mtlsExceptionName(group), mtlsException(args.name, args.mtlsMode, group));
         }
         if (args.defaultDeny) {
             istio("deny-all", denyAll(args.name));
             if (args.allowFrom.length > 0) {
                 istio("allow-from", allowFrom(args.name, args.allowFrom));
             }
-            for (const exception of args.mtlsExceptions) {
-                istio(`allow-plaintext-${exception.workload}-${exception.port}`, allowPlaintextPort(args.name, exception));
+            for (const exception of byWorkload(args.mtlsExceptions).flatMap((group) => group.exceptions)) {
+                istio(`allow-plaintext-${workloadNamePart(exception.workload)}-${exception.port}`, allowPlaintextPort(args.name, exception));
             }
         }
         istio("sidecar", sidecarScope(args.name, args.istioNamespace, args.egressNamespace, args.sidecarHosts));

@@ -3,6 +3,7 @@
  * schema (with its defaults and docs), the cross-field checks and their messages.
  */
 import { z } from "zod";
+import { PREFLIGHT_NAMESPACE } from "../lib/preflight";
 import type { MeshIstioArgs } from "../components/mesh-platform";
 import { parseCpu, parseMemory, ResourceRequirements } from "../lib/quantity";
 import { DEFAULT_ISTIO_VERSION, SUPPORTED_ISTIO_MINOR } from "../versions";
@@ -72,6 +73,9 @@ export function checkNamespace(value: string): string | undefined {
             `${show(value)} belongs to Kubernetes; meshstack creates and deletes the namespaces it uses. ` +
             `Choose a namespace of the mesh's own.`
         );
+    }
+    if (value === PREFLIGHT_NAMESPACE) {
+        return `${show(value)} is the namespace of meshstack's pre-flight gates and local volumes' Jobs. Choose another name.`;
     }
     return undefined;
 }
@@ -178,6 +182,19 @@ export function istioProblems(istio: IstioConfig, highAvailability: boolean): Pa
                 message: `${maxReplicas} is below replicas (${replicas}). Set it to ${replicas} or more (equal means no autoscaler).`,
                 involves: [
                     [...path, "replicas"],
+                    [...path, "maxReplicas"],
+                ],
+            });
+        }
+        // The autoscaler scales on CPU use relative to the request: without a request it never scales.
+        if (maxReplicas > replicas && (parseCpu(istio[workload].resources.requests.cpu) ?? 0) === 0) {
+            problems.push({
+                path: [...path, "resources", "requests", "cpu"],
+                message:
+                    `the autoscaler (maxReplicas ${maxReplicas} > replicas ${replicas}) scales on CPU use relative to this request, ` +
+                    `and with none it never scales. Set a CPU request above 0, or set maxReplicas to replicas.`,
+                involves: [
+                    [...path, "resources", "requests", "cpu"],
                     [...path, "maxReplicas"],
                 ],
             });

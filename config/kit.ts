@@ -124,6 +124,9 @@ export function wholeNumber(min: number): z.ZodInt {
     return z.int({ error }).min(min, { error });
 }
 
+/** The largest value of the API's 32-bit integers (user ids, Istio's counts). */
+export const INT32_MAX = 2147483647;
+
 /** A whole number from `min` to `max`. */
 export function wholeNumberIn(min: number, max: number): z.ZodInt {
     const error = expected(`a whole number from ${min} to ${max}`);
@@ -175,6 +178,30 @@ export function stringMap(what: string) {
     return z.record(z.string(), z.string({ error: expected("a string") }), { error: expected(`a map of ${what}`) });
 }
 
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
+/** A problem with a label key or value, or `undefined`. */
+export function labelProblem(key: string, value: string): string | undefined {
+    const slash = key.indexOf("/");
+    if (!LABEL_KEY.test(key) || key.length - slash - 1 > 63 || slash > 253) {
+        return `${show(key)} is not a label key: an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" and ".", e.g. "version".`;
+    }
+    if (value.length > 63 || !LABEL_VALUE.test(value)) {
+        return `${show(value)} is not a label value: at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit.`;
+    }
+    return undefined;
+}
+
+/** A map of Kubernetes labels: every key and value as the API server takes them. */
+export function labelMap() {
+    const check: Check<Record<string, string>> = (labels) =>
+        Object.entries(labels)
+            .map(([key, value]) => labelProblem(key, value))
+            .find((problem) => problem !== undefined);
+    return withCheck(stringMap("labels"), check);
+}
+
 /**
  * A Kubernetes quantity given as a string (`"500m"`, `"128Mi"`) or as a YAML number (`0.5`, `1`,
  * `1073741824`), which Kubernetes accepts too. Numbers are passed on as strings ("0.5"), the form the
@@ -200,8 +227,8 @@ export function cpu(): ReturnType<typeof quantity> {
 }
 
 /** A memory quantity: bytes with an optional decimal or binary suffix. */
-export function memory(): ReturnType<typeof quantity> {
-    return quantity("memory");
+export function memory(check?: Check<string>): ReturnType<typeof quantity> {
+    return withCheck(quantity("memory"), check);
 }
 
 /** A key with its documentation attached (description, and the README's type and default if given). */

@@ -12,8 +12,12 @@ import { Assert, documented, Equal, flag, KeyPath, list, oneOf, port, section, s
 import type { PathProblem } from "./problems";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
-const SIDECAR_HOST = /^(\*|\.|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)\/(\*|[*a-z0-9]([-a-z0-9.*]*[a-z0-9])?)$/;
+/** A DNS label as Istio takes one in a host: at most 63 characters. */
+const HOST_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+/** A full DNS name (at least two labels, at most 253), its top-level label not all digits (not an IP address). */
+const DNS_NAME = new RegExp(`^(?=.{1,253}$)(${HOST_LABEL}\\.)+(?!\\d+$)${HOST_LABEL}$`);
+/** A Sidecar egress host: `<namespace>/<host>`, the namespace `*`, `.`, `~` or a name, the host `*` or a full DNS name, with an optional leading `*.`. */
+const SIDECAR_HOST = new RegExp(`^(\\*|\\.|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)/(\\*|(\\*\\.)?(${HOST_LABEL}\\.)+(?!\\d+$)${HOST_LABEL})$`);
 
 /** The mTLS modes meshstack offers mesh-wide. */
 export const MTLS_MODES = ["STRICT", "PERMISSIVE"] as const;
@@ -43,14 +47,14 @@ export function checkExternalHost(value: string): string | undefined {
     }
     return DNS_NAME.test(value)
         ? undefined
-        : `${show(value)} is not a DNS name: lowercase labels of letters, digits and "-" joined by ".", e.g. "api.stripe.com".`;
+        : `${show(value)} is not a DNS name: lowercase labels of at most 63 letters, digits and "-" joined by ".", the last one not all digits (an IP address cannot be routed by name), e.g. "api.stripe.com".`;
 }
 
 /** A problem with a Sidecar egress host (`namespace/host`), or `undefined`. */
 export function checkSidecarHost(value: string): string | undefined {
     return SIDECAR_HOST.test(value)
         ? undefined
-        : `${show(value)} is not a Sidecar host: "<namespace>/<host>", e.g. "monitoring/*" or "shared/cache.shared.svc.cluster.local".`;
+        : `${show(value)} is not a Sidecar host: "<namespace>/<host>", the host "*" or a full DNS name (Istio refuses short names), e.g. "monitoring/*" or "shared/cache.shared.svc.cluster.local".`;
 }
 
 /** A problem with a service account name (a DNS-1123 subdomain), or `undefined`. */
@@ -68,7 +72,11 @@ export function checkAppLabel(value: string): string | undefined {
 }
 
 const nonEmpty = (value: string): string | undefined =>
-    value.trim() === "" ? "is empty. Say why the exception is needed: auditors read it." : undefined;
+    value.trim() === ""
+        ? "is empty. Say why the exception is needed: auditors read it."
+        : value.length > 1024
+          ? `is ${value.length} characters long; it goes in an annotation, whose size Kubernetes caps. Keep it under 1024 characters: link to the ticket.`
+          : undefined;
 
 const permissiveBlock = (what: string) =>
     documented(text(nonEmpty), { description: `Why ${what} is needed (shown to auditors in the stack outputs). Required.` });

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { MeshNodePoolArgs } from "../components/mesh-platform";
 import { grouped, meshDemand, meshOverhead, overBudget } from "../lib/capacity";
-import { Assert, decimal, documented, Equal, flag, KeyPath, list, memory, oneOf, section, show, text, wholeNumber } from "./kit";
+import { Assert, decimal, documented, Equal, flag, INT32_MAX, KeyPath, list, memory, oneOf, section, show, text, wholeNumber, wholeNumberIn } from "./kit";
 import type { PathProblem } from "./problems";
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -41,8 +41,12 @@ export function checkLabelValue(value: string): string | undefined {
 
 /** A problem with a label or taint key, or a provisioner name (`[prefix/]name`), or `undefined`. */
 export function checkQualifiedName(value: string): string | undefined {
-    const name = value.slice(value.indexOf("/") + 1);
-    return QUALIFIED_NAME.test(value) && name.length <= 63 && value.length <= 316
+    const slash = value.indexOf("/");
+    const name = value.slice(slash + 1);
+    if (QUALIFIED_NAME.test(value) && name.length <= 63 && slash > 253) {
+        return `${show(value)} has a prefix (before "/") longer than 253 characters, which Kubernetes refuses. Shorten it.`;
+    }
+    return QUALIFIED_NAME.test(value) && name.length <= 63
         ? undefined
         : `${show(value)} is not a qualified name: an optional DNS prefix and "/", then at most 63 letters, ` +
               `digits, "-", "_" and ".", e.g. "meshstack.io/pool".`;
@@ -55,6 +59,9 @@ export function checkAbsolutePath(value: string): string | undefined {
     }
     if (value.split("/").some((segment) => segment === "." || segment === "..")) {
         return `${show(value)} has "." or ".." in it. Give the mount point without them, e.g. "/mnt/nvme".`;
+    }
+    if (!/^[A-Za-z0-9._/-]+$/.test(value)) {
+        return `${show(value)} has characters a mount path here may not: use letters, digits, ".", "_", "-" and "/", e.g. "/mnt/nvme".`;
     }
     return undefined;
 }
@@ -120,8 +127,9 @@ export function nodePoolSchema() {
             maxStealPercent: documented(decimal(0, 100).default(2), {
                 description: "CPU steal time above this share, over the sample window, fails a node.",
             }),
-            maxFsyncP99Ms: documented(decimal(0, 10000).default(10), {
-                description: "99th percentile of fdatasync latency (ms) above this fails a node (etcd's guideline: 10).",
+            maxFsyncP99Ms: documented(decimal(0.1, 10000).default(10), {
+                description:
+                    "99th percentile of fdatasync latency (ms) above this fails a node (etcd's guideline: 10). No disk syncs in 0 ms: at least 0.1.",
             }),
             stealSampleSeconds: documented(wholeNumber(1).max(300, { error: () => "expected at most 300 seconds." }).default(10), {
                 description: "The window between the two reads of /proc/stat.",
@@ -129,7 +137,7 @@ export function nodePoolSchema() {
             fsyncWrites: documented(wholeNumber(100).max(100000, { error: () => "expected at most 100000 writes." }).default(2000), {
                 description: "How many synced writes of 2300 bytes the gate times on each node.",
             }),
-            runAsUser: documented(wholeNumber(1).default(1000), {
+            runAsUser: documented(wholeNumberIn(1, INT32_MAX).default(1000), {
                 description:
                     "The non-root user id the gate runs as; it must be able to write `<nvmeMountPath>/.meshstack-preflight`.",
             }),

@@ -5,22 +5,46 @@
  */
 import { z } from "zod";
 import type { ObservabilitySettings } from "../components/observability";
-import { resourcesSchema } from "./istio";
+import { parseMemory } from "../lib/quantity";
+import { resourceProblems, resourcesSchema } from "./istio";
 import { Assert, documented, Equal, flag, list, memory, oneOf, section, show, stringMap, text } from "./kit";
 import { checkLabelName } from "./services";
 import type { PathProblem } from "./problems";
 import { LOCAL_VOLUMES } from "../lib/local-volume";
 
-const PROMETHEUS_DURATION = /^(\d+(y|w|d|h|ms|m|s))+$/;
+/** Prometheus's duration (prometheus/common `ParseDuration`): units largest first, each at most once. */
+const PROMETHEUS_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
 
 /** Kiali's login strategies meshstack offers. */
 export const KIALI_STRATEGIES = ["anonymous", "token", "openid"] as const;
 
 /** A problem with a Prometheus duration (`15d`, `12h`), or `undefined`. */
 export function checkPrometheusDuration(value: string): string | undefined {
-    return PROMETHEUS_DURATION.test(value)
-        ? undefined
+    if (value !== "" && PROMETHEUS_DURATION.test(value)) {
+        return undefined;
+    }
+    return /^(\d+(y|w|d|h|ms|m|s))+$/.test(value)
+        ? `${show(value)} is not a Prometheus duration: write the units largest first, each once, e.g. "1d12h".`
         : `${show(value)} is not a Prometheus duration. Use a number and a unit: "15d", "12h", "2w" (or combined, "1d12h").`;
+}
+
+/** A problem with a volume size (a memory quantity above 0), or `undefined`. */
+function checkVolumeSize(value: string): string | undefined {
+    // An unparsable value is the quantity check's to report.
+    return parseMemory(value) !== 0 ? undefined : `${show(value)} is no size for a volume: Kubernetes wants more than 0, e.g. "8Gi".`;
+}
+
+/** A problem with an OpenID issuer (an https URL, no query or fragment), or `undefined`. */
+function checkIssuer(value: string): string | undefined {
+    let url: URL | undefined;
+    try {
+        url = new URL(value);
+    } catch {
+        url = undefined;
+    }
+    return url !== undefined && url.protocol === "https:" && url.search === "" && url.hash === ""
+        ? undefined
+        : `${show(value)} is not an OpenID issuer: Kiali fetches <issuer>/.well-known/openid-configuration, so give its https URL, e.g. "https://accounts.example.com".`;
 }
 
 /** A problem with a namespace name (a DNS-1123 label), or `undefined`. */
@@ -42,7 +66,7 @@ export function observabilitySchema(highAvailability: boolean) {
                     description:
                         "Keep Prometheus's data on a persistent volume: on the node pool's NVMe class, a local volume on one pool node, which outlives `pulumi destroy` and is bound again by the next `pulumi up`. Without, the data is lost with the pod.",
                 }),
-                size: documented(memory().default(highAvailability ? "50Gi" : "8Gi"), {
+                size: documented(memory(checkVolumeSize).default(highAvailability ? "50Gi" : "8Gi"), {
                     description: "The volume's size.",
                     docType: "quantity",
                 }),
@@ -89,7 +113,7 @@ export function observabilitySchema(highAvailability: boolean) {
                     description: "How people log in to Kiali: `anonymous` (dev only), `token` (a Kubernetes token), `openid`.",
                 }),
                 openid: section({
-                    issuerUri: documented(text().optional(), { description: "The OpenID issuer URL (with `openid`).", docDefault: "none" }),
+                    issuerUri: documented(text(checkIssuer).optional(), { description: "The OpenID issuer URL (with `openid`).", docDefault: "none" }),
                     clientId: documented(text().optional(), { description: "Kiali's client id at the issuer (with `openid`).", docDefault: "none" }),
                 }).prefault({}),
             }).prefault({}),
@@ -141,6 +165,8 @@ export function observabilityProblems(observability: ObservabilityConfig, highAv
             message: "anonymous lets anyone who reaches Kiali see and change the mesh; a highly available stack needs a login. Set token or openid.",
         });
     }
+    problems.push(...resourceProblems(observability.prometheus.resources, ["observability", "prometheus", "resources"]));
+    problems.push(...resourceProblems(observability.kiali.resources, ["observability", "kiali", "resources"]));
     const persistence = observability.prometheus.persistence;
     if (persistence.enabled && persistence.storageClass !== undefined && persistence.storageClass !== poolStorageClass) {
         problems.push({

@@ -9,7 +9,7 @@ import type { MeshServiceSettings } from "../components/mesh-service";
 import { parseCpu, parseMemory, ResourceRequirements } from "../lib/quantity";
 import { durationMs, SidecarSize, sidecarSize } from "../lib/traffic";
 import { checkMeshNamespace } from "./mesh";
-import { Assert, cpu, documented, Equal, KeyPath, list, memory, port, section, show, stringMap, text, wholeNumber, wholeNumberIn } from "./kit";
+import { Assert, cpu, documented, Equal, INT32_MAX, KeyPath, labelMap, list, memory, port, section, show, text, wholeNumber, wholeNumberIn } from "./kit";
 import type { PathProblem } from "./problems";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -21,14 +21,49 @@ export function checkLabelName(value: string): string | undefined {
         : `${show(value)} is not a valid name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit.`;
 }
 
+/** A problem with a Service name (a DNS-1035 label: it starts with a letter), or `undefined`. */
+export function checkServiceName(value: string): string | undefined {
+    if (checkLabelName(value) !== undefined) {
+        return checkLabelName(value);
+    }
+    return /^[a-z]/.test(value) ? undefined : `${show(value)} is not a Service name: Kubernetes wants it to start with a letter. Rename the Service.`;
+}
+
+/** The longest duration Istio takes (Go's, in nanoseconds): about 2562047 hours. */
+const MAX_DURATION_MS = 2562047 * 3_600_000;
+
 /** A problem with an Istio duration, or `undefined`. */
 export function checkDuration(value: string): string | undefined {
     const ms = durationMs(value);
     if (ms === undefined) {
         return `${show(value)} is not a duration. Use a number and a unit: "500ms", "2s", "1m", "1h" (or combined, "1m30s").`;
     }
-    return ms < 1 ? `${show(value)} is below 1ms, which Istio refuses. Set at least "1ms".` : undefined;
+    if (ms < 1) {
+        return `${show(value)} is below 1ms, which Istio refuses. Set at least "1ms".`;
+    }
+    if (!Number.isInteger(Math.round(ms * 1e6) / 1e6)) {
+        return `${show(value)} is not a whole number of milliseconds, which Istio refuses. Use e.g. "2ms" or "1500ms".`;
+    }
+    return ms > MAX_DURATION_MS ? `${show(value)} is longer than Istio can hold (2562047h). Set a shorter duration.` : undefined;
 }
+
+/** The HTTP status codes Go (and so Istio) knows: a retry condition may only name these. */
+const HTTP_STATUS_CODES = new Set(
+    [
+        [100, 103],
+        [200, 208],
+        [226, 226],
+        [300, 305],
+        [307, 308],
+        [400, 418],
+        [421, 426],
+        [428, 429],
+        [431, 431],
+        [451, 451],
+        [500, 508],
+        [510, 511],
+    ].flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, index) => String(from + index))),
+);
 
 /** Istio's (Envoy's) retry conditions. */
 export const RETRY_ON = [
@@ -52,10 +87,12 @@ export const RETRY_ON = [
 
 /** A problem with a `retryOn` list, or `undefined`. */
 export function checkRetryOn(value: string): string | undefined {
+    if (/\s/.test(value)) {
+        return `${show(value)} has spaces, which Istio does not trim: ${show(value.replace(/\s+/g, ""))} is what it reads right. Remove them.`;
+    }
     const unknown = value
         .split(",")
-        .map((condition) => condition.trim())
-        .filter((condition) => !(RETRY_ON as readonly string[]).includes(condition) && !/^[1-5]\d\d$/.test(condition));
+        .filter((condition) => !(RETRY_ON as readonly string[]).includes(condition) && !HTTP_STATUS_CODES.has(condition));
     return unknown.length === 0
         ? undefined
         : `${unknown.map((condition) => show(condition)).join(", ")} ${unknown.length === 1 ? "is not a retry condition" : "are not retry conditions"}. ` +
@@ -67,14 +104,14 @@ const durationOr = (description: string, fallback: string) => documented(text(ch
 
 function serviceSchema() {
     return section({
-        name: documented(text(checkLabelName), { description: "The Kubernetes Service's name." }),
+        name: documented(text(checkServiceName), { description: "The Kubernetes Service's name." }),
         namespace: documented(text(checkMeshNamespace), { description: "Its namespace: one of `meshstack:mesh.namespaces`." }),
         port: documented(port(), { description: "The Service's port that the routes use." }),
         versions: documented(
             list(
                 section({
                     name: documented(text(checkLabelName), { description: "The version's subset name, e.g. `v1`." }),
-                    labels: documented(stringMap("labels").optional(), {
+                    labels: documented(labelMap().optional(), {
                         description: "The labels of the version's pods.",
                         docDefault: "`{version: <name>}`",
                     }),
@@ -89,7 +126,7 @@ function serviceSchema() {
         timeout: duration("The route's timeout."),
         retries: documented(
             section({
-                attempts: documented(wholeNumber(0), { description: "Retries after the first attempt." }),
+                attempts: documented(wholeNumberIn(0, INT32_MAX), { description: "Retries after the first attempt." }),
                 perTryTimeout: duration("The timeout of each attempt."),
                 retryOn: documented(text(checkRetryOn).optional(), {
                     description: "The conditions to retry on, e.g. `5xx,reset,connect-failure`.",
@@ -100,21 +137,23 @@ function serviceSchema() {
         ),
         outlierDetection: documented(
             section({
-                consecutive5xxErrors: documented(wholeNumber(1).default(5), { description: "5xx errors in a row that eject an endpoint." }),
+                consecutive5xxErrors: documented(wholeNumberIn(1, INT32_MAX).default(5), { description: "5xx errors in a row that eject an endpoint." }),
                 interval: durationOr("How often endpoints are analysed.", "10s"),
                 baseEjectionTime: durationOr("How long an ejected endpoint stays out (times its ejections).", "30s"),
-                maxEjectionPercent: documented(wholeNumberIn(0, 100).default(50), { description: "The most of the pool ejected at once, in percent." }),
+                maxEjectionPercent: documented(wholeNumberIn(1, 100).default(50), {
+                    description: "The most of the pool ejected at once, in percent (Istio reads 0 as Envoy's default, 10).",
+                }),
             }).optional(),
             { description: "Eject failing endpoints.", docDefault: "none" },
         ),
         connectionPool: documented(
             section({
-                maxConnections: documented(wholeNumber(1).optional(), { description: "The most TCP connections per caller proxy.", docDefault: "Istio's" }),
-                http1MaxPendingRequests: documented(wholeNumber(1).optional(), {
+                maxConnections: documented(wholeNumberIn(1, INT32_MAX).optional(), { description: "The most TCP connections per caller proxy.", docDefault: "Istio's" }),
+                http1MaxPendingRequests: documented(wholeNumberIn(1, INT32_MAX).optional(), {
                     description: "The most requests waiting for a connection.",
                     docDefault: "Istio's",
                 }),
-                maxRequestsPerConnection: documented(wholeNumber(1).optional(), {
+                maxRequestsPerConnection: documented(wholeNumberIn(1, INT32_MAX).optional(), {
                     description: "The most requests per connection.",
                     docDefault: "Istio's",
                 }),
@@ -198,6 +237,35 @@ export function servicesProblems(services: ServicesConfig, meshNamespaces: reado
                 path: [...path, "namespace"],
                 message: `${show(service.namespace)} is not a mesh namespace. Add it to meshstack:mesh.namespaces, or use one of: ${meshNamespaces.join(", ") || "(none declared)"}.`,
                 involves: [[...path, "namespace"], ["mesh", "namespaces"]],
+            });
+        }
+        const selectors = new Map<string, string>();
+        service.versions.forEach((version, versionIndex) => {
+            const labels = version.labels ?? { version: version.name };
+            const labelsPath = [...path, "versions", versionIndex, "labels"];
+            if (Object.keys(labels).length === 0) {
+                problems.push({ path: labelsPath, message: "selects every pod of the service, so the subset is no version. Give the version's pods a label, e.g. `version: v2`." });
+            }
+            const selector = JSON.stringify(Object.entries(labels).sort());
+            const same = selectors.get(selector);
+            if (same !== undefined && same !== version.name && Object.keys(labels).length > 0) {
+                problems.push({
+                    path: labelsPath,
+                    message: `selects the same pods as version ${show(same)}: the two subsets would get each other's traffic. Give each version labels of its own.`,
+                });
+            }
+            selectors.set(selector, version.name);
+        });
+        if (service.retries !== undefined && service.retries.attempts === 0 && (service.retries.retryOn !== undefined || service.retries.perTryTimeout !== undefined)) {
+            problems.push({
+                path: [...path, "retries", "attempts"],
+                message: "0 turns retries off, and Istio refuses retryOn or perTryTimeout with it. Set attempts to 1 or more, or remove retryOn and perTryTimeout.",
+            });
+        }
+        if (service.connectionPool !== undefined && Object.values(service.connectionPool).every((value) => value === undefined)) {
+            problems.push({
+                path: [...path, "connectionPool"],
+                message: "sets no limit, and Istio refuses an empty connection pool. Set maxConnections, http1MaxPendingRequests or maxRequestsPerConnection, or remove connectionPool.",
             });
         }
         const versions = new Set<string>();

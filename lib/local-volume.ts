@@ -98,7 +98,7 @@ export function localVolumeFolderJob(
                         {
                             name: "folder",
                             image: PREFLIGHT_IMAGE,
-                            command: ["node", "-e", `console.log("folder ready: ${localVolumePath(nvmeMountPath, request.name)}")`],
+                            command: ["node", "-e", `console.log(${JSON.stringify(`folder ready: ${localVolumePath(nvmeMountPath, request.name)}`)})`],
                             resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
                             securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                             volumeMounts: [{ name: "folder", mountPath: "/volume", readOnly: true }],

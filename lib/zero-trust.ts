@@ -3,6 +3,7 @@
  * resolved config: STRICT mTLS (with per-port exceptions), default-deny authorization with allow rules,
  * a Sidecar scope, and a NetworkPolicy that keeps pods from bypassing the egress gateway.
  */
+import { createHash } from "crypto";
 import { IstioObject, istioObject, PART_OF } from "./objects";
 
 /** The annotation that marks a PERMISSIVE exception, with its reason as the value. */
@@ -31,24 +32,61 @@ export interface MtlsException {
 }
 
 /**
- * A PeerAuthentication for one workload: its other ports keep the namespace's mode, `port` accepts
- * plain text. Marked with its reason, so a policy check and an auditor can tell it is deliberate.
+ * A workload's `app` label as a part of an object name: as it is when it fits a DNS subdomain, else
+ * lowercased, "_" as "-", with a short hash of the label (`My_App` → `my-app-1a2b3c`), so two labels never
+ * share a name.
+ */
+export function workloadNamePart(workload: string): string {
+    const safe = workload.toLowerCase().replace(/_/g, "-");
+    return safe === workload ? workload : `${safe}-${createHash("sha256").update(workload).digest("hex").slice(0, 6)}`;
+}
+
+/** One workload's plain-text ports, each with its reason: Istio applies one PeerAuthentication per workload. */
+export interface WorkloadExceptions {
+    workload: string;
+    exceptions: MtlsException[];
+}
+
+/**
+ * The exceptions grouped per workload, in a stable order (workload, then port): Istio applies only one
+ * workload-level PeerAuthentication to a pod (the oldest, when several select it), so all of a
+ * workload's plain-text ports go in one.
+ */
+export function byWorkload(exceptions: readonly MtlsException[]): WorkloadExceptions[] {
+    const workloads = [...new Set(exceptions.map((exception) => exception.workload))].sort();
+    return workloads.map((workload) => ({
+        workload,
+        exceptions: exceptions.filter((exception) => exception.workload === workload).sort((a, b) => a.port - b.port),
+    }));
+}
+
+/** The name of a workload's PeerAuthentication: `permissive-<workload>-<port>[-<port>…]`. */
+export function mtlsExceptionName(group: WorkloadExceptions): string {
+    return `permissive-${workloadNamePart(group.workload)}-${group.exceptions.map((exception) => exception.port).join("-")}`;
+}
+
+/**
+ * A PeerAuthentication for one workload: its other ports keep the namespace's mode, each listed port
+ * accepts plain text. Marked with the reasons (`<port>: <reason>` when there are several), so a policy
+ * check and an auditor can tell it is deliberate.
  */
 export function mtlsException(
     namespace: string,
     mode: MtlsMode,
-    exception: MtlsException,
+    group: WorkloadExceptions,
 ): IstioObject<{
     selector: { matchLabels: Record<string, string> };
     mtls: { mode: MtlsMode };
     portLevelMtls: Record<string, { mode: "PERMISSIVE" }>;
 }> {
-    const object = istioObject("security.istio.io/v1", "PeerAuthentication", `permissive-${exception.workload}-${exception.port}`, namespace, {
-        selector: { matchLabels: { app: exception.workload } },
+    const object = istioObject("security.istio.io/v1", "PeerAuthentication", mtlsExceptionName(group), namespace, {
+        selector: { matchLabels: { app: group.workload } },
         mtls: { mode },
-        portLevelMtls: { [String(exception.port)]: { mode: "PERMISSIVE" as const } },
+        portLevelMtls: Object.fromEntries(group.exceptions.map((exception) => [String(exception.port), { mode: "PERMISSIVE" as const }])),
     });
-    return { ...object, metadata: { ...object.metadata, annotations: { [EXCEPTION_REASON_ANNOTATION]: exception.reason } } };
+    const reason =
+        group.exceptions.length === 1 ? group.exceptions[0].reason : group.exceptions.map((exception) => `${exception.port}: ${exception.reason}`).join("; ");
+    return { ...object, metadata: { ...object.metadata, annotations: { [EXCEPTION_REASON_ANNOTATION]: reason } } };
 }
 
 /**
@@ -63,7 +101,7 @@ export function allowPlaintextPort(
     action: "ALLOW";
     rules: Array<{ to: Array<{ operation: { ports: string[] } }> }>;
 }> {
-    const object = istioObject("security.istio.io/v1", "AuthorizationPolicy", `allow-plaintext-${exception.workload}-${exception.port}`, namespace, {
+    const object = istioObject("security.istio.io/v1", "AuthorizationPolicy", `allow-plaintext-${workloadNamePart(exception.workload)}-${exception.port}`, namespace, {
         selector: { matchLabels: { app: exception.workload } },
         action: "ALLOW" as const,
         rules: [{ to: [{ operation: { ports: [String(exception.port)] } }] }],

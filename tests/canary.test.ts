@@ -248,7 +248,7 @@ describe("service config errors", () => {
             { ...CHECKOUT, timeout: "2 seconds" },
             '  - meshstack:services[0].timeout: "2 seconds" is not a duration. Use a number and a unit: "500ms", "2s", "1m", "1h" (or combined, "1m30s").',
         ],
-        ["negative attempts", { ...CHECKOUT, retries: { attempts: -1 } }, "  - meshstack:services[0].retries.attempts: expected a whole number of at least 0, got -1."],
+        ["negative attempts", { ...CHECKOUT, retries: { attempts: -1 } }, "  - meshstack:services[0].retries.attempts: expected a whole number from 0 to 2147483647, got -1."],
         [
             "retries that outlast the timeout by one try (1 + 3 × 500ms with 1500ms)",
             { ...CHECKOUT, timeout: "1500ms", retries: { attempts: 3, perTryTimeout: "500ms" } },

@@ -59,7 +59,7 @@ describe("node pool config errors", () => {
         [
             "a negative fsync threshold",
             { nodes: [NODE], preflight: { maxFsyncP99Ms: -5 } },
-            "  - meshstack:nodePool.preflight.maxFsyncP99Ms: expected a number from 0 to 10000, got -5.",
+            "  - meshstack:nodePool.preflight.maxFsyncP99Ms: expected a number from 0.1 to 10000, got -5.",
         ],
         [
             "a mount path that is not absolute",

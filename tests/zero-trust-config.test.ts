@@ -39,8 +39,8 @@ describe("zero trust config errors", () => {
         [
             "an allowlist entry with a bad host",
             { egress: [{ ...TLS, host: "api_stripe.com" }] },
-            '  - meshstack:mesh.egress[0].host: "api_stripe.com" is not a DNS name: lowercase labels of letters, digits and "-" ' +
-                'joined by ".", e.g. "api.stripe.com".',
+            '  - meshstack:mesh.egress[0].host: "api_stripe.com" is not a DNS name: lowercase labels of at most 63 letters, digits and "-" ' +
+                'joined by ".", the last one not all digits (an IP address cannot be routed by name), e.g. "api.stripe.com".',
         ],
         [
             "a wildcard host",
