@@ -33,13 +33,19 @@ export interface DemoAppArgs {
  * calls it, so that the canary split shows in Kiali. Its routing is a `meshstack:services` entry.
  */
 export class DemoApp extends pulumi.ComponentResource {
+    /** Each version's Deployment: a route that sends it traffic waits for it (pods first, then weight). */
+    public readonly versions: ReadonlyMap<string, appsv1.Deployment>;
+
     constructor(name: string, args: DemoAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:demo:DemoApp", name, {}, opts);
         const after = { parent: this, dependsOn: args.after };
         new corev1.Service(`${name}-service`, demoService(args.namespace), after);
-        for (const version of ["v1", "v2"] as const) {
-            new appsv1.Deployment(`${name}-${version}`, demoVersion(args.namespace, version, args.sidecarAnnotations, args.placement), after);
-        }
+        this.versions = new Map(
+            (["v1", "v2"] as const).map((version) => [
+                version,
+                new appsv1.Deployment(`${name}-${version}`, demoVersion(args.namespace, version, args.sidecarAnnotations, args.placement), after),
+            ]),
+        );
         new appsv1.Deployment(`${name}-client`, demoClient(args.namespace, args.sidecarAnnotations, args.placement), after);
         this.registerOutputs({});
     }

@@ -61,6 +61,11 @@ export interface IstioControlPlaneArgs {
      * @default "REGISTRY_ONLY"
      */
     outboundTrafficPolicy: "REGISTRY_ONLY" | "ALLOW_ANY";
+    /**
+     * The cluster's NodeLocal DNSCache address, which the sidecars do not capture (DNS over TCP).
+     * @default none
+     */
+    nodeLocalDnsAddress?: string | undefined;
 }
 
 /** Helm release names, as Istio's own Helm install guide names them. */
@@ -111,6 +116,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                     proxyResources: args.proxyResources,
                     placement: args.placement,
                     outboundTrafficPolicy: args.outboundTrafficPolicy,
+                    nodeLocalDnsAddress: args.nodeLocalDnsAddress,
                 }),
             },
             // Ready once istiod has written its webhooks' CA bundle, so that what follows is not refused.

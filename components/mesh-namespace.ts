@@ -3,6 +3,7 @@ import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { MESHSTACK_NAMESPACE_LABELS } from "../lib/namespace";
+import { GATEWAY_PORT } from "../lib/egress";
 import { ISTIOD_POD_LABELS } from "../lib/istio-values";
 import { IstioObject } from "../lib/objects";
 import {
@@ -10,6 +11,8 @@ import {
     allowFrom,
     ClusterDns,
     hostNamespaces,
+    NetworkPeer,
+    NetworkPort,
     allowPlaintextPort,
     byWorkload,
     denyAll,
@@ -79,6 +82,11 @@ export interface MeshNamespaceArgs {
      */
     egressGatewaySelector: Record<string, string>;
     /**
+     * More the namespace's pods may reach (Prometheus, when the namespace may query it).
+     * @default []
+     */
+    egressExtra: Array<{ to: NetworkPeer[]; ports: NetworkPort[] }>;
+    /**
      * Cluster DNS as pods reach it (the NodeLocal DNSCache address, if any), for the network policy.
      * @default {} (the kube-dns pods only)
      */
@@ -130,9 +138,10 @@ export class MeshNamespace extends pulumi.ComponentResource {
             `${name}-egress-lockdown`,
             egressLockdown(args.name, {
                 istiod: { namespace: args.istioNamespace, labels: { ...ISTIOD_POD_LABELS } },
-                egressGateway: { namespace: args.egressNamespace, labels: args.egressGatewaySelector },
+                egressGateway: { namespace: args.egressNamespace, labels: args.egressGatewaySelector, port: GATEWAY_PORT },
                 dns: args.dns,
                 namespaces: hostNamespaces(args.sidecarHosts),
+                extra: args.egressExtra,
             }),
             { parent: this, dependsOn: [namespace] },
         );

@@ -15,7 +15,7 @@ import { MeshService, MeshServiceSettings } from "./mesh-service";
 import { DemoApp } from "./demo-app";
 import { Observability, ObservabilitySettings } from "./observability";
 import { DEMO_SERVICE } from "../lib/demo";
-import { prometheusLocalVolume } from "../lib/observability-values";
+import { prometheusLocalVolume, prometheusPeer } from "../lib/observability-values";
 import { NodePool, NodePoolSettings } from "./node-pool";
 import { requiredPassedNodes } from "../lib/preflight";
 
@@ -258,6 +258,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 gates: pool.ready,
                 mtlsMode: args.mesh.mtlsMode,
                 outboundTrafficPolicy: args.mesh.outboundTrafficPolicy,
+                nodeLocalDnsAddress: args.cluster.nodeLocalDnsAddress,
             },
             { parent: this, providers: [cluster] },
         );
@@ -275,6 +276,8 @@ export class MeshPlatform extends pulumi.ComponentResource {
             { parent: this, providers: [cluster] },
         );
 
+        // A mesh namespace that may query Prometheus must also be let out to it.
+        const prometheusClients = args.observability.prometheus.allowFrom.map((source) => source.namespace);
         const namespaces = new Map<string, MeshNamespace>();
         for (const namespace of args.mesh.namespaces) {
             const component = new MeshNamespace(
@@ -286,6 +289,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                     istioNamespace: istio.namespace,
                     egressNamespace: egressNamespace,
                     egressGatewaySelector: { istio: EGRESS_GATEWAY_LABEL },
+                    egressExtra: prometheusClients.includes(namespace.name) ? [prometheusPeer(istio.namespace)] : [],
                     dns: { nodeLocalAddress: args.cluster.nodeLocalDnsAddress },
                     controlPlane: this.controlPlane,
                 },
@@ -322,13 +326,15 @@ export class MeshPlatform extends pulumi.ComponentResource {
         for (const service of args.services) {
             // The route takes the traffic settings; replicas and sidecar feed the budget and the output.
             const { replicas, sidecar, ...traffic } = service;
-            const isDemo = demo !== undefined && service.namespace === args.demo.namespace && service.name === DEMO_SERVICE.name;
+            // The demo's route waits for the pods of each version it sends traffic to; a version at
+            // weight 0 may come later.
+            const pods =
+                demo !== undefined && service.namespace === args.demo.namespace && service.name === DEMO_SERVICE.name
+                    ? [...demo.versions].filter(([version]) => (service.weights[version] ?? 0) > 0).map(([, deployment]) => deployment)
+                    : [];
             new MeshService(
                 `${name}-svc-${service.namespace}-${service.name}`,
-                {
-                    service: traffic,
-                    after: [this.controlPlane, ...[namespaces.get(service.namespace), isDemo ? demo : undefined].filter((entry) => entry !== undefined)],
-                },
+                { service: traffic, after: [this.controlPlane, ...[namespaces.get(service.namespace)].filter((entry) => entry !== undefined), ...pods] },
                 { parent: this, providers: [cluster] },
             );
         }

@@ -16,8 +16,14 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const HOST_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
 /** A full DNS name (at least two labels, at most 253), its top-level label not all digits (not an IP address). */
 const DNS_NAME = new RegExp(`^(?=.{1,253}$)(${HOST_LABEL}\\.)+(?!\\d+$)${HOST_LABEL}$`);
-/** A Sidecar egress host: `<namespace>/<host>`, the namespace `*`, `.`, `~` or a name, the host `*` or a full DNS name, with an optional leading `*.`. */
-const SIDECAR_HOST = new RegExp(`^(\\*|\\.|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)/(\\*|(\\*\\.)?(${HOST_LABEL}\\.)+(?!\\d+$)${HOST_LABEL})$`);
+/**
+ * A Sidecar egress host as Istio takes it: `<namespace>/<host>`, the namespace `*`, `.`, `~` or a name,
+ * the host `*`, `*.` and a domain (`*.local`), or a full DNS name (no short names; any case).
+ */
+const SIDECAR_LABEL = "[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?";
+const SIDECAR_HOST = new RegExp(
+    `^(\\*|\\.|~|[a-z0-9]([-a-z0-9]*[a-z0-9])?)/(\\*|\\*\\.${SIDECAR_LABEL}(\\.${SIDECAR_LABEL})*|(${SIDECAR_LABEL}\\.)+(?!\\d+$)${SIDECAR_LABEL})$`,
+);
 
 /** The mTLS modes meshstack offers mesh-wide. */
 export const MTLS_MODES = ["STRICT", "PERMISSIVE"] as const;

@@ -70,9 +70,19 @@ function egress(): string {
     return `egress: ${ALLOWED_HOST} through the egress gateway (${before} → ${after} connections), ${BLOCKED_HOST} refused (curl exit ${blocked.code})`;
 }
 
-/** Before the shift: v2's pods run, at weight 0; every request is answered, by v1. */
-function canaryIdle(): string {
-    const sample = canarySample(client("sh", "-c", `for i in $(seq ${REQUESTS}); do curl -s --max-time 5 ${HELLO_URL}; done`).stdout, "v2");
+/** `count` requests from the client, as helloworld answered them. */
+function requests(count: number): ReturnType<typeof canarySample> {
+    return canarySample(client("sh", "-c", `for i in $(seq ${count}); do curl -s --max-time 5 ${HELLO_URL}; done`).stdout, "v2");
+}
+
+/**
+ * Before the shift: v2's pods run, at weight 0; every request is answered, by v1. The route is the last
+ * thing `pulumi up` applies (it waits for v1's pods), so the client's proxy may take a moment to get it:
+ * up to a minute, until 20 requests in a row go to v1; then the sample.
+ */
+async function canaryIdle(): Promise<string> {
+    for (let attempt = 0; attempt < 12 && requests(20).byVersion > 0; attempt++) await sleep(5);
+    const sample = requests(REQUESTS);
     if (sample.answered !== REQUESTS || sample.byVersion !== 0) {
         throw new CheckFailed(`before the shift: ${sample.answered} of ${REQUESTS} requests answered, ${sample.byVersion} by v2 (expected all, none by v2)`);
     }
@@ -80,8 +90,7 @@ function canaryIdle(): string {
 }
 
 function canary(): string {
-    const loop = `for i in $(seq ${REQUESTS}); do curl -s --max-time 5 ${HELLO_URL}; done`;
-    const sample = canarySample(client("sh", "-c", loop).stdout, "v2");
+    const sample = requests(REQUESTS);
     if (!withinTolerance(sample, REQUESTS, CANARY_PERCENT, TOLERANCE_PERCENT)) {
         throw new CheckFailed(`canary: v2 answered ${sample.byVersion} of ${sample.answered} answered of ${REQUESTS}, outside ${CANARY_PERCENT} ± ${TOLERANCE_PERCENT} %`);
     }

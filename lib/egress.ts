@@ -10,7 +10,7 @@
  *   task), so plain HTTP never crosses the cluster network unencrypted.
  */
 import { createHash } from "crypto";
-import { IstioObject, istioObject } from "./objects";
+import { byText, istioObject, IstioObject } from "./objects";
 
 /** The port the egress gateway's Service listens on for everything meshstack routes through it. */
 export const GATEWAY_PORT = 443;
@@ -41,7 +41,7 @@ export function entryName(host: string): string {
 
 /** The entries in a stable order (by host): the same allowlist in another order is the same objects. */
 export function byHost(entries: readonly EgressEntry[]): EgressEntry[] {
-    return [...entries].sort((a, b) => a.host.localeCompare(b.host));
+    return [...entries].sort((a, b) => byText(a.host, b.host));
 }
 
 function object<Spec>(kind: string, name: string, namespace: string, spec: Spec): IstioObject<Spec> {

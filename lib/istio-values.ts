@@ -88,13 +88,15 @@ export function baseChartValues(istioNamespace: string): BaseChartValues {
 export const ISTIOD_POD_LABELS: Readonly<Record<string, string>> = { app: "istiod" };
 
 /**
- * DNS over TCP (a truncated answer is asked again over TCP) goes straight to the resolver, not through
- * the sidecar: the sidecar captures every outbound TCP connection, and under `REGISTRY_ONLY` a
- * connection to a resolver its Sidecar scope does not know (kube-dns in kube-system, a NodeLocal
- * DNSCache address that is no Service at all) goes to the black hole. DNS over UDP is not captured.
- * The namespaces' network policy still lets pods reach only the resolvers on port 53.
+ * The sidecars' outbound capture leaves the NodeLocal DNSCache address alone, when the cluster runs
+ * one: DNS over TCP (a truncated answer asked again) goes straight to it. The sidecar captures every
+ * outbound TCP connection, and under `REGISTRY_ONLY` one to an address that is no Service of its
+ * registry goes to the black hole. (DNS over UDP is not captured; the cluster DNS Service is in every
+ * Sidecar's scope, see `sidecarScope`.) `undefined`: nothing to leave alone.
  */
-export const DNS_PORT_UNCAPTURED = "53";
+export function uncapturedRanges(nodeLocalDnsAddress: string | undefined): string | undefined {
+    return nodeLocalDnsAddress === undefined ? undefined : `${nodeLocalDnsAddress}/32`;
+}
 
 /** Values of the `istiod` chart that meshstack sets. */
 export interface IstiodChartValues {
@@ -104,9 +106,9 @@ export interface IstiodChartValues {
         priorityClassName: string;
         /**
          * Sidecar (istio-proxy) settings for every injected pod in the mesh: its resources, and the
-         * outbound ports its iptables rules leave alone.
+         * outbound addresses its iptables rules leave alone (see {@link uncapturedRanges}).
          */
-        proxy: { resources: ResourceRequirements; excludeOutboundPorts: string };
+        proxy: { resources: ResourceRequirements; excludeIPRanges?: string };
         defaultPodDisruptionBudget: { enabled: boolean };
     };
     base: {
@@ -137,6 +139,8 @@ export interface IstiodValuesInput {
     placement: PodPlacement;
     /** What proxies may reach outside the mesh registry. */
     outboundTrafficPolicy: "REGISTRY_ONLY" | "ALLOW_ANY";
+    /** The cluster's NodeLocal DNSCache address, if any. */
+    nodeLocalDnsAddress?: string | undefined;
 }
 
 /** The PodDisruptionBudget spec fields meshstack sets on istiod and the egress gateway. */
@@ -162,7 +166,10 @@ export function istiodChartValues(input: IstiodValuesInput): IstiodChartValues {
         global: {
             istioNamespace: input.istioNamespace,
             priorityClassName: input.placement.priorityClassName,
-            proxy: { resources: input.proxyResources, excludeOutboundPorts: DNS_PORT_UNCAPTURED },
+            proxy: {
+                resources: input.proxyResources,
+                ...(input.nodeLocalDnsAddress === undefined ? {} : { excludeIPRanges: uncapturedRanges(input.nodeLocalDnsAddress) }),
+            },
             defaultPodDisruptionBudget: { enabled: plan.disruptionBudget },
         },
         base: { validationFailurePolicy: VALIDATION_FAILURE_POLICY },

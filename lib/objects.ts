@@ -18,3 +18,11 @@ export interface IstioObject<Spec> {
 export function istioObject<Spec>(apiVersion: string, kind: string, name: string, namespace: string, spec: Spec): IstioObject<Spec> {
     return { apiVersion, kind, metadata: { name, namespace, labels: { ...PART_OF } }, spec };
 }
+
+/**
+ * Orders two strings by their UTF-16 code units: the same on every machine, whatever its locale
+ * (`localeCompare` sorts by the machine's language and would reorder lists between machines).
+ */
+export function byText(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -4,9 +4,9 @@
  * template`), and the names both charts give their Services, from which every URL is derived.
  */
 import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint } from "./placement";
-import { PART_OF } from "./objects";
+import { byText, PART_OF } from "./objects";
 import { ResourceRequirements } from "./quantity";
-import { NetworkPolicyObject, podsIn } from "./zero-trust";
+import { NetworkPeer, NetworkPolicyObject, NetworkPort, podsIn } from "./zero-trust";
 import { LOCAL_VOLUMES, LocalVolumeRequest } from "./local-volume";
 
 /** Prometheus's release name, which `server.fullnameOverride` makes its Service's name too. */
@@ -100,7 +100,7 @@ export const KIALI_POD_LABELS = { "app.kubernetes.io/name": "kiali" } as const;
 export function prometheusIngress(namespace: string, sources: readonly PrometheusSource[]): NetworkPolicyObject {
     const from = [...sources]
         .map((source) => podsIn(source.namespace, source.podLabels ?? {}))
-        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+        .sort((a, b) => byText(JSON.stringify(a), JSON.stringify(b)));
     return {
         metadata: { name: "meshstack-prometheus-ingress", namespace, labels: { ...PART_OF } },
         spec: {
@@ -109,6 +109,11 @@ export function prometheusIngress(namespace: string, sources: readonly Prometheu
             ingress: [{ from: [podsIn(namespace, { ...KIALI_POD_LABELS }), ...from], ports: [{ protocol: "TCP", port: PROMETHEUS_PORT }] }],
         },
     };
+}
+
+/** Prometheus's server pods and port, as an egress rule of a namespace that may query it. */
+export function prometheusPeer(namespace: string): { to: NetworkPeer[]; ports: NetworkPort[] } {
+    return { to: [podsIn(namespace, { ...PROMETHEUS_POD_LABELS })], ports: [{ protocol: "TCP", port: PROMETHEUS_PORT }] };
 }
 
 /** Values of the prometheus chart that meshstack sets. */

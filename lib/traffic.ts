@@ -4,7 +4,7 @@
  * weighted routes, timeout and retries. Plus the pure checks the config runs first (durations, the
  * retry budget) and the sidecar-sizing annotations app teams put on their pods.
  */
-import { IstioObject, istioObject } from "./objects";
+import { byText, istioObject, IstioObject } from "./objects";
 import type { ResourceRequirements } from "./quantity";
 
 const DURATION = /^(\d+(\.\d+)?(h|ms|m|s|us|ns))+$/;
@@ -131,7 +131,7 @@ export function destinationRule(settings: TrafficSettings) {
 
 /** The versions in a stable order (by name): the same versions in another order are the same objects. */
 function byName(versions: readonly ServiceVersion[]): ServiceVersion[] {
-    return [...versions].sort((a, b) => a.name.localeCompare(b.name));
+    return [...versions].sort((a, b) => byText(a.name, b.name));
 }
 
 /** The VirtualService: every version's weighted route (by version name), timeout and retries. */

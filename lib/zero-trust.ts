@@ -4,7 +4,7 @@
  * a Sidecar scope, and a NetworkPolicy that keeps pods from bypassing the egress gateway.
  */
 import { createHash } from "crypto";
-import { IstioObject, istioObject, PART_OF } from "./objects";
+import { byText, istioObject, IstioObject, PART_OF } from "./objects";
 
 /** The annotation that marks a PERMISSIVE exception, with its reason as the value. */
 export const EXCEPTION_REASON_ANNOTATION = "meshstack.io/mtls-exception-reason";
@@ -32,13 +32,19 @@ export interface MtlsException {
 }
 
 /**
- * A workload's `app` label as a part of an object name: as it is when it fits a DNS subdomain, else
- * lowercased, "_" as "-", with a short hash of the label (`My_App` → `my-app-1a2b3c`), so two labels never
- * share a name.
+ * A workload's `app` label as a part of an object name: as it is when it is a DNS label, else lowercased,
+ * every run of other characters as one "-", with a short hash of the label (`My_App` → `my-app-0e86b8`),
+ * so two labels never share a name.
  */
 export function workloadNamePart(workload: string): string {
-    const safe = workload.toLowerCase().replace(/_/g, "-");
-    return safe === workload ? workload : `${safe}-${createHash("sha256").update(workload).digest("hex").slice(0, 6)}`;
+    if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(workload)) {
+        return workload;
+    }
+    const safe = workload
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "");
+    return `${safe === "" ? "workload" : safe}-${createHash("sha256").update(workload).digest("hex").slice(0, 6)}`;
 }
 
 /** One workload's plain-text ports, each with its reason: Istio applies one PeerAuthentication per workload. */
@@ -60,9 +66,13 @@ export function byWorkload(exceptions: readonly MtlsException[]): WorkloadExcept
     }));
 }
 
-/** The name of a workload's PeerAuthentication: `permissive-<workload>-<port>[-<port>…]`. */
+/**
+ * The name of a workload's PeerAuthentication, `permissive-<workload>`: one object per workload, whose
+ * ports may change without the object being replaced (a replacement would leave the ports STRICT for
+ * a moment).
+ */
 export function mtlsExceptionName(group: WorkloadExceptions): string {
-    return `permissive-${workloadNamePart(group.workload)}-${group.exceptions.map((exception) => exception.port).join("-")}`;
+    return `permissive-${workloadNamePart(group.workload)}`;
 }
 
 /**
@@ -159,7 +169,7 @@ export function allowFrom(
 ): IstioObject<{ action: "ALLOW"; rules: Array<{ from: Array<{ source: { namespaces?: string[]; principals?: string[] } }> }> }> {
     // In a stable order: the same sources in another order are the same policy.
     const from = [...sources]
-        .sort((a, b) => `${a.namespace}/${a.serviceAccount ?? ""}`.localeCompare(`${b.namespace}/${b.serviceAccount ?? ""}`))
+        .sort((a, b) => byText(`${a.namespace}/${a.serviceAccount ?? ""}`, `${b.namespace}/${b.serviceAccount ?? ""}`))
         .map((source) =>
             source.serviceAccount === undefined
                 ? { source: { namespaces: [source.namespace] } }
@@ -173,7 +183,8 @@ export function allowFrom(
 
 /**
  * The namespace's Sidecar: its proxies get configuration only for their own namespace, istiod's, the
- * egress gateway's (where the allowlist's ServiceEntries live) and `extraHosts`.
+ * egress gateway's (where the allowlist's ServiceEntries live), kube-system's (cluster DNS) and
+ * `extraHosts`.
  */
 export function sidecarScope(
     namespace: string,
@@ -181,7 +192,10 @@ export function sidecarScope(
     egressNamespace: string,
     extraHosts: readonly string[],
 ): IstioObject<{ egress: Array<{ hosts: string[] }> }> {
-    const fixed = ["./*", `${istioNamespace}/*`, `${egressNamespace}/*`];
+    // kube-system: cluster DNS, whatever its Service's name (kube-dns, kubespray's coredns). A lookup
+    // over TCP is captured by the sidecar, and under REGISTRY_ONLY a Service it does not know is the
+    // black hole. (The network policy still lets pods reach only the DNS pods there.)
+    const fixed = ["./*", `${istioNamespace}/*`, `${egressNamespace}/*`, `${KUBE_DNS.namespace}/*`];
     const extra = [...new Set(extraHosts)].filter((host) => !fixed.includes(host)).sort();
     return istioObject("networking.istio.io/v1", "Sidecar", "default", namespace, {
         egress: [{ hosts: [...fixed, ...extra] }],
@@ -239,19 +253,21 @@ export const ISTIOD_XDS_PORT = 15012;
 export interface EgressReach {
     /** istiod's namespace and its pods' labels. */
     istiod: { namespace: string; labels: Record<string, string> };
-    /** The egress gateway's namespace and its pods' labels. */
-    egressGateway: { namespace: string; labels: Record<string, string> };
+    /** The egress gateway's namespace, its pods' labels and the port the sidecars send to. */
+    egressGateway: { namespace: string; labels: Record<string, string>; port: number };
     /** Cluster DNS. */
     dns: ClusterDns;
     /** The other namespaces it may call (`"*"`: any). */
     namespaces: readonly string[];
+    /** More it may reach: pods and ports (e.g. Prometheus, when the namespace may query it). @default [] */
+    extra?: ReadonlyArray<{ to: NetworkPeer[]; ports: NetworkPort[] }>;
 }
 
 /**
  * Egress of every pod in `namespace`: only what a meshed pod needs. DNS (the kube-dns pods, and the
  * NodeLocal DNSCache address when the cluster runs one, UDP and TCP 53), istiod (15012: configuration
- * and certificates), the egress gateway's pods (the only way out), its own namespace, and the mesh
- * namespaces its Sidecar imports. A pod that bypasses its sidecar (or has none) reaches nothing else:
+ * and certificates), the egress gateway's pods on the one port the sidecars send to (the only way out),
+ * its own namespace, the mesh namespaces its Sidecar imports, and `extra`. A pod that bypasses its sidecar (or has none) reaches nothing else:
  * not the internet, not another namespace that could relay there. Every list in a stable order.
  */
 export function egressLockdown(namespace: string, reach: EgressReach): NetworkPolicyObject {
@@ -276,8 +292,9 @@ export function egressLockdown(namespace: string, reach: EgressReach): NetworkPo
                     ports: dnsPorts,
                 },
                 { to: [podsIn(reach.istiod.namespace, reach.istiod.labels)], ports: [{ protocol: "TCP", port: ISTIOD_XDS_PORT }] },
-                { to: [podsIn(reach.egressGateway.namespace, reach.egressGateway.labels)] },
+                { to: [podsIn(reach.egressGateway.namespace, reach.egressGateway.labels)], ports: [{ protocol: "TCP", port: reach.egressGateway.port }] },
                 { to: others },
+                ...(reach.extra ?? []).map((rule) => ({ to: [...rule.to], ports: [...rule.ports] })),
             ],
         },
     };

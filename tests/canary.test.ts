@@ -129,6 +129,17 @@ describe("canary routing", () => {
         });
     });
 
+    it("the demo's route waits for the pods of each version it sends traffic to, not for a version at weight 0", async () => {
+        const e2e = await stackRun("e2e");
+        assert.deepStrictEqual(e2e.resource("meshstack-svc-shop-helloworld-virtual-service").dependsOn, ["meshstack-istio", "meshstack-ns-shop", "meshstack-demo-v1"]);
+        assert.deepStrictEqual(dev.resource("meshstack-svc-shop-helloworld-virtual-service").dependsOn, [
+            "meshstack-istio",
+            "meshstack-ns-shop",
+            "meshstack-demo-v1",
+            "meshstack-demo-v2",
+        ]);
+    });
+
     it("dev demo: helloworld v1 behind the routed Service, non-root, sized sidecar, on the pool", () => {
         assert.deepStrictEqual(dev.resource("meshstack-demo-v1").inputs, {
             apiVersion: "apps/v1",

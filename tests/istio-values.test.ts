@@ -63,7 +63,7 @@ describe("Istio chart values", () => {
                     global: {
                         istioNamespace: "istio-system",
                         priorityClassName: "meshstack-mesh-critical",
-                        proxy: { resources: RESOURCES, excludeOutboundPorts: "53" },
+                        proxy: { resources: RESOURCES },
                         defaultPodDisruptionBudget: { enabled: budget },
                     },
                     base: { validationFailurePolicy: "Fail" },

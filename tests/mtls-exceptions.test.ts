@@ -9,9 +9,10 @@ import { byWorkload, mtlsException, mtlsExceptionName, workloadNamePart } from "
 describe("mTLS exceptions", () => {
     const names: Array<[string, string]> = [
         ["legacy-reports", "legacy-reports"],
-        ["reports.v2", "reports.v2"],
         ["My_App", "my-app-0e86b8"],
         ["my-app", "my-app"],
+        ["reports.v2", "reports-v2-5622c7"],
+        ["a..b", "a-b-f62b42"],
     ];
     for (const [workload, part] of names) {
         it(`names the objects of workload ${JSON.stringify(workload)} with ${JSON.stringify(part)}`, () => {
@@ -19,7 +20,7 @@ describe("mTLS exceptions", () => {
         });
     }
 
-    it("puts a workload's ports in one PeerAuthentication, ports in order, each reason kept", () => {
+    it("puts a workload's ports in one PeerAuthentication named after the workload only (a new port updates it, never replaces it), ports in order, each reason kept", () => {
         const groups = byWorkload([
             { workload: "web", port: 9090, reason: "metrics scraper without a sidecar" },
             { workload: "legacy", port: 8080, reason: "no sidecar yet" },
@@ -28,15 +29,15 @@ describe("mTLS exceptions", () => {
         assert.deepStrictEqual(
             groups.map((group) => [group.workload, mtlsExceptionName(group)]),
             [
-                ["legacy", "permissive-legacy-8080"],
-                ["web", "permissive-web-8080-9090"],
+                ["legacy", "permissive-legacy"],
+                ["web", "permissive-web"],
             ],
         );
         assert.deepStrictEqual(mtlsException("shop", "STRICT", groups[1]), {
             apiVersion: "security.istio.io/v1",
             kind: "PeerAuthentication",
             metadata: {
-                name: "permissive-web-8080-9090",
+                name: "permissive-web",
                 namespace: "shop",
                 labels: { "app.kubernetes.io/part-of": "meshstack" },
                 annotations: { "meshstack.io/mtls-exception-reason": "8080: health checks from the load balancer; 9090: metrics scraper without a sidecar" },

@@ -6,11 +6,12 @@
 import * as assert from "assert";
 import { parseMeshConfig } from "../config";
 import { egressLockdown, EgressReach, hostNamespaces } from "../lib/zero-trust";
+import { SIDECAR_RESOURCES } from "./expected";
 import { runProgram, stackConfig } from "./harness";
 
 const REACH: EgressReach = {
     istiod: { namespace: "istio-system", labels: { app: "istiod" } },
-    egressGateway: { namespace: "istio-egress", labels: { istio: "egressgateway" } },
+    egressGateway: { namespace: "istio-egress", labels: { istio: "egressgateway" }, port: 443 },
     dns: {},
     namespaces: [],
 };
@@ -66,6 +67,29 @@ describe("network policy of a mesh namespace", () => {
             const dns = (policy.inputs.spec as { egress: Array<{ to: object[] }> }).egress[0];
             assert.deepStrictEqual(dns.to[1], { ipBlock: { cidr: "169.254.20.10/32" } }, policy.name);
         }
+        // DNS over TCP to it bypasses the sidecars: under REGISTRY_ONLY an address of no Service is the black hole.
+        const values = run.resource("meshstack-istio-istiod").inputs.values as { global: { proxy: object } };
+        assert.deepStrictEqual(values.global.proxy, { resources: SIDECAR_RESOURCES, excludeIPRanges: "169.254.20.10/32" });
+    });
+
+    it("lets a mesh namespace that may query Prometheus reach it, and no other", async () => {
+        const config = stackConfig("prod");
+        const observability = JSON.parse(config["meshstack:observability"] ?? "{}") as { prometheus?: object };
+        const run = await runProgram("prod", {
+            ...config,
+            "meshstack:observability": JSON.stringify({ ...observability, prometheus: { ...observability.prometheus, allowFrom: [{ namespace: "shop" }] } }),
+        });
+        const egress = (name: string): object[] => (run.resource(name).inputs.spec as { egress: object[] }).egress;
+        assert.deepStrictEqual(egress("meshstack-ns-shop-egress-lockdown")[4], {
+            to: [
+                {
+                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } },
+                    podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/component": "server" } },
+                },
+            ],
+            ports: [{ protocol: "TCP", port: 9090 }],
+        });
+        assert.strictEqual(egress("meshstack-ns-backend-egress-lockdown").length, 4);
     });
 
     it("refuses a NodeLocal DNSCache address that is no IPv4 address", () => {

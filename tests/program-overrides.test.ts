@@ -41,7 +41,7 @@ describe("with config overrides", () => {
         });
         assert.deepStrictEqual(
             (run.resource("meshstack-ns-backend-sidecar").inputs.spec as { egress: unknown }).egress,
-            [{ hosts: ["./*", "mesh-system/*", "mesh-egress/*"] }],
+            [{ hosts: ["./*", "mesh-system/*", "mesh-egress/*", "kube-system/*"] }],
         );
         assert.strictEqual(
             (run.resource("meshstack-egress-allowlist-gateway-destination").inputs.spec as { host: string }).host,

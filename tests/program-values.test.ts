@@ -23,7 +23,7 @@ describe("dev", () => {
                 global: {
                     istioNamespace: "istio-system",
                     priorityClassName: "meshstack-mesh-critical",
-                    proxy: { resources: SIDECAR_RESOURCES, excludeOutboundPorts: "53" },
+                    proxy: { resources: SIDECAR_RESOURCES },
                     defaultPodDisruptionBudget: { enabled: false },
                 },
                 base: { validationFailurePolicy: "Fail" },
@@ -74,7 +74,7 @@ describe("prod", () => {
             global: {
                 istioNamespace: "istio-system",
                 priorityClassName: "meshstack-mesh-critical",
-                proxy: { resources: SIDECAR_RESOURCES, excludeOutboundPorts: "53" },
+                proxy: { resources: SIDECAR_RESOURCES },
                 defaultPodDisruptionBudget: { enabled: true },
             },
             base: { validationFailurePolicy: "Fail" },

@@ -32,7 +32,7 @@ const NAMESPACE_OBJECTS: Record<string, Record<string, Array<[string, string]>>>
         ],
         backend: [
             [PA, "peer-authentication"],
-            [PA, "permissive-legacy-reports-8080"],
+            [PA, "permissive-legacy-reports"],
             [SIDECAR, "sidecar"],
             [NETPOL, "egress-lockdown"],
         ],
@@ -203,8 +203,8 @@ describe("the program", () => {
                     ...(stack === "dev" ? DEMO.map(([, name]) => [name, ["meshstack-istio", "meshstack-ns-shop"]]) : []),
                     ...SERVICES[stack].flatMap((service) => {
                         const namespace = service.split("-")[0];
-                        // The demo's route waits for the demo's pods.
-                        const after = ["meshstack-istio", `meshstack-ns-${namespace}`, ...(service === "shop-helloworld" ? ["meshstack-demo"] : [])];
+                        // The demo's route waits for the pods of each version with a weight (dev: 90/10, both).
+                        const after = ["meshstack-istio", `meshstack-ns-${namespace}`, ...(service === "shop-helloworld" ? ["meshstack-demo-v1", "meshstack-demo-v2"] : [])];
                         return [
                             [`meshstack-svc-${service}-destination-rule`, after],
                             [`meshstack-svc-${service}-virtual-service`, after],

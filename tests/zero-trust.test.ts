@@ -67,21 +67,21 @@ describe("zero trust", () => {
         );
     });
 
-    it("scopes each namespace's proxies to its own namespace, istiod's, the egress gateway's and those it may call", () => {
+    it("scopes each namespace's proxies to its own namespace, istiod's, the egress gateway's, cluster DNS's and those it may call", () => {
         // prod: backend allows calls from shop (checkout), so shop's proxies need backend's services; shop
         // allows only itself, so backend's proxies do not get shop's.
         assert.deepStrictEqual(
             prod.resource("meshstack-ns-shop-sidecar").inputs,
-            istio("Sidecar", "default", "shop", { egress: [{ hosts: ["./*", "istio-system/*", "istio-egress/*", "backend/*"] }] }),
+            istio("Sidecar", "default", "shop", { egress: [{ hosts: ["./*", "istio-system/*", "istio-egress/*", "kube-system/*", "backend/*"] }] }),
         );
         assert.deepStrictEqual(
             (prod.resource("meshstack-ns-backend-sidecar").inputs.spec as { egress: Array<{ hosts: string[] }> }).egress[0].hosts,
-            ["./*", "istio-system/*", "istio-egress/*"],
+            ["./*", "istio-system/*", "istio-egress/*", "kube-system/*"],
         );
         // dev: no default deny, so every namespace may call every other.
         assert.deepStrictEqual(
             (dev.resource("meshstack-ns-backend-sidecar").inputs.spec as { egress: Array<{ hosts: string[] }> }).egress[0].hosts,
-            ["./*", "istio-system/*", "istio-egress/*", "shop/*"],
+            ["./*", "istio-system/*", "istio-egress/*", "kube-system/*", "shop/*"],
         );
     });
 
@@ -127,8 +127,10 @@ describe("zero trust", () => {
             to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } }, podSelector: { matchLabels: { app: "istiod" } } }],
             ports: [{ protocol: "TCP", port: 15012 }],
         };
+        // The one port the sidecars send to the egress gateway (its Service's 443 is the pods' 443).
         const gateway = {
             to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-egress" } }, podSelector: { matchLabels: { istio: "egressgateway" } } }],
+            ports: [{ protocol: "TCP", port: 443 }],
         };
         const namespaces = (...names: string[]): object => ({ to: names.map((name) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } })) });
         assert.deepStrictEqual(prod.resource("meshstack-ns-shop-egress-lockdown").inputs, {
@@ -151,10 +153,10 @@ describe("zero trust", () => {
     it("dev: no default deny without highAvailability, and a reasoned PERMISSIVE port", () => {
         assert.deepStrictEqual(dev.ofType("kubernetes:security.istio.io/v1:AuthorizationPolicy"), []);
         assert.deepStrictEqual(
-            dev.resource("meshstack-ns-backend-permissive-legacy-reports-8080").inputs,
+            dev.resource("meshstack-ns-backend-permissive-legacy-reports").inputs,
             istio(
                 "PeerAuthentication",
-                "permissive-legacy-reports-8080",
+                "permissive-legacy-reports",
                 "backend",
                 { selector: { matchLabels: { app: "legacy-reports" } }, mtls: { mode: "STRICT" }, portLevelMtls: { "8080": { mode: "PERMISSIVE" } } },
                 { annotations: { "meshstack.io/mtls-exception-reason": "The nightly report job has no sidecar yet; remove once it is meshed." } },
