@@ -2,7 +2,7 @@
 // the program): `npm test` (scripts/test.js) compiles, then runs mocha on .build/ with these settings.
 // `npx mocha` reads them too, to run the tests of the last build.
 module.exports = {
-    require: [".build/tests/defer-sdk-deps.js"],
+    require: [".build/runner/defer-sdk-deps.js"],
     spec: [".build/tests/**/*.test.js"],
     timeout: 20000,
 };

@@ -5,7 +5,7 @@
 import { configFromPulumi } from "../config";
 import { CONFIG_RELOADER_RESOURCES } from "../lib/observability-values";
 import { CHART_DEFAULTS, CostLine, costReport, CostScenario, withGuidesSidecars } from "../lib/cost-report";
-import { stackConfig } from "../tests/harness";
+import { stackConfig } from "../runner/program";
 
 /** A shipped stack's scenario, from its resolved config. */
 export function stackScenario(stack: string): CostScenario {

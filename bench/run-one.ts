@@ -2,8 +2,8 @@
  * One timed evaluation, in a process of its own: `node .build/bench/run-one.js <services>` prints one
  * JSON line: services, wall milliseconds, resources declared, peak RSS in MiB.
  */
-// The Pulumi SDK as a user runs it: none of the tests' speed-ups (tests/defer-sdk-deps.ts).
-import { runProgram } from "../tests/harness";
+// The Pulumi SDK as a user runs it: none of the tests' speed-ups (runner/defer-sdk-deps.ts).
+import { runProgram } from "../runner/program";
 import { benchConfig } from "./generate";
 
 /** One measurement. */

@@ -4,10 +4,10 @@
  * under the mock engine. The plan goes to stdout (or the file), the summary to stderr. Bad config gives
  * the same one error as `pulumi up`, and exit code 1.
  */
-import "../tests/defer-sdk-deps";
+import "../runner/defer-sdk-deps";
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_ROOT, ProgramFailure, runProgram, stackConfig } from "../tests/harness";
+import { PROJECT_ROOT, ProgramFailure, runProgram, stackConfig } from "../runner/program";
 import { renderPlan, summarizePlan } from "./render";
 
 /** The stacks that have a `Pulumi.<stack>.yaml`. */

@@ -6,7 +6,7 @@
  */
 import YAML from "yaml";
 import type * as pulumi from "@pulumi/pulumi";
-import { isSecret, ProgramRun, RecordedResource } from "../tests/harness";
+import { isSecret, ProgramRun, RecordedResource } from "../runner/program";
 
 /** What a secret shows as in a plan. */
 export const REDACTED = "[secret]";

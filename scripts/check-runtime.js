@@ -41,7 +41,7 @@ if (service.options.transpileOnly) {
 const typescriptVersion = require(typescriptRequire).version;
 
 async function main() {
-    const { runProgram } = require("../tests/harness.ts");
+    const { runProgram } = require("../runner/program.ts");
     const stacks = fs
         .readdirSync(root)
         .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
