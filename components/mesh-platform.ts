@@ -1,124 +1,27 @@
 import * as provider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
-import { addonDemand, MeshBudget, meshDemand, MeshOverhead, meshOverhead } from "../lib/capacity";
-import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE, EgressGatewayScaling, WorkloadScaling } from "../lib/istio-values";
-import { ClusterSettings, clusterProviderArgs } from "../lib/providers";
-import { ResourceRequirements } from "../lib/quantity";
+import { addonDemand, meshDemand, MeshOverhead, meshOverhead } from "../lib/capacity";
+import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE } from "../lib/istio-values";
+import { clusterProviderArgs } from "../lib/providers";
 import { EgressGateway } from "./egress-gateway";
 import { EgressEntry } from "../lib/egress";
 import { serviceHost, sidecarAnnotations, sidecarSize } from "../lib/traffic";
-import { AllowedSource, MtlsException, MtlsMode, sidecarImports } from "../lib/zero-trust";
+import { MtlsException, MtlsMode, sidecarImports } from "../lib/zero-trust";
 import { EgressAllowlist } from "./egress-allowlist";
 import { IstioControlPlane } from "./istio-control-plane";
 import { MeshNamespace } from "./mesh-namespace";
-import { MeshService, MeshServiceSettings } from "./mesh-service";
+import { MeshService } from "./mesh-service";
 import { DemoApp } from "./demo-app";
-import { Observability, ObservabilitySettings } from "./observability";
+import { Observability } from "./observability";
 import { DEMO_SERVICE } from "../lib/demo";
 import { prometheusLocalVolume, prometheusPeer } from "../lib/observability-values";
-import { NodePool, NodePoolSettings } from "./node-pool";
+import { NodePool } from "./node-pool";
 import { requiredPassedNodes } from "../lib/preflight";
-
-/** Istio settings of {@link MeshPlatformArgs}. */
-export interface MeshIstioArgs {
-    /**
-     * The Istio release of every Istio chart.
-     * @default "1.31.1" (`DEFAULT_ISTIO_VERSION` in versions.ts)
-     */
-    version: string;
-    /**
-     * The namespace of istiod.
-     * @default "istio-system"
-     */
-    namespace: string;
-    /** The sidecar proxy injected into every meshed pod. */
-    proxy: {
-        /**
-         * Requests and limits of every sidecar proxy in the mesh.
-         * @default requests 100m CPU / 128Mi, limits 2000m / 1024Mi
-         */
-        resources: ResourceRequirements;
-    };
-    /**
-     * Replicas and resources of istiod.
-     * @default with highAvailability: 2 to 5 replicas, requests 500m/2Gi, limits 2000m/4Gi;
-     * without: 1 replica, requests 100m/512Mi, limits 1000m/1Gi
-     */
-    istiod: WorkloadScaling;
-    /**
-     * Namespace, replicas and resources of the egress gateway.
-     * @default namespace "istio-egress"; with highAvailability: 2 to 5 replicas, without: 1;
-     * requests 100m/128Mi, limits 2000m/1024Mi
-     */
-    egressGateway: EgressGatewayScaling;
-}
-
-/** The node pool of {@link MeshPlatformArgs}, with the mesh's capacity budget on it. */
-export interface MeshNodePoolArgs extends NodePoolSettings {
-    /**
-     * How much of the pool the mesh may request.
-     * @default 20 meshed pods, at most 30 % of the pool
-     */
-    budget: MeshBudget;
-}
-
-/** An application namespace of {@link MeshSecurityArgs}. */
-export interface MeshNamespaceSettings {
-    /**
-     * The namespace.
-     * @default none (required)
-     */
-    name: string;
-    /**
-     * Label an existing namespace instead of creating it.
-     * @default false
-     */
-    adopt: boolean;
-    /**
-     * Deny every call in but those of `allowFrom`.
-     * @default true with highAvailability, else false
-     */
-    defaultDeny: boolean;
-    /**
-     * Who may call in.
-     * @default []
-     */
-    allowFrom: AllowedSource[];
-    /**
-     * Plain-text ports of single workloads, each with its reason.
-     * @default []
-     */
-    mtlsExceptions: MtlsException[];
-    /**
-     * Extra hosts the namespace's proxies may reach (`<namespace>/<host>`).
-     * @default []
-     */
-    sidecarHosts: string[];
-}
-
-/** Zero trust and egress control: `meshstack:mesh`. */
-export interface MeshSecurityArgs {
-    /**
-     * mTLS mesh-wide and in every application namespace.
-     * @default "STRICT"
-     */
-    mtlsMode: MtlsMode;
-    /**
-     * What proxies may reach outside the mesh registry.
-     * @default "REGISTRY_ONLY"
-     */
-    outboundTrafficPolicy: "REGISTRY_ONLY" | "ALLOW_ANY";
-    /**
-     * The application namespaces onboarded into the mesh.
-     * @default []
-     */
-    namespaces: MeshNamespaceSettings[];
-    /**
-     * The external hosts the mesh may reach, through the egress gateway.
-     * @default []
-     */
-    egress: EgressEntry[];
-}
+import type { MeshPlatformArgs } from "../model/index";
+export type { MeshPlatformArgs } from "../model/index";
+export type { MeshNamespaceSettings, MeshSecurityArgs } from "../model/mesh";
+export type { MeshIstioArgs } from "../model/istio";
+export type { MeshNodePoolArgs } from "../model/node-pool";
 
 /** One service, as the `services` output lists it. */
 export interface ServiceRecord {
@@ -136,45 +39,6 @@ export interface ServiceRecord {
 export interface MtlsExceptionRecord extends MtlsException {
     /** The namespace of the workload. */
     namespace: string;
-}
-
-/** Arguments of {@link MeshPlatform}: the stack's resolved config (see config/). */
-export interface MeshPlatformArgs {
-    /**
-     * The target cluster.
-     * @default the kubeconfig's current context
-     */
-    cluster: ClusterSettings;
-    /**
-     * The nodes the mesh runs on, their gates and the capacity budget.
-     * @default none (the nodes are required)
-     */
-    nodePool: MeshNodePoolArgs;
-    /**
-     * mTLS, authorization, application namespaces and the egress allowlist.
-     * @default STRICT mTLS, REGISTRY_ONLY, no namespaces, no external hosts
-     */
-    mesh: MeshSecurityArgs;
-    /**
-     * Services with canary routing and resilience, in mesh namespaces.
-     * @default []
-     */
-    services: MeshServiceSettings[];
-    /**
-     * The dev demo (helloworld v1/v2 and a client).
-     * @default { enabled: false, namespace: "shop" }
-     */
-    demo: { enabled: boolean; namespace: string };
-    /**
-     * Prometheus and Kiali.
-     * @default see {@link ObservabilitySettings}
-     */
-    observability: ObservabilitySettings;
-    /**
-     * The Istio control plane and egress gateway.
-     * @default see {@link MeshIstioArgs}
-     */
-    istio: MeshIstioArgs;
 }
 
 /**

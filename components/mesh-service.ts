@@ -1,20 +1,7 @@
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
-import { destinationRule, SidecarSize, TrafficSettings, virtualService } from "../lib/traffic";
-
-/** One service's settings, as `meshstack:services[]` resolves them. */
-export interface MeshServiceSettings extends TrafficSettings {
-    /**
-     * The pods of the service (all versions) expected to run; the capacity budget counts their sidecars.
-     * @default 1
-     */
-    replicas: number;
-    /**
-     * The sidecar size the service's pods declare (pod annotations).
-     * @default the mesh's proxy resources
-     */
-    sidecar?: SidecarSize | undefined;
-}
+import { destinationRule, TrafficSettings, virtualService } from "../lib/traffic";
+export type { MeshServiceSettings } from "../model/services";
 
 /** Arguments of {@link MeshService}. */
 export interface MeshServiceArgs {

@@ -14,7 +14,6 @@ import {
     PodPlacement,
     poolNodeLabels,
     poolPlacement,
-    PoolTaint,
     Toleration,
     tolerationsOf,
 } from "../lib/placement";
@@ -26,86 +25,14 @@ import {
     preflightDeadlineSeconds,
     preflightJob,
     preflightJobName,
-    PreflightLimits,
     preflightQuorumJob,
     preflightJobRules,
     preflightNodeRules,
     preflightScripts,
     scriptHash,
 } from "../lib/preflight";
-
-/** One node of the pool. It exists already (created by the hosting provider, joined by kubeadm or similar). */
-export interface PoolNode {
-    /**
-     * The Kubernetes node name, as `kubectl get nodes` prints it.
-     * @default none (required)
-     */
-    name: string;
-    /**
-     * Dedicated vCPUs.
-     * @default none (required)
-     */
-    vcpus: number;
-    /**
-     * Memory, as a Kubernetes quantity.
-     * @default none (required)
-     */
-    memory: string;
-    /**
-     * Where the node's NVMe disk is mounted.
-     * @default "/mnt/nvme"
-     */
-    nvmeMountPath: string;
-}
-
-/** The pool's settings, as `meshstack:nodePool` resolves them (less the budget, which MeshPlatform uses). */
-export interface NodePoolSettings {
-    /**
-     * The pool's name: the value of the `meshstack.io/pool` label on its nodes.
-     * @default "mesh"
-     */
-    name: string;
-    /**
-     * The pool's nodes.
-     * @default none (required; at least 2 with highAvailability)
-     */
-    nodes: PoolNode[];
-    /**
-     * Taints put on every pool node; meshstack's pods tolerate exactly these.
-     * @default [] (no taints)
-     */
-    taints: PoolTaint[];
-    /**
-     * The NVMe StorageClass.
-     * @default { name: "meshstack-nvme", provisioner: "kubernetes.io/no-provisioner" }
-     */
-    storageClass: {
-        /**
-         * Its name.
-         * @default "meshstack-nvme"
-         */
-        name: string;
-        /**
-         * Its provisioner.
-         * @default "kubernetes.io/no-provisioner" (pre-created local PersistentVolumes)
-         */
-        provisioner: string;
-    };
-    /**
-     * The pre-flight gates.
-     * @default on; steal ≤ 2 % over 10 s, fdatasync p99 ≤ 10 ms over 2000 writes, as uid 1000
-     */
-    preflight: PreflightSettings;
-}
-
-/** Whether the pre-flight gates run, and their limits. */
-export interface PreflightSettings extends PreflightLimits {
-    /**
-     * Run a gate on every node before Istio is installed.
-     * @default true (required to be true with highAvailability)
-     */
-    enabled: boolean;
-}
+import type { NodePoolSettings } from "../model/node-pool";
+export type { PoolNode, NodePoolSettings, PreflightSettings } from "../model/node-pool";
 
 /** Arguments of {@link NodePool}: the resolved settings of the pool. */
 export interface NodePoolArgs extends NodePoolSettings {

@@ -7,12 +7,10 @@ import {
     KIALI_RELEASE,
     KIALI_SIGNING_KEY_SECRET,
     kialiChartValues,
-    KialiSettings,
     kialiUrl,
     PROMETHEUS_RELEASE,
     prometheusChartValues,
     prometheusIngress,
-    PrometheusSettings,
     prometheusUrl,
     portForwardCommands,
 } from "../lib/observability-values";
@@ -20,20 +18,8 @@ import { localVolumeClaim } from "../lib/local-volume";
 import { PodPlacement } from "../lib/placement";
 import { PART_OF } from "../lib/objects";
 import { chartSource, KIALI_CHART, PROMETHEUS_CHART } from "../versions";
-
-/** Prometheus and Kiali settings, as `meshstack:observability` resolves them. */
-export interface ObservabilitySettings {
-    /**
-     * Prometheus.
-     * @default retention 15d on a 50Gi volume with highAvailability; 2d, no volume without
-     */
-    prometheus: PrometheusSettings;
-    /**
-     * Kiali.
-     * @default the token strategy with highAvailability, anonymous without
-     */
-    kiali: KialiSettings;
-}
+import type { ObservabilitySettings } from "../model/observability";
+export type { ObservabilitySettings } from "../model/observability";
 
 /** Arguments of {@link Observability}. */
 export interface ObservabilityArgs extends ObservabilitySettings {

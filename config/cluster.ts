@@ -4,7 +4,7 @@
  * `kubernetes:*` config is not read by explicit providers, so it is refused (see {@link foreignKeyProblems}).
  */
 import { z } from "zod";
-import type { ClusterSettings } from "../lib/providers";
+import type { ClusterSettings } from "../model";
 import { Assert, documented, Equal, section, show, text } from "./kit";
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { PREFLIGHT_NAMESPACE } from "../lib/preflight";
-import type { MeshIstioArgs } from "../components/mesh-platform";
+import type { MeshIstioArgs } from "../model";
 import { parseCpu, parseMemory, ResourceRequirements } from "../lib/quantity";
 import { DEFAULT_ISTIO_VERSION, SUPPORTED_ISTIO_MINOR } from "../versions";
 import { Assert, cpu, documented, Equal, KeyPath, memory, section, show, text, wholeNumber } from "./kit";

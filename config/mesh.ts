@@ -4,7 +4,7 @@
  * defaults and docs), the cross-field checks and their messages.
  */
 import { z } from "zod";
-import type { MeshSecurityArgs } from "../components/mesh-platform";
+import type { MeshSecurityArgs } from "../model";
 import { entryName } from "../lib/egress";
 import { PREFLIGHT_NAMESPACE } from "../lib/preflight";
 import { RESERVED_NAMESPACES } from "./istio";

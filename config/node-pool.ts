@@ -4,7 +4,7 @@
  * its defaults and docs), the cross-field checks and their messages.
  */
 import { z } from "zod";
-import type { MeshNodePoolArgs } from "../components/mesh-platform";
+import type { MeshNodePoolArgs } from "../model";
 import { grouped, meshDemand, meshOverhead, overBudget } from "../lib/capacity";
 import { Assert, decimal, documented, Equal, flag, INT32_MAX, KeyPath, list, memory, oneOf, section, show, text, wholeNumber, wholeNumberIn } from "./kit";
 import type { PathProblem } from "./problems";

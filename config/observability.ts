@@ -4,7 +4,7 @@
  * checks and their messages.
  */
 import { z } from "zod";
-import type { ObservabilitySettings } from "../components/observability";
+import type { ObservabilitySettings } from "../model";
 import { parseMemory } from "../lib/quantity";
 import { resourceProblems, resourcesSchema } from "./istio";
 import { Assert, documented, Equal, flag, list, memory, oneOf, section, show, stringMap, text } from "./kit";

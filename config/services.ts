@@ -5,7 +5,7 @@
  * their messages.
  */
 import { z } from "zod";
-import type { MeshServiceSettings } from "../components/mesh-service";
+import type { MeshServiceSettings } from "../model";
 import { parseCpu, parseMemory, ResourceRequirements } from "../lib/quantity";
 import { durationMs, SidecarSize, sidecarSize } from "../lib/traffic";
 import { checkMeshNamespace } from "./mesh";

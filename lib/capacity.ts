@@ -5,6 +5,7 @@
  */
 import { parseCpu, parseMemory, ResourceQuantities } from "./quantity";
 import { CONFIG_RELOADER_RESOURCES } from "./observability-values";
+export type { MeshBudget } from "../model/node-pool";
 
 /** One workload's share of the mesh: `replicas` pods, each requesting `requests`. */
 export interface WorkloadDemand {
@@ -112,20 +113,6 @@ export function grouped(value: number): string {
     const [whole, fraction] = String(value).split(".");
     const withCommas = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     return fraction === undefined ? withCommas : `${withCommas}.${fraction}`;
-}
-
-/** The budget settings (`meshstack:nodePool.budget`). */
-export interface MeshBudget {
-    /**
-     * Application pods expected to carry a sidecar.
-     * @default 20
-     */
-    meshedPods: number;
-    /**
-     * The largest share of the pool's CPU or memory the mesh may request, in percent.
-     * @default 30
-     */
-    maxMeshPercent: number;
 }
 
 /** The parts of the Istio settings the budget reads. */

@@ -11,24 +11,14 @@
  */
 import { createHash } from "crypto";
 import { byText, istioObject, IstioObject } from "./objects";
+import type { EgressEntry } from "../model/mesh";
+export type { EgressEntry } from "../model/mesh";
 
 /** The port the egress gateway's Service listens on for everything meshstack routes through it. */
 export const GATEWAY_PORT = 443;
 
 /** The name of the egress Gateway object. */
 export const EGRESS_GATEWAY_OBJECT = "meshstack-egress";
-
-/** One allowed external host. */
-export interface EgressEntry {
-    /** The host's DNS name. */
-    host: string;
-    /** Its port. */
-    port: number;
-    /** `TLS`: HTTPS from the application; `HTTP`: plain HTTP. */
-    protocol: "TLS" | "HTTP";
-    /** Why data may go there. @default none */
-    reason?: string | undefined;
-}
 
 /** A DNS-label name for an entry's objects: `api-stripe-com`, cut with a hash when too long. */
 export function entryName(host: string): string {

@@ -6,35 +6,8 @@
  */
 import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint } from "./placement";
 import { ResourceRequirements } from "./quantity";
-
-/** How many replicas a workload runs and what each one gets. Defaults are per workload (config.ts). */
-export interface WorkloadScaling {
-    /**
-     * Replicas at rest; with autoscaling, the autoscaler's minimum.
-     * @default 2 with highAvailability, else 1
-     */
-    replicas: number;
-    /**
-     * The autoscaler's maximum; equal to `replicas`, no autoscaler is installed.
-     * @default 5 with highAvailability, else 1 (never below `replicas`)
-     */
-    maxReplicas: number;
-    /**
-     * Requests and limits of the workload's main container.
-     * @default istiod: 500m/2Gi, limits 2000m/4Gi (100m/512Mi, 1000m/1Gi without highAvailability);
-     * egress gateway: 100m/128Mi, limits 2000m/1024Mi
-     */
-    resources: ResourceRequirements;
-}
-
-/** Scaling of the egress gateway, and the namespace it runs in. */
-export interface EgressGatewayScaling extends WorkloadScaling {
-    /**
-     * The gateway's own namespace.
-     * @default "istio-egress"
-     */
-    namespace: string;
-}
+import type { WorkloadScaling } from "../model/istio";
+export type { WorkloadScaling, EgressGatewayScaling } from "../model/istio";
 
 /** What the scaling settings imply: an autoscaler when it has room to scale, a PDB when one pod may go. */
 export interface ScalingPlan {

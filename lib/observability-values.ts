@@ -8,6 +8,8 @@ import { byText, PART_OF } from "./objects";
 import { ResourceRequirements } from "./quantity";
 import { NetworkPeer, NetworkPolicyObject, NetworkPort, podsIn } from "./zero-trust";
 import { LOCAL_VOLUMES, LocalVolumeRequest } from "./local-volume";
+import type { PrometheusSource, PrometheusSettings, KialiSettings } from "../model/observability";
+export type { PrometheusSource, PrometheusSettings, KialiSettings } from "../model/observability";
 
 /** Prometheus's release name, which `server.fullnameOverride` makes its Service's name too. */
 export const PROMETHEUS_RELEASE = "prometheus";
@@ -48,43 +50,6 @@ export function portForwardCommands(namespace: string): { kiali: string; prometh
         kiali: `kubectl port-forward svc/${KIALI_SERVICE.name} -n ${namespace} ${KIALI_SERVICE.port}:${KIALI_SERVICE.port}`,
         prometheus: `kubectl port-forward svc/${PROMETHEUS_RELEASE} -n ${namespace} ${PROMETHEUS_PORT}:${PROMETHEUS_PORT}`,
     };
-}
-
-/** Prometheus settings (`meshstack:observability.prometheus`). */
-export interface PrometheusSettings {
-    /** How long samples are kept. @default "15d" with highAvailability, else "2d" */
-    retention: string;
-    /** The data volume. */
-    persistence: {
-        /** On a persistent volume. @default true with highAvailability */
-        enabled: boolean;
-        /** Its size. @default "50Gi" with highAvailability, else "8Gi" */
-        size: string;
-        /** Its StorageClass. @default the node pool's */
-        storageClass?: string | undefined;
-        /** The pool node that holds a local volume. @default the pool's first node */
-        node?: string | undefined;
-    };
-    /** Requests and limits. @default 500m/2Gi, limits 2000m/4Gi with highAvailability; 100m/512Mi, 1000m/2Gi without */
-    resources: ResourceRequirements;
-    /** Who besides Kiali may reach Prometheus's port. @default [] */
-    allowFrom: PrometheusSource[];
-    /** The chart's Alertmanager. @default false */
-    alertmanager: boolean;
-    /** The chart's Pushgateway. @default false */
-    pushgateway: boolean;
-    /** The chart's kube-state-metrics. @default false */
-    kubeStateMetrics: boolean;
-    /** The chart's node exporter. @default false */
-    nodeExporter: boolean;
-}
-
-/** Pods that may query Prometheus. */
-export interface PrometheusSource {
-    /** Their namespace. */
-    namespace: string;
-    /** Only pods with these labels. @default every pod of the namespace */
-    podLabels?: Record<string, string> | undefined;
 }
 
 /** The labels of Prometheus's server pods (the chart's), and of Kiali's. */
@@ -172,24 +137,6 @@ export function prometheusChartValues(settings: PrometheusSettings, storageClass
             securityContext: { fsGroupChangePolicy: "OnRootMismatch" },
         },
     };
-}
-
-/** Kiali settings (`meshstack:observability.kiali`). */
-export interface KialiSettings {
-    /** How people log in. */
-    auth: {
-        /** The strategy. @default "token" with highAvailability, else "anonymous" */
-        strategy: "anonymous" | "token" | "openid";
-        /** The OpenID provider (with `openid`). */
-        openid: {
-            /** The issuer URL. @default none */
-            issuerUri?: string | undefined;
-            /** Kiali's client id. @default none */
-            clientId?: string | undefined;
-        };
-    };
-    /** Requests and limits. @default 100m/256Mi, limits 1000m/1Gi with highAvailability; 10m/64Mi, 500m/1Gi without */
-    resources: ResourceRequirements;
 }
 
 /** Values of the kiali-server chart that meshstack sets. */

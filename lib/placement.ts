@@ -1,3 +1,5 @@
+import type { PoolTaint } from "../model/node-pool";
+export type { PoolTaint } from "../model/node-pool";
 /**
  * Where meshstack's pods run: on the node pool (a node selector on the pool's label, tolerations of its
  * taints), spread across its nodes, above application pods in priority. Pure functions; the chart
@@ -17,25 +19,6 @@ export const MESH_PRIORITY_CLASS = "meshstack-mesh-critical";
  * (2,000,000,000 and up), so the kubelet and DNS still win.
  */
 export const MESH_PRIORITY = 1_000_000;
-
-/** A taint meshstack puts on the pool's nodes. */
-export interface PoolTaint {
-    /**
-     * The taint's key, e.g. `meshstack.io/pool`.
-     * @default none (required)
-     */
-    key: string;
-    /**
-     * The taint's value.
-     * @default none
-     */
-    value?: string | undefined;
-    /**
-     * What the taint does to pods that do not tolerate it.
-     * @default none (required)
-     */
-    effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-}
 
 /** A toleration, as the Kubernetes API takes it. */
 export interface Toleration {

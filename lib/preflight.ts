@@ -8,6 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { PREFLIGHT_IMAGE } from "../versions";
 import { ADMITTED, Toleration } from "./placement";
+import type { PreflightLimits } from "../model/node-pool";
+export type { PreflightLimits } from "../model/node-pool";
 
 /** The namespace of the gate's Jobs and script. */
 export const PREFLIGHT_NAMESPACE = "meshstack-preflight";
@@ -61,35 +63,6 @@ export function preflightScripts(): Record<string, string> {
             throw new Error(`preflight/${PREFLIGHT_SCRIPT_KEY} not found above ${__dirname}`);
         }
     }
-}
-
-/** The limits a gate applies, and the user it runs as. */
-export interface PreflightLimits {
-    /**
-     * CPU steal above this share (percent) fails the node.
-     * @default 2
-     */
-    maxStealPercent: number;
-    /**
-     * fdatasync p99 above this (milliseconds) fails the node.
-     * @default 10
-     */
-    maxFsyncP99Ms: number;
-    /**
-     * Seconds between the two reads of /proc/stat.
-     * @default 10
-     */
-    stealSampleSeconds: number;
-    /**
-     * Synced writes of 2300 bytes to time.
-     * @default 2000
-     */
-    fsyncWrites: number;
-    /**
-     * The non-root user the gate runs as.
-     * @default 1000
-     */
-    runAsUser: number;
 }
 
 /** Inputs of {@link preflightJob}. */

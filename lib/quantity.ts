@@ -1,24 +1,9 @@
+export type { ResourceQuantities, ResourceRequirements } from "../model/resources";
 /**
  * Kubernetes resource quantities (`500m`, `2`, `128Mi`, `1G`), parsed to plain numbers so that
  * config validation can compare a request with its limit. Only the forms meshstack accepts in its
  * config are parsed: CPU as cores or millicores, memory as bytes with a decimal or binary suffix.
  */
-
-/** A CPU request or limit, e.g. `{ cpu: "100m", memory: "128Mi" }`. */
-export interface ResourceQuantities {
-    /** CPU in cores (`"2"`, `"0.5"`) or millicores (`"500m"`). */
-    cpu: string;
-    /** Memory in bytes with an optional suffix (`"128Mi"`, `"1Gi"`, `"512M"`). */
-    memory: string;
-}
-
-/** Requests and limits of one container, as Kubernetes and the Istio charts take them. */
-export interface ResourceRequirements {
-    /** What the scheduler reserves for the container. */
-    requests: ResourceQuantities;
-    /** The most the container may use: CPU beyond it is throttled, memory beyond it is OOM-killed. */
-    limits: ResourceQuantities;
-}
 
 const CPU = /^(\d+(?:\.\d+)?)(m?)$/;
 const MEMORY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;

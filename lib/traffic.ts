@@ -6,6 +6,8 @@
  */
 import { byText, istioObject, IstioObject } from "./objects";
 import type { ResourceRequirements } from "./quantity";
+import type { ServiceVersion, TrafficSettings, SidecarSize } from "../model/services";
+export type { ServiceVersion, RetryPolicy, OutlierDetection, ConnectionPool, TrafficSettings, SidecarSize } from "../model/services";
 
 const DURATION = /^(\d+(\.\d+)?(h|ms|m|s|us|ns))+$/;
 const UNIT_MS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, ns: 0.000001 };
@@ -20,74 +22,6 @@ export function durationMs(text: string): number | undefined {
         total += Number(match[1]) * UNIT_MS[match[2]];
     }
     return total;
-}
-
-/** One version of a service: a subset, and the pod labels that select it. */
-export interface ServiceVersion {
-    /**
-     * The subset's name.
-     * @default none (required)
-     */
-    name: string;
-    /**
-     * The labels of the version's pods.
-     * @default { version: <name> }
-     */
-    labels?: Record<string, string> | undefined;
-}
-
-/** Retries of a route. */
-export interface RetryPolicy {
-    /** Attempts after the first call. @default none (required) */
-    attempts: number;
-    /** Timeout of each attempt. @default none (Istio: the route's timeout) */
-    perTryTimeout?: string | undefined;
-    /** The conditions to retry on. @default none (Istio's default) */
-    retryOn?: string | undefined;
-}
-
-/** Ejecting failing endpoints from the load-balancing pool. */
-export interface OutlierDetection {
-    /** Consecutive 5xx errors that eject an endpoint. */
-    consecutive5xxErrors: number;
-    /** How often endpoints are analysed. */
-    interval: string;
-    /** How long an ejected endpoint stays out (times the number of ejections). */
-    baseEjectionTime: string;
-    /** The most of the pool that may be ejected, in percent. */
-    maxEjectionPercent: number;
-}
-
-/** Limits that trip the circuit breaker. */
-export interface ConnectionPool {
-    /** The most TCP connections to the service (per caller proxy). */
-    maxConnections?: number | undefined;
-    /** The most requests queued waiting for a connection. */
-    http1MaxPendingRequests?: number | undefined;
-    /** The most requests per connection (1 disables keep-alive). */
-    maxRequestsPerConnection?: number | undefined;
-}
-
-/** What a service's routing and resilience is built from. */
-export interface TrafficSettings {
-    /** The Kubernetes Service's name. */
-    name: string;
-    /** Its namespace. */
-    namespace: string;
-    /** Its port. */
-    port: number;
-    /** Its versions. */
-    versions: ServiceVersion[];
-    /** The share of requests per version, in percent (summing to 100). */
-    weights: Record<string, number>;
-    /** The route's timeout. @default none (Istio: no timeout) */
-    timeout?: string | undefined;
-    /** The route's retries. @default none (Istio's default retries) */
-    retries?: RetryPolicy | undefined;
-    /** Outlier detection. @default none */
-    outlierDetection?: OutlierDetection | undefined;
-    /** Circuit breaking. @default none */
-    connectionPool?: ConnectionPool | undefined;
 }
 
 /** The service's in-cluster host. */
@@ -149,18 +83,6 @@ export function virtualService(settings: TrafficSettings) {
             },
         ],
     });
-}
-
-/** Sidecar resources one service declares for its pods. */
-export interface SidecarSize {
-    /** CPU request. */
-    cpu: string;
-    /** Memory request. */
-    memory: string;
-    /** CPU limit. @default the mesh's */
-    cpuLimit?: string | undefined;
-    /** Memory limit. @default the mesh's */
-    memoryLimit?: string | undefined;
 }
 
 /**

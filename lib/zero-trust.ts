@@ -5,6 +5,8 @@
  */
 import { createHash } from "crypto";
 import { byText, istioObject, IstioObject, PART_OF } from "./objects";
+import type { MtlsMode, MtlsException, AllowedSource } from "../model/mesh";
+export type { MtlsMode, MtlsException, AllowedSource } from "../model/mesh";
 
 /** The annotation that marks a PERMISSIVE exception, with its reason as the value. */
 export const EXCEPTION_REASON_ANNOTATION = "meshstack.io/mtls-exception-reason";
@@ -12,23 +14,9 @@ export const EXCEPTION_REASON_ANNOTATION = "meshstack.io/mtls-exception-reason";
 /** The label that enrols a namespace's pods in sidecar injection, as the guides set it. */
 export const INJECTION_LABELS: Readonly<Record<string, string>> = { "istio-injection": "enabled" };
 
-
-/** mTLS mode of a PeerAuthentication. */
-export type MtlsMode = "STRICT" | "PERMISSIVE";
-
 /** The namespace-wide (or, in the root namespace, mesh-wide) PeerAuthentication. */
 export function peerAuthentication(namespace: string, mode: MtlsMode): IstioObject<{ mtls: { mode: MtlsMode } }> {
     return istioObject("security.istio.io/v1", "PeerAuthentication", "default", namespace, { mtls: { mode } });
-}
-
-/** One port of one workload that accepts plain text. */
-export interface MtlsException {
-    /** The workload's `app` label. */
-    workload: string;
-    /** The port. */
-    port: number;
-    /** Why (the auditor reads it). */
-    reason: string;
 }
 
 /**
@@ -151,14 +139,6 @@ export function hostNamespaces(hosts: readonly string[]): string[] {
 /** An AuthorizationPolicy with an empty spec: it allows nothing, so only other ALLOW policies let calls in. */
 export function denyAll(namespace: string): IstioObject<Record<string, never>> {
     return istioObject("security.istio.io/v1", "AuthorizationPolicy", "deny-all", namespace, {});
-}
-
-/** A source allowed to call into a namespace. */
-export interface AllowedSource {
-    /** Its namespace. */
-    namespace: string;
-    /** Only this service account. @default every service account of the namespace */
-    serviceAccount?: string | undefined;
 }
 
 /** The ALLOW policy listing who may call in, by mTLS identity (namespace, or service account principal). */
