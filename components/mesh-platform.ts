@@ -1,12 +1,12 @@
 import * as provider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
-import { addonDemand, meshDemand, MeshOverhead, meshOverhead } from "../lib/capacity";
+import { MeshstackOutputs, OUTPUTS_VERSION, ServiceOutput } from "../contract/outputs";
+import { addonDemand, meshDemand, meshOverhead } from "../lib/capacity";
 import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE } from "../lib/istio-values";
 import { clusterProviderArgs } from "../lib/providers";
 import { EgressGateway } from "./egress-gateway";
-import { EgressEntry } from "../lib/egress";
 import { serviceHost, sidecarAnnotations, sidecarSize } from "../lib/traffic";
-import { MtlsException, MtlsMode, sidecarImports } from "../lib/zero-trust";
+import { sidecarImports } from "../lib/zero-trust";
 import { EgressAllowlist } from "./egress-allowlist";
 import { IstioControlPlane } from "./istio-control-plane";
 import { MeshNamespace } from "./mesh-namespace";
@@ -23,23 +23,8 @@ export type { MeshNamespaceSettings, MeshSecurityArgs } from "../model/mesh";
 export type { MeshIstioArgs } from "../model/istio";
 export type { MeshNodePoolArgs } from "../model/node-pool";
 
-/** One service, as the `services` output lists it. */
-export interface ServiceRecord {
-    /** The in-cluster host. */
-    host: string;
-    /** The pods expected to run (all versions). */
-    replicas: number;
-    /** Percent of requests per version. */
-    weights: Record<string, number>;
-    /** The pod annotations that size its sidecar (to put on its Deployments' pod templates). */
-    sidecarAnnotations: Record<string, string>;
-}
-
-/** One PERMISSIVE exception, as the `mtlsExceptions` output lists it for auditors. */
-export interface MtlsExceptionRecord extends MtlsException {
-    /** The namespace of the workload. */
-    namespace: string;
-}
+/** Each output of the contract, as the component builds it. */
+export type MeshOutputs = { [K in keyof MeshstackOutputs]: pulumi.Output<MeshstackOutputs[K]> };
 
 /**
  * The whole mesh of one environment: the Istio control plane and, once istiod is ready, the egress
@@ -54,38 +39,8 @@ export interface MtlsExceptionRecord extends MtlsException {
 export class MeshPlatform extends pulumi.ComponentResource {
     /** The control plane; depend on it to wait for a ready istiod. */
     public readonly controlPlane: IstioControlPlane;
-    /** The installed Istio release. */
-    public readonly istioVersion: pulumi.Output<string>;
-    /** The namespace of istiod. */
-    public readonly istioNamespace: pulumi.Output<string>;
-    /** The in-cluster host name of istiod. */
-    public readonly istiodHost: pulumi.Output<string>;
-    /** The namespace of the egress gateway. */
-    public readonly egressGatewayNamespace: pulumi.Output<string>;
-    /** The in-cluster host name of the egress gateway's Service. */
-    public readonly egressGatewayHost: pulumi.Output<string>;
-    /** The labels that select the egress gateway pods. */
-    public readonly egressGatewaySelector: pulumi.Output<Record<string, string>>;
-    /** What the mesh requests of the node pool, against its budget. */
-    public readonly meshOverhead: pulumi.Output<MeshOverhead>;
-    /** The node pool's node names. */
-    public readonly poolNodes: pulumi.Output<string[]>;
-    /** The NVMe StorageClass's name. */
-    public readonly storageClassName: pulumi.Output<string>;
-    /** The application namespaces in the mesh. */
-    public readonly meshNamespaces: pulumi.Output<string[]>;
-    /** The mesh's mTLS mode and every PERMISSIVE exception with its reason. */
-    public readonly mtls: pulumi.Output<{ mode: MtlsMode; exceptions: MtlsExceptionRecord[] }>;
-    /** The outbound traffic policy and the external hosts the mesh may reach. */
-    public readonly egress: pulumi.Output<{ outboundTrafficPolicy: string; allowlist: EgressEntry[] }>;
-    /** Prometheus's and Kiali's in-cluster URLs, and the commands that open them on localhost. */
-    public readonly observability: pulumi.Output<{
-        prometheusUrl: string;
-        kialiUrl: string;
-        portForward: { kiali: string; prometheus: string };
-    }>;
-    /** Per service (`namespace/name`): its host, versions' weights and the sidecar annotations its pods carry. */
-    public readonly services: pulumi.Output<Record<string, ServiceRecord>>;
+    /** Every output of the contract (contract/outputs.ts), as the stack exports it. */
+    public readonly outputs: MeshOutputs;
 
     constructor(name: string, args: MeshPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:index:MeshPlatform", name, {}, opts);
@@ -161,7 +116,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
             );
             namespaces.set(namespace.name, component);
         }
-        const serviceRecords: Record<string, ServiceRecord> = Object.fromEntries(
+        const serviceRecords: Record<string, ServiceOutput> = Object.fromEntries(
             args.services.map((service) => [
                 `${service.namespace}/${service.name}`,
                 {
@@ -227,51 +182,30 @@ export class MeshPlatform extends pulumi.ComponentResource {
             { parent: this, providers: [cluster] },
         );
 
-        this.istioVersion = this.controlPlane.version;
-        this.istioNamespace = this.controlPlane.namespace;
-        this.istiodHost = this.controlPlane.istiodHost;
-        this.egressGatewayNamespace = egressGateway.namespace;
-        this.egressGatewayHost = egressGateway.host;
-        this.egressGatewaySelector = egressGateway.selector;
-        this.meshOverhead = pulumi.output(
-            meshOverhead(
-                meshDemand(istio, budget.meshedPods, args.services, addonDemand(args.observability)),
-                args.nodePool.nodes,
-                budget.maxMeshPercent,
+        this.outputs = {
+            outputsVersion: pulumi.output(OUTPUTS_VERSION),
+            istioVersion: this.controlPlane.version,
+            istioNamespace: this.controlPlane.namespace,
+            istiodHost: this.controlPlane.istiodHost,
+            egressGatewayNamespace: egressGateway.namespace,
+            egressGatewayHost: egressGateway.host,
+            egressGatewaySelector: egressGateway.selector,
+            poolNodes: pool.nodeNames,
+            storageClassName: pool.storageClassName,
+            meshNamespaces: pulumi.output(args.mesh.namespaces.map((namespace) => namespace.name)),
+            mtls: pulumi.output({
+                mode: args.mesh.mtlsMode,
+                exceptions: args.mesh.namespaces.flatMap((namespace) => namespace.mtlsExceptions.map((exception) => ({ namespace: namespace.name, ...exception }))),
+            }),
+            egress: allowlist.entries.apply((entries) => ({ outboundTrafficPolicy: args.mesh.outboundTrafficPolicy, allowlist: entries })),
+            services: pulumi.output(serviceRecords),
+            observability: pulumi
+                .all([observability.prometheusUrl, observability.kialiUrl, observability.portForward])
+                .apply(([prometheusUrl, kialiUrl, portForward]) => ({ prometheusUrl, kialiUrl, portForward })),
+            meshOverhead: pulumi.output(
+                meshOverhead(meshDemand(istio, budget.meshedPods, args.services, addonDemand(args.observability)), args.nodePool.nodes, budget.maxMeshPercent),
             ),
-        );
-        this.poolNodes = pool.nodeNames;
-        this.meshNamespaces = pulumi.output(args.mesh.namespaces.map((namespace) => namespace.name));
-        this.mtls = pulumi.output({
-            mode: args.mesh.mtlsMode,
-            exceptions: args.mesh.namespaces.flatMap((namespace) =>
-                namespace.mtlsExceptions.map((exception) => ({ namespace: namespace.name, ...exception })),
-            ),
-        });
-        this.services = pulumi.output(serviceRecords);
-        this.observability = pulumi.all([observability.prometheusUrl, observability.kialiUrl, observability.portForward]).apply(
-            ([prometheusUrl, kialiUrl, portForward]) => ({ prometheusUrl, kialiUrl, portForward }),
-        );
-        this.egress = allowlist.entries.apply((entries) => ({
-            outboundTrafficPolicy: args.mesh.outboundTrafficPolicy,
-            allowlist: entries,
-        }));
-        this.storageClassName = pool.storageClassName;
-        this.registerOutputs({
-            istioVersion: this.istioVersion,
-            istioNamespace: this.istioNamespace,
-            istiodHost: this.istiodHost,
-            egressGatewayNamespace: this.egressGatewayNamespace,
-            egressGatewayHost: this.egressGatewayHost,
-            egressGatewaySelector: this.egressGatewaySelector,
-            meshOverhead: this.meshOverhead,
-            poolNodes: this.poolNodes,
-            storageClassName: this.storageClassName,
-            meshNamespaces: this.meshNamespaces,
-            mtls: this.mtls,
-            egress: this.egress,
-            services: this.services,
-            observability: this.observability,
-        });
+        };
+        this.registerOutputs(this.outputs);
     }
 }
