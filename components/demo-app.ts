@@ -49,4 +49,9 @@ export class DemoApp extends pulumi.ComponentResource {
         new appsv1.Deployment(`${name}-client`, demoClient(args.namespace, args.sidecarAnnotations, args.placement), after);
         this.registerOutputs({});
     }
+
+    /** The Deployments of the versions that `weights` send traffic to (a version at 0 may come later). */
+    public podsServing(weights: Readonly<Record<string, number>>): appsv1.Deployment[] {
+        return [...this.versions].filter(([version]) => (weights[version] ?? 0) > 0).map(([, deployment]) => deployment);
+    }
 }

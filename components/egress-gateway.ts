@@ -1,3 +1,4 @@
+import { clusterHost } from "../lib/objects";
 import * as helm from "@pulumi/kubernetes/helm/v4";
 import * as pulumi from "@pulumi/pulumi";
 import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE, egressGatewayChartValues, WorkloadScaling } from "../lib/istio-values";
@@ -46,6 +47,10 @@ export class EgressGateway extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
     /** The in-cluster host name of the gateway's Service. */
     public readonly host: pulumi.Output<string>;
+    /** The same host as a plain value, for objects built from it (the allowlist's routes). */
+    public readonly hostName: string;
+    /** The labels of the gateway pods as a plain value (the allowlist's Gateway selector). */
+    public readonly selectorLabels: Record<string, string>;
     /** The labels that select the gateway pods, for a Gateway's `selector`. */
     public readonly selector: pulumi.Output<Record<string, string>>;
 
@@ -66,8 +71,10 @@ export class EgressGateway extends pulumi.ComponentResource {
         );
 
         this.namespace = namespace.metadata.name;
-        this.host = pulumi.interpolate`${EGRESS_GATEWAY_RELEASE}.${this.namespace}.svc.cluster.local`;
-        this.selector = pulumi.output<Record<string, string>>({ istio: EGRESS_GATEWAY_LABEL });
+        this.hostName = clusterHost(EGRESS_GATEWAY_RELEASE, args.namespace);
+        this.selectorLabels = { istio: EGRESS_GATEWAY_LABEL };
+        this.host = this.namespace.apply(() => this.hostName);
+        this.selector = pulumi.output(this.selectorLabels);
         this.registerOutputs({ namespace: this.namespace, host: this.host, selector: this.selector });
     }
 }

@@ -1,3 +1,4 @@
+import { clusterHost } from "../lib/objects";
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as helm from "@pulumi/kubernetes/helm/v4";
 import * as pulumi from "@pulumi/pulumi";
@@ -132,7 +133,7 @@ export class IstioControlPlane extends pulumi.ComponentResource {
 
         this.namespace = namespace.metadata.name;
         this.version = pulumi.output(args.version);
-        this.istiodHost = pulumi.interpolate`istiod.${this.namespace}.svc.cluster.local`;
+        this.istiodHost = this.namespace.apply((namespace) => clusterHost("istiod", namespace));
         this.registerOutputs({ namespace: this.namespace, version: this.version, istiodHost: this.istiodHost });
     }
 }

@@ -2,7 +2,6 @@ import * as provider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshstackOutputs, OUTPUTS_VERSION, ServiceOutput } from "../contract/outputs";
 import { addonDemand, meshDemand, meshOverhead } from "../lib/capacity";
-import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE } from "../lib/istio-values";
 import { clusterProviderArgs } from "../lib/providers";
 import { EgressGateway } from "./egress-gateway";
 import { serviceHost, sidecarAnnotations, sidecarSize } from "../lib/traffic";
@@ -19,9 +18,6 @@ import { NodePool } from "./node-pool";
 import { requiredPassedNodes } from "../lib/preflight";
 import type { MeshPlatformArgs } from "../model/index";
 export type { MeshPlatformArgs } from "../model/index";
-export type { MeshNamespaceSettings, MeshSecurityArgs } from "../model/mesh";
-export type { MeshIstioArgs } from "../model/istio";
-export type { MeshNodePoolArgs } from "../model/node-pool";
 
 /** Each output of the contract, as the component builds it. */
 export type MeshOutputs = { [K in keyof MeshstackOutputs]: pulumi.Output<MeshstackOutputs[K]> };
@@ -33,8 +29,8 @@ export type MeshOutputs = { [K in keyof MeshstackOutputs]: pulumi.Output<Meshsta
  * Every Kubernetes object goes through one of two explicit providers, both children of this component:
  * `<name>-cluster`, which refuses to take over an object that already exists (so a rename without an
  * alias fails instead of deleting a live object), and `<name>-cluster-retained`, which adopts existing
- * objects and is used only for objects that are retained on delete (Istio's CRDs): there, adoption is
- * safe because Pulumi never deletes them.
+ * objects: Istio's CRDs, retained on delete (adoption is safe there, Pulumi never deletes them), and
+ * Prometheus's claim (see lib/providers.ts).
  */
 export class MeshPlatform extends pulumi.ComponentResource {
     /** The control plane; depend on it to wait for a ready istiod. */
@@ -46,12 +42,8 @@ export class MeshPlatform extends pulumi.ComponentResource {
         super("meshstack:index:MeshPlatform", name, {}, opts);
         const { istio } = args;
 
-        const cluster = new provider.Provider(`${name}-cluster`, clusterProviderArgs(args.cluster, "refuse"), {
-            parent: this,
-        });
-        const retained = new provider.Provider(`${name}-cluster-retained`, clusterProviderArgs(args.cluster, "adopt"), {
-            parent: this,
-        });
+        const cluster = new provider.Provider(`${name}-cluster`, clusterProviderArgs(args.cluster, "refuse"), { parent: this });
+        const retained = new provider.Provider(`${name}-cluster-retained`, clusterProviderArgs(args.cluster, "adopt"), { parent: this });
 
         const { budget, ...poolSettings } = args.nodePool;
         const prometheusVolume = prometheusLocalVolume(args.observability.prometheus.persistence, istio.namespace, poolSettings);
@@ -98,6 +90,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
         // A mesh namespace that may query Prometheus must also be let out to it.
         const prometheusClients = args.observability.prometheus.allowFrom.map((source) => source.namespace);
         const namespaces = new Map<string, MeshNamespace>();
+        const inNamespace = (namespace: string): pulumi.Resource[] => [namespaces.get(namespace)].filter((entry) => entry !== undefined);
         for (const namespace of args.mesh.namespaces) {
             const component = new MeshNamespace(
                 `${name}-ns-${namespace.name}`,
@@ -107,7 +100,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                     mtlsMode: args.mesh.mtlsMode,
                     istioNamespace: istio.namespace,
                     egressNamespace: egressNamespace,
-                    egressGatewaySelector: { istio: EGRESS_GATEWAY_LABEL },
+                    egressGatewaySelector: egressGateway.selectorLabels,
                     egressExtra: prometheusClients.includes(namespace.name) ? [prometheusPeer(istio.namespace)] : [],
                     dns: { nodeLocalAddress: args.cluster.nodeLocalDnsAddress },
                     controlPlane: this.controlPlane,
@@ -137,23 +130,18 @@ export class MeshPlatform extends pulumi.ComponentResource {
                           serviceRecords[`${args.demo.namespace}/${DEMO_SERVICE.name}`]?.sidecarAnnotations ??
                           sidecarAnnotations(sidecarSize(undefined, istio.proxy.resources)),
                       placement: pool.placement,
-                      after: [this.controlPlane, ...[namespaces.get(args.demo.namespace)].filter((entry) => entry !== undefined)],
+                      after: [this.controlPlane, ...inNamespace(args.demo.namespace)],
                   },
                   { parent: this, providers: [cluster] },
               )
             : undefined;
         for (const service of args.services) {
-            // The route takes the traffic settings; replicas and sidecar feed the budget and the output.
-            const { replicas, sidecar, ...traffic } = service;
-            // The demo's route waits for the pods of each version it sends traffic to; a version at
-            // weight 0 may come later.
-            const pods =
-                demo !== undefined && service.namespace === args.demo.namespace && service.name === DEMO_SERVICE.name
-                    ? [...demo.versions].filter(([version]) => (service.weights[version] ?? 0) > 0).map(([, deployment]) => deployment)
-                    : [];
+            // The demo's route waits for the pods of the versions it sends traffic to.
+            const isDemo = service.namespace === args.demo.namespace && service.name === DEMO_SERVICE.name;
+            const pods = demo !== undefined && isDemo ? demo.podsServing(service.weights) : [];
             new MeshService(
                 `${name}-svc-${service.namespace}-${service.name}`,
-                { service: traffic, after: [this.controlPlane, ...[namespaces.get(service.namespace)].filter((entry) => entry !== undefined), ...pods] },
+                { service, after: [this.controlPlane, ...inNamespace(service.namespace), ...pods] },
                 { parent: this, providers: [cluster] },
             );
         }
@@ -175,8 +163,8 @@ export class MeshPlatform extends pulumi.ComponentResource {
             {
                 entries: args.mesh.egress,
                 namespace: egressNamespace,
-                gatewayHost: `${EGRESS_GATEWAY_RELEASE}.${egressNamespace}.svc.cluster.local`,
-                gatewaySelector: { istio: EGRESS_GATEWAY_LABEL },
+                gatewayHost: egressGateway.hostName,
+                gatewaySelector: egressGateway.selectorLabels,
                 egressGateway,
             },
             { parent: this, providers: [cluster] },

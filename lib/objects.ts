@@ -26,3 +26,11 @@ export function istioObject<Spec>(apiVersion: string, kind: string, name: string
 export function byText(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The cluster's DNS domain; meshstack assumes the default. */
+export const CLUSTER_DOMAIN = "cluster.local";
+
+/** The in-cluster host of Service `name` in `namespace`: the one place the cluster domain rule lives. */
+export function clusterHost(name: string, namespace: string): string {
+    return `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`;
+}

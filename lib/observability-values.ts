@@ -4,7 +4,7 @@
  * template`), and the names both charts give their Services, from which every URL is derived.
  */
 import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint } from "./placement";
-import { byText, PART_OF } from "./objects";
+import { byText, clusterHost, PART_OF } from "./objects";
 import { ResourceRequirements } from "./quantity";
 import { NetworkPeer, NetworkPolicyObject, NetworkPort, podsIn } from "./zero-trust";
 import { LOCAL_VOLUMES, LocalVolumeRequest } from "./local-volume";
@@ -36,12 +36,12 @@ const NOT_MESHED = { "sidecar.istio.io/inject": "false" } as const;
 
 /** Prometheus's in-cluster URL. */
 export function prometheusUrl(namespace: string): string {
-    return `http://${PROMETHEUS_RELEASE}.${namespace}.svc.cluster.local:${PROMETHEUS_PORT}`;
+    return `http://${clusterHost(PROMETHEUS_RELEASE, namespace)}:${PROMETHEUS_PORT}`;
 }
 
 /** Kiali's in-cluster URL. */
 export function kialiUrl(namespace: string): string {
-    return `http://${KIALI_SERVICE.name}.${namespace}.svc.cluster.local:${KIALI_SERVICE.port}`;
+    return `http://${clusterHost(KIALI_SERVICE.name, namespace)}:${KIALI_SERVICE.port}`;
 }
 
 /** The commands that open each UI on localhost. */

@@ -4,7 +4,7 @@
  * weighted routes, timeout and retries. Plus the pure checks the config runs first (durations, the
  * retry budget) and the sidecar-sizing annotations app teams put on their pods.
  */
-import { byText, istioObject, IstioObject } from "./objects";
+import { byText, clusterHost, IstioObject, istioObject } from "./objects";
 import type { ResourceRequirements } from "./quantity";
 import type { ServiceVersion, TrafficSettings, SidecarSize } from "../model/services";
 export type { ServiceVersion, RetryPolicy, OutlierDetection, ConnectionPool, TrafficSettings, SidecarSize } from "../model/services";
@@ -26,7 +26,7 @@ export function durationMs(text: string): number | undefined {
 
 /** The service's in-cluster host. */
 export function serviceHost(settings: { name: string; namespace: string }): string {
-    return `${settings.name}.${settings.namespace}.svc.cluster.local`;
+    return clusterHost(settings.name, settings.namespace);
 }
 
 function object<Spec>(kind: string, name: string, namespace: string, spec: Spec): IstioObject<Spec> {

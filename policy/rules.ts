@@ -3,6 +3,7 @@
  * name, URN, inputs), so tests run them without the pack's server. `policy/index.ts` wraps each in a
  * mandatory policy.
  */
+import { clusterHost } from "../lib/objects";
 import { EXCEPTION_REASON_ANNOTATION } from "../lib/zero-trust";
 
 /** A resource as a policy sees it. */
@@ -119,7 +120,7 @@ const mtlsStrict: ResourceRule = {
 
 /** A host as Istio resolves it in `namespace`: a short name is a Service there. */
 function qualifiedHost(host: string, namespace: string): string {
-    return host.includes(".") ? host : `${host}.${namespace}.svc.cluster.local`;
+    return host.includes(".") ? host : clusterHost(host, namespace);
 }
 
 function routeLists(spec: unknown): Array<[string, unknown[]]> {
