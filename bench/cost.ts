@@ -4,7 +4,7 @@
  */
 import { configFromPulumi } from "../config";
 import { CONFIG_RELOADER_RESOURCES } from "../lib/observability-values";
-import { CHART_DEFAULTS, CostLine, costReport, CostScenario, withGuidesSidecars } from "../lib/cost-report";
+import { CHART_DEFAULTS, CostLine, costReport, CostScenario, withGuidesSidecars } from "./cost-report";
 import { stackConfig } from "../runner/program";
 
 /** A shipped stack's scenario, from its resolved config. */

@@ -2,7 +2,7 @@ import { clusterHost } from "../lib/objects";
 import * as helm from "@pulumi/kubernetes/helm/v4";
 import * as pulumi from "@pulumi/pulumi";
 import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE, egressGatewayChartValues, WorkloadScaling } from "../lib/istio-values";
-import { meshNamespace } from "../lib/namespace";
+import { meshNamespace } from "./namespace";
 import { PodPlacement } from "../lib/placement";
 import { chartSource, istioChart } from "../versions";
 

@@ -4,7 +4,7 @@ import * as helm from "@pulumi/kubernetes/helm/v4";
 import * as pulumi from "@pulumi/pulumi";
 import { retainAndAdoptCustomResourceDefinitions } from "../lib/crd-protection";
 import { baseChartValues, istiodChartValues, WorkloadScaling } from "../lib/istio-values";
-import { meshNamespace } from "../lib/namespace";
+import { meshNamespace } from "./namespace";
 import { PodPlacement } from "../lib/placement";
 import { MtlsMode, peerAuthentication } from "../lib/zero-trust";
 import { ResourceRequirements } from "../lib/quantity";

@@ -2,7 +2,7 @@ import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
-import { MESHSTACK_NAMESPACE_LABELS } from "../lib/namespace";
+import { MESHSTACK_NAMESPACE_LABELS } from "./namespace";
 import { GATEWAY_PORT } from "../lib/egress";
 import { ISTIOD_POD_LABELS } from "../lib/istio-values";
 import { IstioObject } from "../lib/objects";

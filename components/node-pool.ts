@@ -5,7 +5,7 @@ import * as schedulingv1 from "@pulumi/kubernetes/scheduling/v1";
 import * as storagev1 from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalVolumeRequest } from "../lib/local-volume";
-import { meshNamespace } from "../lib/namespace";
+import { meshNamespace } from "./namespace";
 import { LocalVolume } from "./local-volume";
 import { PART_OF } from "../lib/objects";
 import {

@@ -9,12 +9,11 @@ import { parseCpu, parseMemory, ResourceRequirements } from "../lib/quantity";
 import { DEFAULT_ISTIO_VERSION, SUPPORTED_ISTIO_MINOR } from "../versions";
 import { Assert, cpu, documented, Equal, KeyPath, memory, section, show, text, wholeNumber } from "./kit";
 import type { PathProblem } from "./problems";
+import { isDnsLabel, RESERVED_NAMESPACES } from "./names";
 
 const RELEASE_VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
-const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Namespaces Kubernetes owns: meshstack would adopt them, and `pulumi destroy` would try to delete them. */
-export const RESERVED_NAMESPACES: readonly string[] = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 /** Replicas, autoscaler maximum and resources of one workload, as defaults. */
 interface ScalingDefaults {
@@ -62,7 +61,7 @@ export function checkVersion(value: string): string | undefined {
 
 /** A problem with a namespace meshstack creates, or `undefined`. */
 export function checkNamespace(value: string): string | undefined {
-    if (value.length > 63 || !NAMESPACE_NAME.test(value)) {
+    if (!isDnsLabel(value)) {
         return (
             `${show(value)} is not a namespace name. Use at most 63 lowercase letters, digits and "-", ` +
             `starting and ending with a letter or digit.`

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { parseCpu, parseMemory } from "../lib/quantity";
+import { isLabelValue, qualifiedNameProblem } from "./names";
 
 /** The config namespace of every meshstack key (`meshstack:istio`, …). */
 export const CONFIG_NAMESPACE = "meshstack";
@@ -178,16 +179,13 @@ export function stringMap(what: string) {
     return z.record(z.string(), z.string({ error: expected("a string") }), { error: expected(`a map of ${what}`) });
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
 /** A problem with a label key or value, or `undefined`. */
 export function labelProblem(key: string, value: string): string | undefined {
-    const slash = key.indexOf("/");
-    if (!LABEL_KEY.test(key) || key.length - slash - 1 > 63 || slash > 253) {
+    if (qualifiedNameProblem(key) !== undefined) {
         return `${show(key)} is not a label key: an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" and ".", e.g. "version".`;
     }
-    if (value.length > 63 || !LABEL_VALUE.test(value)) {
+    if (value !== "" && !isLabelValue(value)) {
         return `${show(value)} is not a label value: at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit.`;
     }
     return undefined;

@@ -7,11 +7,10 @@ import { z } from "zod";
 import type { MeshSecurityArgs } from "../model";
 import { entryName } from "../lib/egress";
 import { PREFLIGHT_NAMESPACE } from "../lib/preflight";
-import { RESERVED_NAMESPACES } from "./istio";
 import { Assert, documented, Equal, flag, KeyPath, list, oneOf, port, section, show, text } from "./kit";
 import type { PathProblem } from "./problems";
+import { isDnsLabel, isDnsSubdomain, isLabelValue, RESERVED_NAMESPACES } from "./names";
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A DNS label as Istio takes one in a host: at most 63 characters. */
 const HOST_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
 /** A full DNS name (at least two labels, at most 253), its top-level label not all digits (not an IP address). */
@@ -34,7 +33,7 @@ export const EGRESS_PROTOCOLS = ["TLS", "HTTP"] as const;
 
 /** A problem with an application namespace name (a DNS-1123 label), or `undefined`. */
 export function checkMeshNamespace(value: string): string | undefined {
-    if (value.length > 63 || !DNS_LABEL.test(value)) {
+    if (!isDnsLabel(value)) {
         return `${show(value)} is not a namespace name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit.`;
     }
     if (RESERVED_NAMESPACES.includes(value) || value === PREFLIGHT_NAMESPACE) {
@@ -65,14 +64,14 @@ export function checkSidecarHost(value: string): string | undefined {
 
 /** A problem with a service account name (a DNS-1123 subdomain), or `undefined`. */
 export function checkServiceAccount(value: string): string | undefined {
-    return value.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)
+    return isDnsSubdomain(value)
         ? undefined
         : `${show(value)} is not a service account name: lowercase letters, digits, "-" and ".", as \`kubectl get serviceaccounts\` prints it.`;
 }
 
 /** A problem with an `app` label value, or `undefined`. */
 export function checkAppLabel(value: string): string | undefined {
-    return value.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(value)
+    return isLabelValue(value)
         ? undefined
         : `${show(value)} is not an \`app\` label value: at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit.`;
 }

@@ -8,17 +8,15 @@ import type { MeshNodePoolArgs } from "../model";
 import { grouped, meshDemand, meshOverhead, overBudget } from "../lib/capacity";
 import { Assert, decimal, documented, Equal, flag, INT32_MAX, KeyPath, list, memory, oneOf, section, show, text, wholeNumber, wholeNumberIn } from "./kit";
 import type { PathProblem } from "./problems";
+import { isDnsSubdomain, isLabelValue, qualifiedNameProblem } from "./names";
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /** The taint effects Kubernetes knows. */
 export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
 
 /** A problem with a Kubernetes node name (a DNS-1123 subdomain), or `undefined`. */
 export function checkNodeName(value: string): string | undefined {
-    return value.length <= 253 && DNS_SUBDOMAIN.test(value)
+    return isDnsSubdomain(value)
         ? undefined
         : `${show(value)} is not a Kubernetes node name: use lowercase letters, digits, "-" and ".", at most 253, ` +
               `as \`kubectl get nodes\` prints it.`;
@@ -26,14 +24,14 @@ export function checkNodeName(value: string): string | undefined {
 
 /** A problem with a StorageClass name (a DNS-1123 subdomain), or `undefined`. */
 export function checkStorageClassName(value: string): string | undefined {
-    return value.length <= 253 && DNS_SUBDOMAIN.test(value)
+    return isDnsSubdomain(value)
         ? undefined
         : `${show(value)} is not a StorageClass name: lowercase letters, digits, "-" and ".", at most 253, e.g. "meshstack-nvme".`;
 }
 
 /** A problem with a label value, or `undefined`. */
 export function checkLabelValue(value: string): string | undefined {
-    return value.length <= 63 && LABEL_VALUE.test(value)
+    return isLabelValue(value)
         ? undefined
         : `${show(value)} is not a label value: at most 63 letters, digits, "-", "_" and ".", starting and ending ` +
               `with a letter or digit.`;
@@ -41,12 +39,11 @@ export function checkLabelValue(value: string): string | undefined {
 
 /** A problem with a label or taint key, or a provisioner name (`[prefix/]name`), or `undefined`. */
 export function checkQualifiedName(value: string): string | undefined {
-    const slash = value.indexOf("/");
-    const name = value.slice(slash + 1);
-    if (QUALIFIED_NAME.test(value) && name.length <= 63 && slash > 253) {
+    const problem = qualifiedNameProblem(value);
+    if (problem === "prefix") {
         return `${show(value)} has a prefix (before "/") longer than 253 characters, which Kubernetes refuses. Shorten it.`;
     }
-    return QUALIFIED_NAME.test(value) && name.length <= 63
+    return problem === undefined
         ? undefined
         : `${show(value)} is not a qualified name: an optional DNS prefix and "/", then at most 63 letters, ` +
               `digits, "-", "_" and ".", e.g. "meshstack.io/pool".`;

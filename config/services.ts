@@ -11,12 +11,12 @@ import { durationMs, SidecarSize, sidecarSize } from "../lib/traffic";
 import { checkMeshNamespace } from "./mesh";
 import { Assert, cpu, documented, Equal, INT32_MAX, KeyPath, labelMap, list, memory, port, section, show, text, wholeNumber, wholeNumberIn } from "./kit";
 import type { PathProblem } from "./problems";
+import { isDnsLabel } from "./names";
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A problem with a Service or subset name (a DNS-1123 label), or `undefined`. */
 export function checkLabelName(value: string): string | undefined {
-    return value.length <= 63 && DNS_LABEL.test(value)
+    return isDnsLabel(value)
         ? undefined
         : `${show(value)} is not a valid name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit.`;
 }

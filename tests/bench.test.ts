@@ -7,7 +7,7 @@ import { median, verdict } from "../bench/bench";
 import { costTable, scenarios } from "../bench/cost";
 import { benchConfig, seeded } from "../bench/generate";
 import { measure } from "../bench/run-one";
-import { CHART_DEFAULTS, costReport, withGuidesSidecars } from "../lib/cost-report";
+import { CHART_DEFAULTS, costReport, withGuidesSidecars } from "../bench/cost-report";
 
 describe("benchmark", () => {
     it("generates the same config from the same seed, and another from another", () => {

@@ -1,6 +1,6 @@
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
-import { PART_OF } from "./objects";
+import { PART_OF } from "../lib/objects";
 
 /** Labels on every namespace meshstack creates. */
 export const MESHSTACK_NAMESPACE_LABELS: Readonly<Record<string, string>> = PART_OF;

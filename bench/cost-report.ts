@@ -3,8 +3,8 @@
  * arithmetic as the capacity budget (lib/capacity.ts): sidecars, istiod, the egress gateway and the
  * addons, at rest (each autoscaler at its minimum) and at most (at its maximum).
  */
-import { addonDemand, IstioDemandInput, meshDemand, meshOverhead } from "./capacity";
-import { ResourceQuantities } from "./quantity";
+import { addonDemand, IstioDemandInput, meshDemand, meshOverhead } from "../lib/capacity";
+import { ResourceQuantities } from "../lib/quantity";
 
 /** What one scenario runs. */
 export interface CostScenario {
