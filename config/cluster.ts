@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 import type { ClusterSettings } from "../model";
-import { Assert, documented, Equal, section, show, text } from "./kit";
+import { Assert, Equal } from "./asserts";
+import { show } from "./keys";
+import { documented, section, text } from "./leaves";
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 

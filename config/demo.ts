@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { DEMO_SERVICE } from "../lib/demo";
 import { checkMeshNamespace } from "./mesh";
-import { documented, flag, section, text } from "./kit";
+import { documented, flag, section, text } from "./leaves";
 import type { PathProblem } from "./problems";
 
 /** The schema of `meshstack:demo`. */

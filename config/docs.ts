@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 import { stackSchema } from "./index";
-import { CONFIG_NAMESPACE, core, defOf, KeyDocs, SchemaLike, shapeOf } from "./kit";
+import { core, defOf, SchemaLike, shapeOf } from "./introspect";
+import { CONFIG_NAMESPACE } from "./keys";
+import { KeyDocs } from "./leaves";
 
 /** Where the stack file schema is committed, relative to the project root. */
 export const STACK_SCHEMA_FILE = "schema/pulumi-stack.schema.json";

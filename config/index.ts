@@ -13,10 +13,11 @@ import { demoProblems, demoSchema } from "./demo";
 import { observabilityProblems, observabilitySchema } from "./observability";
 import { addonDemand } from "../lib/capacity";
 import { budgetProblems, nodePoolProblems, nodePoolSchema } from "./node-pool";
-import { closest, CONFIG_NAMESPACE, ConfigProblem, documented, flag, section, unknownKeyMessage } from "./kit";
+import { closest, CONFIG_NAMESPACE, ConfigProblem, unknownKeyMessage } from "./keys";
+import { documented, flag, section } from "./leaves";
 import { ConfigError, PathProblem, validate } from "./problems";
 
-export { CONFIG_NAMESPACE, ConfigProblem } from "./kit";
+export { CONFIG_NAMESPACE, ConfigProblem } from "./keys";
 export { ConfigError, formatProblems } from "./problems";
 
 function buildStackSchema(highAvailability: boolean) {

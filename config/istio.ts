@@ -7,7 +7,9 @@ import { PREFLIGHT_NAMESPACE } from "../lib/preflight";
 import type { MeshIstioArgs } from "../model";
 import { parseCpu, parseMemory, ResourceRequirements } from "../lib/quantity";
 import { DEFAULT_ISTIO_VERSION, SUPPORTED_ISTIO_MINOR } from "../versions";
-import { Assert, cpu, documented, Equal, KeyPath, memory, section, show, text, wholeNumber } from "./kit";
+import { Assert, Equal } from "./asserts";
+import { KeyPath, show } from "./keys";
+import { cpu, documented, memory, section, text, wholeNumber } from "./leaves";
 import type { PathProblem } from "./problems";
 import { isDnsLabel, RESERVED_NAMESPACES } from "./names";
 

@@ -7,7 +7,9 @@ import { z } from "zod";
 import type { MeshSecurityArgs } from "../model";
 import { entryName } from "../lib/egress";
 import { PREFLIGHT_NAMESPACE } from "../lib/preflight";
-import { Assert, documented, Equal, flag, KeyPath, list, oneOf, port, section, show, text } from "./kit";
+import { Assert, Equal } from "./asserts";
+import { KeyPath, show } from "./keys";
+import { documented, flag, list, oneOf, port, section, text } from "./leaves";
 import type { PathProblem } from "./problems";
 import { isDnsLabel, isDnsSubdomain, isLabelValue, RESERVED_NAMESPACES } from "./names";
 

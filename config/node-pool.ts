@@ -6,7 +6,9 @@
 import { z } from "zod";
 import type { MeshNodePoolArgs } from "../model";
 import { grouped, meshDemand, meshOverhead, overBudget } from "../lib/capacity";
-import { Assert, decimal, documented, Equal, flag, INT32_MAX, KeyPath, list, memory, oneOf, section, show, text, wholeNumber, wholeNumberIn } from "./kit";
+import { Assert, Equal } from "./asserts";
+import { KeyPath, show } from "./keys";
+import { decimal, documented, flag, INT32_MAX, list, memory, oneOf, section, text, wholeNumber, wholeNumberIn } from "./leaves";
 import type { PathProblem } from "./problems";
 import { isDnsSubdomain, isLabelValue, qualifiedNameProblem } from "./names";
 

@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { compareOrder, ConfigProblem, keyName, keysAt, KeyPath, orderOf, unknownKeyMessage } from "./kit";
+import { compareOrder, keysAt, orderOf } from "./introspect";
+import { ConfigProblem, keyName, KeyPath, unknownKeyMessage } from "./keys";
 
 /** A problem found by a cross-field check, at a path inside the `meshstack` namespace. */
 export interface PathProblem {

@@ -9,7 +9,9 @@ import type { MeshServiceSettings } from "../model";
 import { parseCpu, parseMemory, ResourceRequirements } from "../lib/quantity";
 import { durationMs, SidecarSize, sidecarSize } from "../lib/traffic";
 import { checkMeshNamespace } from "./mesh";
-import { Assert, cpu, documented, Equal, INT32_MAX, KeyPath, labelMap, list, memory, port, section, show, text, wholeNumber, wholeNumberIn } from "./kit";
+import { Assert, Equal } from "./asserts";
+import { KeyPath, show } from "./keys";
+import { cpu, documented, INT32_MAX, labelMap, list, memory, port, section, text, wholeNumber, wholeNumberIn } from "./leaves";
 import type { PathProblem } from "./problems";
 import { isDnsLabel } from "./names";
 
