@@ -12,6 +12,7 @@ import { KeyPath, show } from "./keys";
 import { cpu, documented, memory, section, text, wholeNumber } from "./leaves";
 import type { PathProblem } from "./problems";
 import { isDnsLabel, RESERVED_NAMESPACES } from "./names";
+import { profileOf } from "./profiles";
 
 const RELEASE_VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
 
@@ -30,15 +31,10 @@ export function istioDefaults(highAvailability: boolean): {
     istiod: ScalingDefaults;
     egressGateway: ScalingDefaults;
 } {
-    const replicas = highAvailability ? { replicas: 2, maxReplicas: 5 } : { replicas: 1, maxReplicas: 1 };
+    const { replicas, istiodResources } = profileOf(highAvailability).istio;
     return {
         proxy: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2000m", memory: "1024Mi" } },
-        istiod: {
-            ...replicas,
-            resources: highAvailability
-                ? { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2000m", memory: "4Gi" } }
-                : { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "1Gi" } },
-        },
+        istiod: { ...replicas, resources: istiodResources },
         egressGateway: {
             ...replicas,
             resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2000m", memory: "1024Mi" } },

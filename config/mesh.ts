@@ -12,6 +12,7 @@ import { KeyPath, show } from "./keys";
 import { documented, flag, list, oneOf, port, section, text } from "./leaves";
 import type { PathProblem } from "./problems";
 import { isDnsLabel, isDnsSubdomain, isLabelValue, RESERVED_NAMESPACES } from "./names";
+import { profileOf } from "./profiles";
 
 /** A DNS label as Istio takes one in a host: at most 63 characters. */
 const HOST_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
@@ -95,7 +96,7 @@ function namespaceSchema(highAvailability: boolean) {
             description:
                 "The namespace exists already (created by someone else): label it instead of creating it, and never delete it.",
         }),
-        defaultDeny: documented(flag().default(highAvailability), {
+        defaultDeny: documented(flag().default(profileOf(highAvailability).mesh.defaultDeny), {
             description: "Deny every call into the namespace but those `allowFrom` lists (an Istio AuthorizationPolicy).",
         }),
         allowFrom: documented(

@@ -13,6 +13,7 @@ import { documented, flag, list, memory, oneOf, section, stringMap, text } from 
 import { checkLabelName } from "./services";
 import type { PathProblem } from "./problems";
 import { LOCAL_VOLUMES } from "../lib/local-volume";
+import { profileOf } from "./profiles";
 
 /** Prometheus's duration (prometheus/common `ParseDuration`): units largest first, each at most once. */
 const PROMETHEUS_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
@@ -58,17 +59,18 @@ function checkNamespaceName(value: string): string | undefined {
 
 /** The schema of `meshstack:observability` for a stack with or without `highAvailability`. */
 export function observabilitySchema(highAvailability: boolean) {
+    const profile = profileOf(highAvailability);
     return section({
         prometheus: section({
-            retention: documented(text(checkPrometheusDuration).default(highAvailability ? "15d" : "2d"), {
+            retention: documented(text(checkPrometheusDuration).default(profile.prometheus.retention), {
                 description: "How long Prometheus keeps samples.",
             }),
             persistence: section({
-                enabled: documented(flag().default(highAvailability), {
+                enabled: documented(flag().default(profile.prometheus.persistence), {
                     description:
                         "Keep Prometheus's data on a persistent volume: on the node pool's NVMe class, a local volume on one pool node, which outlives `pulumi destroy` and is bound again by the next `pulumi up`. Without, the data is lost with the pod.",
                 }),
-                size: documented(memory(checkVolumeSize).default(highAvailability ? "50Gi" : "8Gi"), {
+                size: documented(memory(checkVolumeSize).default(profile.prometheus.size), {
                     description: "The volume's size.",
                     docType: "quantity",
                 }),
@@ -82,12 +84,7 @@ export function observabilitySchema(highAvailability: boolean) {
                     docDefault: "the first of `meshstack:nodePool.nodes`",
                 }),
             }).prefault({}),
-            resources: resourcesSchema(
-                highAvailability
-                    ? { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2000m", memory: "4Gi" } }
-                    : { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "2Gi" } },
-                "Prometheus",
-            ),
+            resources: resourcesSchema(profile.prometheus.resources, "Prometheus"),
             allowFrom: documented(
                 list(
                     section({
@@ -111,7 +108,7 @@ export function observabilitySchema(highAvailability: boolean) {
         }).prefault({}),
         kiali: section({
             auth: section({
-                strategy: documented(oneOf(KIALI_STRATEGIES).default(highAvailability ? "token" : "anonymous"), {
+                strategy: documented(oneOf(KIALI_STRATEGIES).default(profile.kiali.strategy), {
                     description: "How people log in to Kiali: `anonymous` (dev only), `token` (a Kubernetes token), `openid`.",
                 }),
                 openid: section({
@@ -119,12 +116,7 @@ export function observabilitySchema(highAvailability: boolean) {
                     clientId: documented(text().optional(), { description: "Kiali's client id at the issuer (with `openid`).", docDefault: "none" }),
                 }).prefault({}),
             }).prefault({}),
-            resources: resourcesSchema(
-                highAvailability
-                    ? { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } }
-                    : { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
-                "Kiali",
-            ),
+            resources: resourcesSchema(profile.kiali.resources, "Kiali"),
         }).prefault({}),
     }).prefault({});
 }
