@@ -3,7 +3,8 @@
  * arithmetic as the capacity budget (lib/capacity.ts): sidecars, istiod, the egress gateway and the
  * addons, at rest (each autoscaler at its minimum) and at most (at its maximum).
  */
-import { addonDemand, IstioDemandInput, meshDemand, meshOverhead } from "../lib/capacity";
+import { addonDemand } from "../lib/addons";
+import { IstioDemandInput, meshDemand, meshOverhead } from "../lib/capacity";
 import { ResourceQuantities } from "../lib/quantity";
 
 /** What one scenario runs. */
@@ -34,7 +35,7 @@ export interface CostLine {
 export const REFERENCE_PODS = 40;
 
 function totals(istio: IstioDemandInput, scenario: CostScenario): { cpuMillicores: number; memoryMiB: number } {
-    const overhead = meshOverhead(meshDemand(istio, REFERENCE_PODS, [], addonDemand(scenario.addons, scenario.addons.configReloader)), [], 100);
+    const overhead = meshOverhead(meshDemand(istio, REFERENCE_PODS, [], addonDemand(scenario.addons)), [], 100);
     return { cpuMillicores: overhead.cpuMillicores, memoryMiB: overhead.memoryMiB };
 }
 

@@ -3,7 +3,7 @@
  * defaults, the dev and prod stacks, and the guides' tuned sidecars, by the capacity budget's arithmetic.
  */
 import { configFromPulumi } from "../config";
-import { CONFIG_RELOADER_RESOURCES } from "../lib/observability-values";
+import { CONFIG_RELOADER_RESOURCES } from "../lib/addons/prometheus";
 import { CHART_DEFAULTS, CostLine, costReport, CostScenario, withGuidesSidecars } from "./cost-report";
 import { stackConfig } from "../runner/program";
 

@@ -1,7 +1,8 @@
 import * as provider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshstackOutputs, OUTPUTS_VERSION, ServiceOutput } from "../contract/outputs";
-import { addonDemand, meshDemand, meshOverhead } from "../lib/capacity";
+import { addonDemand } from "../lib/addons";
+import { meshDemand, meshOverhead } from "../lib/capacity";
 import { clusterProviderArgs } from "../lib/providers";
 import { EgressGateway } from "./egress-gateway";
 import { serviceHost, sidecarAnnotations, sidecarSize } from "../lib/traffic";
@@ -13,7 +14,7 @@ import { MeshService } from "./mesh-service";
 import { DemoApp } from "./demo-app";
 import { Observability } from "./observability";
 import { DEMO_SERVICE } from "../lib/demo";
-import { prometheusLocalVolume, prometheusPeer } from "../lib/observability-values";
+import { prometheusLocalVolume, prometheusPeer } from "../lib/addons/prometheus";
 import { NodePool } from "./node-pool";
 import { requiredPassedNodes } from "../lib/preflight";
 import type { MeshPlatformArgs } from "../model/index";

@@ -3,21 +3,13 @@ import * as helm from "@pulumi/kubernetes/helm/v4";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import {
-    KIALI_RELEASE,
-    KIALI_SIGNING_KEY_SECRET,
-    kialiChartValues,
-    kialiUrl,
-    PROMETHEUS_RELEASE,
-    prometheusChartValues,
-    prometheusIngress,
-    prometheusUrl,
-    portForwardCommands,
-} from "../lib/observability-values";
+import { addonUrl, portForwardCommand } from "../lib/addons";
+import { KIALI, KIALI_SIGNING_KEY_SECRET, kialiChartValues } from "../lib/addons/kiali";
+import { PROMETHEUS, prometheusChartValues, prometheusIngress } from "../lib/addons/prometheus";
 import { localVolumeClaim } from "../lib/local-volume";
 import { PodPlacement } from "../lib/placement";
 import { PART_OF } from "../lib/objects";
-import { chartSource, KIALI_CHART, PROMETHEUS_CHART } from "../versions";
+import { chartSource } from "../versions";
 import type { ObservabilitySettings } from "../model/observability";
 export type { ObservabilitySettings } from "../model/observability";
 
@@ -75,8 +67,8 @@ export class Observability extends pulumi.ComponentResource {
         new helm.Chart(
             `${name}-prometheus`,
             {
-                ...chartSource(PROMETHEUS_CHART),
-                name: PROMETHEUS_RELEASE,
+                ...chartSource(PROMETHEUS.chart),
+                name: PROMETHEUS.release,
                 namespace: args.namespace,
                 values: prometheusChartValues(args.prometheus, args.storageClass, args.placement),
             },
@@ -104,17 +96,17 @@ export class Observability extends pulumi.ComponentResource {
         new helm.Chart(
             `${name}-kiali`,
             {
-                ...chartSource(KIALI_CHART),
-                name: KIALI_RELEASE,
+                ...chartSource(KIALI.chart),
+                name: KIALI.release,
                 namespace: args.namespace,
                 values: kialiChartValues(args.kiali, args.namespace, args.placement),
             },
             { parent: this, dependsOn: [args.controlPlane, secret] },
         );
 
-        this.prometheusUrl = pulumi.output(prometheusUrl(args.namespace));
-        this.kialiUrl = pulumi.output(kialiUrl(args.namespace));
-        this.portForward = pulumi.output(portForwardCommands(args.namespace));
+        this.prometheusUrl = pulumi.output(addonUrl(PROMETHEUS, args.namespace));
+        this.kialiUrl = pulumi.output(addonUrl(KIALI, args.namespace));
+        this.portForward = pulumi.output({ kiali: portForwardCommand(KIALI, args.namespace), prometheus: portForwardCommand(PROMETHEUS, args.namespace) });
         this.registerOutputs({ prometheusUrl: this.prometheusUrl, kialiUrl: this.kialiUrl, portForward: this.portForward });
     }
 }

@@ -11,7 +11,7 @@ import { meshProblems, meshSchema } from "./mesh";
 import { servicesProblems, servicesSchema } from "./services";
 import { demoProblems, demoSchema } from "./demo";
 import { observabilityProblems, observabilitySchema } from "./observability";
-import { addonDemand } from "../lib/capacity";
+import { addonDemand } from "../lib/addons";
 import { budgetProblems, nodePoolProblems, nodePoolSchema } from "./node-pool";
 import { closest, CONFIG_NAMESPACE, ConfigProblem, unknownKeyMessage } from "./keys";
 import { documented, flag, section } from "./leaves";

@@ -4,7 +4,6 @@
  * Kubernetes quantities, through lib/quantity.ts.
  */
 import { parseCpu, parseMemory, ResourceQuantities } from "./quantity";
-import { CONFIG_RELOADER_RESOURCES } from "./observability-values";
 export type { MeshBudget } from "../model/node-pool";
 
 /** One workload's share of the mesh: `replicas` pods, each requesting `requests`. */
@@ -155,20 +154,3 @@ export function meshDemand(
     ];
 }
 
-/**
- * The addons' requests: one Prometheus server with its config reloader (whose requests meshstack sets,
- * `configReloader`, default {@link CONFIG_RELOADER_RESOURCES}), and one Kiali.
- */
-export function addonDemand(
-    observability: {
-        prometheus: { resources: { requests: ResourceQuantities } };
-        kiali: { resources: { requests: ResourceQuantities } };
-    },
-    configReloader: ResourceQuantities = CONFIG_RELOADER_RESOURCES.requests,
-): WorkloadDemand[] {
-    return [
-        { name: "prometheus", replicas: 1, requests: observability.prometheus.resources.requests },
-        { name: "prometheus config reloader", replicas: 1, requests: configReloader },
-        { name: "kiali", replicas: 1, requests: observability.kiali.resources.requests },
-    ];
-}

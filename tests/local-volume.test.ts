@@ -2,7 +2,8 @@
 import * as assert from "assert";
 import { parseMeshConfig } from "../config";
 import { localVolumePath } from "../lib/local-volume";
-import { prometheusLocalVolume, PrometheusSettings } from "../lib/observability-values";
+import { prometheusLocalVolume } from "../lib/addons/prometheus";
+import type { PrometheusSettings } from "../model";
 
 const POOL = {
     storageClass: { name: "meshstack-nvme", provisioner: "kubernetes.io/no-provisioner" },

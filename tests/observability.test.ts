@@ -5,7 +5,8 @@
  */
 import * as assert from "assert";
 import { parseMeshConfig } from "../config";
-import { kialiChartValues, prometheusIngress } from "../lib/observability-values";
+import { kialiChartValues } from "../lib/addons/kiali";
+import { prometheusIngress } from "../lib/addons/prometheus";
 import { expectedSpread, POOL_SELECTOR } from "./expected";
 import { isSecret, MOCK_RANDOM_PASSWORD, ProgramRun, RANDOM_PASSWORD_TYPE, stackRun } from "./harness";
 import { at } from "./program-fixtures";

@@ -1,26 +1,23 @@
 /**
- * The Helm values meshstack gives the Prometheus and Kiali charts, typed with only the keys it sets
- * (value paths checked against prometheus 29.27.0 and kiali-server 2.29.0, rendered with `helm
- * template`), and the names both charts give their Services, from which every URL is derived.
+ * Prometheus, from the prometheus-community chart (pinned in versions.ts), as an addon: its values
+ * (typed with only the keys meshstack sets, checked against 29.27.0 with `helm template`), its network
+ * policy, its local volume, its demand and its Service.
  */
-import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint } from "./placement";
-import { byText, clusterHost, PART_OF } from "./objects";
-import { ResourceRequirements } from "./quantity";
-import { NetworkPeer, NetworkPolicyObject, NetworkPort, podsIn } from "./zero-trust";
-import { LOCAL_VOLUMES, LocalVolumeRequest } from "./local-volume";
-import type { PrometheusSource, PrometheusSettings, KialiSettings } from "../model/observability";
-export type { PrometheusSource, PrometheusSettings, KialiSettings } from "../model/observability";
+import type { WorkloadDemand } from "../capacity";
+import { LOCAL_VOLUMES, LocalVolumeRequest } from "../local-volume";
+import { byText, PART_OF } from "../objects";
+import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint } from "../placement";
+import type { ResourceRequirements } from "../quantity";
+import { NetworkPeer, NetworkPolicyObject, NetworkPort, podsIn } from "../zero-trust";
+import type { PrometheusSettings, PrometheusSource } from "../../model/observability";
+import { PROMETHEUS_CHART } from "../../versions";
+import { Addon, AddonRequests, NOT_MESHED } from "./addon";
+import { KIALI_POD_LABELS } from "./kiali";
 
 /** Prometheus's release name, which `server.fullnameOverride` makes its Service's name too. */
 export const PROMETHEUS_RELEASE = "prometheus";
 /** Prometheus's Service port (Istio's convention; the chart's default is 80). */
 export const PROMETHEUS_PORT = 9090;
-/** Kiali's release name; the chart names its Service `kiali` (its `deployment.instance_name`). */
-export const KIALI_RELEASE = "kiali";
-/** Kiali's Service name and port. */
-export const KIALI_SERVICE = { name: "kiali", port: 20001 } as const;
-/** The Secret that holds Kiali's login-token signing key, and its key. */
-export const KIALI_SIGNING_KEY_SECRET = { name: "kiali-signing-key", key: "key" } as const;
 
 /**
  * Requests and limits of Prometheus's config reloader (`configmapReload.prometheus.resources`; the
@@ -31,30 +28,20 @@ export const CONFIG_RELOADER_RESOURCES: ResourceRequirements = {
     limits: { cpu: "100m", memory: "64Mi" },
 };
 
-/** Pods that must stay out of the mesh (scraping and Kiali reach the proxies directly). */
-const NOT_MESHED = { "sidecar.istio.io/inject": "false" } as const;
-
-/** Prometheus's in-cluster URL. */
-export function prometheusUrl(namespace: string): string {
-    return `http://${clusterHost(PROMETHEUS_RELEASE, namespace)}:${PROMETHEUS_PORT}`;
-}
-
-/** Kiali's in-cluster URL. */
-export function kialiUrl(namespace: string): string {
-    return `http://${clusterHost(KIALI_SERVICE.name, namespace)}:${KIALI_SERVICE.port}`;
-}
-
-/** The commands that open each UI on localhost. */
-export function portForwardCommands(namespace: string): { kiali: string; prometheus: string } {
-    return {
-        kiali: `kubectl port-forward svc/${KIALI_SERVICE.name} -n ${namespace} ${KIALI_SERVICE.port}:${KIALI_SERVICE.port}`,
-        prometheus: `kubectl port-forward svc/${PROMETHEUS_RELEASE} -n ${namespace} ${PROMETHEUS_PORT}:${PROMETHEUS_PORT}`,
-    };
-}
-
-/** The labels of Prometheus's server pods (the chart's), and of Kiali's. */
+/** The labels of Prometheus's server pods (the chart's). */
 export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/component": "server" } as const;
-export const KIALI_POD_LABELS = { "app.kubernetes.io/name": "kiali" } as const;
+
+/** Prometheus as an addon: one server, with its config reloader. */
+export const PROMETHEUS: Addon = {
+    name: "prometheus",
+    chart: PROMETHEUS_CHART,
+    release: PROMETHEUS_RELEASE,
+    service: { name: PROMETHEUS_RELEASE, port: PROMETHEUS_PORT },
+    demand: (requests: AddonRequests): WorkloadDemand[] => [
+        { name: "prometheus", replicas: 1, requests: requests.prometheus.resources.requests },
+        { name: "prometheus config reloader", replicas: 1, requests: requests.configReloader ?? CONFIG_RELOADER_RESOURCES.requests },
+    ],
+};
 
 /**
  * Ingress of Prometheus's server in `namespace`: only Kiali's pods, and the configured `sources`, on its
@@ -136,61 +123,6 @@ export function prometheusChartValues(settings: PrometheusSettings, storageClass
             // group once, not file by file on every start (a 50Gi TSDB).
             securityContext: { fsGroupChangePolicy: "OnRootMismatch" },
         },
-    };
-}
-
-/** Values of the kiali-server chart that meshstack sets. */
-export interface KialiChartValues {
-    auth: { strategy: string; openid?: { issuer_uri: string; client_id: string } };
-    clustering: { autodetect_secrets: { enabled: false } };
-    deployment: {
-        cluster_wide_access: true;
-        pod_labels: Record<string, string>;
-        resources: ResourceRequirements;
-        node_selector: Record<string, string>;
-        tolerations: Toleration[];
-        priority_class_name: string;
-        topology_spread_constraints: TopologySpreadConstraint[];
-    };
-    external_services: {
-        prometheus: { url: string };
-        tracing: { enabled: false };
-        grafana: { enabled: false };
-    };
-    login_token: { signing_key: string };
-}
-
-/**
- * Values for Kiali: reading our Prometheus (its URL derived from the same names the chart gets),
- * tracing and Grafana off, its login signing key read from a Secret (`secret:<name>:<key>`, which the
- * chart mounts), so the key never appears in the chart's values, ConfigMap or Pulumi's state.
- */
-export function kialiChartValues(settings: KialiSettings, namespace: string, placement: PodPlacement): KialiChartValues {
-    const { strategy, openid } = settings.auth;
-    return {
-        auth:
-            strategy === "openid"
-                ? { strategy, openid: { issuer_uri: openid.issuerUri ?? "", client_id: openid.clientId ?? "" } }
-                : { strategy },
-        // One cluster: no remote-cluster Secrets to find. Left on, the chart lists every Secret of the
-        // namespace while it renders, which the read-only preview identity may not do.
-        clustering: { autodetect_secrets: { enabled: false } },
-        deployment: {
-            // The chart's default, written out: the other way, it lists every namespace while rendering.
-            cluster_wide_access: true,
-            pod_labels: { ...NOT_MESHED },
-            resources: settings.resources,
-            node_selector: placement.nodeSelector,
-            tolerations: placement.tolerations,
-            priority_class_name: placement.priorityClassName,
-            topology_spread_constraints: spreadAcrossNodes({ ...KIALI_POD_LABELS }),
-        },
-        external_services: {
-            prometheus: { url: prometheusUrl(namespace) },
-            tracing: { enabled: false },
-            grafana: { enabled: false },
-        },
-        login_token: { signing_key: `secret:${KIALI_SIGNING_KEY_SECRET.name}:${KIALI_SIGNING_KEY_SECRET.key}` },
     };
 }
 

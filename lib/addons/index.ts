@@ -1,0 +1,19 @@
+/**
+ * The addons meshstack installs, in order: what the capacity budget, the cost report and the
+ * observability outputs iterate over.
+ */
+import type { WorkloadDemand } from "../capacity";
+import { Addon, AddonRequests } from "./addon";
+import { KIALI } from "./kiali";
+import { PROMETHEUS } from "./prometheus";
+
+export { addonUrl, portForwardCommand } from "./addon";
+export type { Addon, AddonRequests } from "./addon";
+
+/** Every addon. */
+export const ADDONS: readonly Addon[] = [PROMETHEUS, KIALI];
+
+/** What the addons' pods request, addon by addon. */
+export function addonDemand(requests: AddonRequests): WorkloadDemand[] {
+    return ADDONS.flatMap((addon) => addon.demand(requests));
+}
