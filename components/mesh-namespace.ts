@@ -3,6 +3,7 @@ import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { MESHSTACK_NAMESPACE_LABELS } from "./namespace";
+import { SIDECAR } from "../lib/data-plane";
 import { GATEWAY_PORT } from "../lib/egress";
 import { ISTIOD_POD_LABELS } from "../lib/istio-values";
 import { IstioObject } from "../lib/objects";
@@ -17,7 +18,6 @@ import {
     byWorkload,
     denyAll,
     egressLockdown,
-    INJECTION_LABELS,
     mtlsException,
     MtlsException,
     mtlsExceptionName,
@@ -111,7 +111,7 @@ export class MeshNamespace extends pulumi.ComponentResource {
     constructor(name: string, args: MeshNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:mesh:MeshNamespace", name, {}, opts);
 
-        const labels = { ...MESHSTACK_NAMESPACE_LABELS, ...INJECTION_LABELS };
+        const labels = { ...MESHSTACK_NAMESPACE_LABELS, ...SIDECAR.namespaceLabels };
         const namespace = args.adopt
             ? new corev1.NamespacePatch(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this })
             : new corev1.Namespace(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this });

@@ -5,7 +5,8 @@ import { addonDemand } from "../lib/addons";
 import { meshDemand, meshOverhead } from "../lib/capacity";
 import { clusterProviderArgs } from "../lib/providers";
 import { EgressGateway } from "./egress-gateway";
-import { serviceHost, sidecarAnnotations, sidecarSize } from "../lib/traffic";
+import { SIDECAR } from "../lib/data-plane";
+import { serviceHost } from "../lib/traffic";
 import { sidecarImports } from "../lib/zero-trust";
 import { EgressAllowlist } from "./egress-allowlist";
 import { IstioControlPlane } from "./istio-control-plane";
@@ -117,7 +118,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                     host: serviceHost(service),
                     replicas: service.replicas,
                     weights: { ...service.weights },
-                    sidecarAnnotations: sidecarAnnotations(sidecarSize(service.sidecar, istio.proxy.resources)),
+                    sidecarAnnotations: SIDECAR.workloadAnnotations(service.sidecar, istio.proxy.resources),
                 },
             ]),
         );
@@ -129,7 +130,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                       namespace: args.demo.namespace,
                       sidecarAnnotations:
                           serviceRecords[`${args.demo.namespace}/${DEMO_SERVICE.name}`]?.sidecarAnnotations ??
-                          sidecarAnnotations(sidecarSize(undefined, istio.proxy.resources)),
+                          SIDECAR.workloadAnnotations(undefined, istio.proxy.resources),
                       placement: pool.placement,
                       after: [this.controlPlane, ...inNamespace(args.demo.namespace)],
                   },

@@ -4,6 +4,7 @@
  * Kubernetes quantities, through lib/quantity.ts.
  */
 import { parseCpu, parseMemory, ResourceQuantities } from "./quantity";
+import { SIDECAR } from "./data-plane";
 export type { MeshBudget } from "../model/node-pool";
 
 /** One workload's share of the mesh: `replicas` pods, each requesting `requests`. */
@@ -142,11 +143,11 @@ export function meshDemand(
     addons: readonly WorkloadDemand[] = [],
 ): WorkloadDemand[] {
     return [
-        { name: "sidecars", replicas: meshedPods, requests: istio.proxy.resources.requests },
+        { name: "sidecars", replicas: meshedPods, requests: SIDECAR.perPodRequests(undefined, istio.proxy.resources) },
         ...services.map((service) => ({
             name: `sidecars of ${service.namespace}/${service.name}`,
             replicas: service.replicas,
-            requests: service.sidecar === undefined ? istio.proxy.resources.requests : { cpu: service.sidecar.cpu, memory: service.sidecar.memory },
+            requests: SIDECAR.perPodRequests(service.sidecar, istio.proxy.resources),
         })),
         { name: "istiod", replicas: istio.istiod.maxReplicas, requests: istio.istiod.resources.requests },
         { name: "egress gateway", replicas: istio.egressGateway.maxReplicas, requests: istio.egressGateway.resources.requests },

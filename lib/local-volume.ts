@@ -18,6 +18,7 @@ import type * as inputs from "@pulumi/kubernetes/types/input";
 import type * as pulumi from "@pulumi/pulumi";
 import { PREFLIGHT_IMAGE } from "../versions";
 import { named } from "./crd-protection";
+import { SIDECAR } from "./data-plane";
 import { Toleration } from "./placement";
 
 /** The provisioner of a StorageClass whose volumes are declared by hand: local volumes. */
@@ -87,7 +88,7 @@ export function localVolumeFolderJob(
             backoffLimit: 2,
             activeDeadlineSeconds: 300,
             template: {
-                metadata: { labels: { ...labels, "sidecar.istio.io/inject": "false" } },
+                metadata: { labels: { ...labels, ...SIDECAR.podOptOut } },
                 spec: {
                     nodeName: request.node,
                     restartPolicy: "Never",

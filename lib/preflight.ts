@@ -7,6 +7,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { PREFLIGHT_IMAGE } from "../versions";
+import { SIDECAR } from "./data-plane";
 import { ADMITTED, Toleration } from "./placement";
 import type { PreflightLimits } from "../model/node-pool";
 export type { PreflightLimits } from "../model/node-pool";
@@ -184,7 +185,7 @@ function gateJob(
             backoffLimit: 0,
             activeDeadlineSeconds: deadlineSeconds,
             template: {
-                metadata: { labels: { ...labels, "sidecar.istio.io/inject": "false" }, annotations: podAnnotations },
+                metadata: { labels: { ...labels, ...SIDECAR.podOptOut }, annotations: podAnnotations },
                 spec: gatePodSpec(pod),
             },
         },

@@ -11,8 +11,7 @@ export type { MtlsMode, MtlsException, AllowedSource } from "../model/mesh";
 /** The annotation that marks a PERMISSIVE exception, with its reason as the value. */
 export const EXCEPTION_REASON_ANNOTATION = "meshstack.io/mtls-exception-reason";
 
-/** The label that enrols a namespace's pods in sidecar injection, as the guides set it. */
-export const INJECTION_LABELS: Readonly<Record<string, string>> = { "istio-injection": "enabled" };
+
 
 /** The namespace-wide (or, in the root namespace, mesh-wide) PeerAuthentication. */
 export function peerAuthentication(namespace: string, mode: MtlsMode): IstioObject<{ mtls: { mode: MtlsMode } }> {

@@ -5,12 +5,13 @@
  * and a test; the budget, the cost report and the outputs' commands iterate over {@link ADDONS}.
  */
 import type { WorkloadDemand } from "../capacity";
+import { SIDECAR } from "../data-plane";
 import { clusterHost } from "../objects";
 import type { ResourceQuantities } from "../quantity";
 import type { PinnedChart } from "../../versions";
 
 /** Pods that must stay out of the mesh (scraping and Kiali reach the proxies directly). */
-export const NOT_MESHED = { "sidecar.istio.io/inject": "false" } as const;
+export const NOT_MESHED = SIDECAR.podOptOut;
 
 /** What the addons' demand is computed from: each addon's requests, as the config resolves them. */
 export interface AddonRequests {
