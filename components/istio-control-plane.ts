@@ -3,70 +3,35 @@ import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as helm from "@pulumi/kubernetes/helm/v4";
 import * as pulumi from "@pulumi/pulumi";
 import { retainAndAdoptCustomResourceDefinitions } from "../lib/crd-protection";
-import { baseChartValues, istiodChartValues, WorkloadScaling } from "../lib/istio-values";
+import { baseChartValues, istiodChartValues } from "../lib/istio-values";
 import { meshNamespace } from "./namespace";
 import { PodPlacement } from "../lib/placement";
-import { MtlsMode, peerAuthentication } from "../lib/zero-trust";
-import { ResourceRequirements } from "../lib/quantity";
+import { peerAuthentication } from "../lib/zero-trust";
+import type { ClusterSettings, MeshIstioArgs, MeshSecurityArgs } from "../model";
 import { chartSource, istioChart } from "../versions";
 import { waitForWebhookCaBundles } from "../lib/webhooks";
 
-/** Arguments of {@link IstioControlPlane}. All are resolved by the config module. */
+/** Arguments of {@link IstioControlPlane}: the resolved settings it reads, and what the mesh gives it. */
 export interface IstioControlPlaneArgs {
-    /**
-     * The Istio release; the version of every Istio chart.
-     * @default "1.31.1" (`DEFAULT_ISTIO_VERSION` in versions.ts)
-     */
-    version: string;
-    /**
-     * The namespace of istiod, created by this component.
-     * @default "istio-system"
-     */
-    namespace: string;
-    /**
-     * Replicas and resources of istiod.
-     * @default with highAvailability: 2 to 5 replicas, requests 500m/2Gi, limits 2000m/4Gi;
-     * without: 1 replica, requests 100m/512Mi, limits 1000m/1Gi
-     */
-    istiod: WorkloadScaling;
-    /**
-     * Requests and limits of the sidecar proxy in every injected pod, mesh-wide.
-     * @default requests 100m CPU / 128Mi, limits 2000m / 1024Mi
-     */
-    proxyResources: ResourceRequirements;
+    /** `meshstack:istio`: the release, istiod's namespace and scaling, the sidecar proxy. */
+    istio: Pick<MeshIstioArgs, "version" | "namespace" | "istiod" | "proxy">;
+    /** `meshstack:mesh`'s mesh-wide mTLS mode (a PeerAuthentication in the root namespace) and outbound policy. */
+    mesh: Pick<MeshSecurityArgs, "mtlsMode" | "outboundTrafficPolicy">;
+    /** `meshstack:cluster`'s NodeLocal DNSCache address, which the sidecars do not capture. */
+    nodeLocalDnsAddress: ClusterSettings["nodeLocalDnsAddress"];
     /**
      * The provider of the objects retained on delete (Istio's CRDs): one that adopts an object that
      * already exists, so that a stack re-created after `pulumi destroy` takes over the CRDs it left.
      * Every other object uses the provider this component inherits.
-     * @default none (required)
      */
     retainedProvider: pulumi.ProviderResource;
-    /**
-     * Where istiod's pods run: the node pool's selector, tolerations and the mesh's priority class.
-     * @default none (required; from `NodePool.placement`)
-     */
+    /** Where istiod's pods run: the node pool's selector, tolerations and the mesh's priority class. */
     placement: PodPlacement;
     /**
      * Resources that must be ready before anything of Istio is applied: the node pool's PriorityClass,
-     * node labels and pre-flight gates (`NodePool.ready`). The base chart and istiod wait for each.
-     * @default [] (nothing to wait for)
+     * node labels and pre-flight quorum (`NodePool.ready`). The base chart and istiod wait for each.
      */
     gates: pulumi.Resource[];
-    /**
-     * The mesh-wide mTLS mode: a PeerAuthentication in istiod's namespace (the root namespace).
-     * @default "STRICT"
-     */
-    mtlsMode: MtlsMode;
-    /**
-     * What proxies may reach outside the mesh registry (`meshConfig.outboundTrafficPolicy.mode`).
-     * @default "REGISTRY_ONLY"
-     */
-    outboundTrafficPolicy: "REGISTRY_ONLY" | "ALLOW_ANY";
-    /**
-     * The cluster's NodeLocal DNSCache address, which the sidecars do not capture (DNS over TCP).
-     * @default none
-     */
-    nodeLocalDnsAddress?: string | undefined;
 }
 
 /** Helm release names, as Istio's own Helm install guide names them. */
@@ -89,18 +54,19 @@ export class IstioControlPlane extends pulumi.ComponentResource {
 
     constructor(name: string, args: IstioControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:istio:IstioControlPlane", name, {}, opts);
+        const { istio } = args;
 
-        const namespace = meshNamespace(`${name}-namespace`, args.namespace, this);
+        const namespace = meshNamespace(`${name}-namespace`, istio.namespace, this);
 
         // The namespace is passed as a plain string (ordering comes from dependsOn): an unknown input
         // would make `pulumi preview` show the chart without its objects.
         const base = new helm.Chart(
             `${name}-base`,
             {
-                ...chartSource(istioChart("base", args.version)),
+                ...chartSource(istioChart("base", istio.version)),
                 name: RELEASES.base,
-                namespace: args.namespace,
-                values: baseChartValues(args.namespace),
+                namespace: istio.namespace,
+                values: baseChartValues(istio.namespace),
             },
             { parent: this, dependsOn: [namespace, ...args.gates], transforms: [retainAndAdoptCustomResourceDefinitions(args.retainedProvider)] },
         );
@@ -108,16 +74,14 @@ export class IstioControlPlane extends pulumi.ComponentResource {
         const istiod = new helm.Chart(
             `${name}-istiod`,
             {
-                ...chartSource(istioChart("istiod", args.version)),
+                ...chartSource(istioChart("istiod", istio.version)),
                 name: RELEASES.istiod,
-                namespace: args.namespace,
+                namespace: istio.namespace,
                 values: istiodChartValues({
-                    istioNamespace: args.namespace,
-                    scaling: args.istiod,
-                    proxyResources: args.proxyResources,
-                    placement: args.placement,
-                    outboundTrafficPolicy: args.outboundTrafficPolicy,
+                    istio,
+                    outboundTrafficPolicy: args.mesh.outboundTrafficPolicy,
                     nodeLocalDnsAddress: args.nodeLocalDnsAddress,
+                    placement: args.placement,
                 }),
             },
             // Ready once istiod has written its webhooks' CA bundle, so that what follows is not refused.
@@ -127,12 +91,12 @@ export class IstioControlPlane extends pulumi.ComponentResource {
         // The mesh-wide default, in the root namespace, once istiod's validating webhook serves.
         new apiextensions.CustomResource(
             `${name}-mesh-mtls`,
-            { ...peerAuthentication(args.namespace, args.mtlsMode) },
+            { ...peerAuthentication(istio.namespace, args.mesh.mtlsMode) },
             { parent: this, dependsOn: [istiod] },
         );
 
         this.namespace = namespace.metadata.name;
-        this.version = pulumi.output(args.version);
+        this.version = pulumi.output(istio.version);
         this.istiodHost = this.namespace.apply((namespace) => clusterHost("istiod", namespace));
         this.registerOutputs({ namespace: this.namespace, version: this.version, istiodHost: this.istiodHost });
     }

@@ -62,16 +62,12 @@ export class MeshPlatform extends pulumi.ComponentResource {
         this.controlPlane = new IstioControlPlane(
             `${name}-istio`,
             {
-                version: istio.version,
-                namespace: istio.namespace,
-                istiod: istio.istiod,
-                proxyResources: istio.proxy.resources,
+                istio,
+                mesh: args.mesh,
+                nodeLocalDnsAddress: args.cluster.nodeLocalDnsAddress,
                 retainedProvider: retained,
                 placement: pool.placement,
                 gates: pool.ready,
-                mtlsMode: args.mesh.mtlsMode,
-                outboundTrafficPolicy: args.mesh.outboundTrafficPolicy,
-                nodeLocalDnsAddress: args.cluster.nodeLocalDnsAddress,
             },
             { parent: this, providers: [cluster] },
         );

@@ -7,6 +7,7 @@
 import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint } from "./placement";
 import { ResourceRequirements } from "./quantity";
 import type { WorkloadScaling } from "../model/istio";
+import type { ClusterSettings, MeshIstioArgs, MeshSecurityArgs } from "../model";
 export type { WorkloadScaling, EgressGatewayScaling } from "../model/istio";
 
 /** What the scaling settings imply: an autoscaler when it has room to scale, a PDB when one pod may go. */
@@ -100,20 +101,16 @@ export interface IstiodChartValues {
     meshConfig: { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" | "ALLOW_ANY" } };
 }
 
-/** Inputs of {@link istiodChartValues}. */
+/** Inputs of {@link istiodChartValues}: the resolved settings it reads, and where istiod runs. */
 export interface IstiodValuesInput {
-    /** The namespace istiod runs in. */
-    istioNamespace: string;
-    /** Replicas and resources of istiod itself. */
-    scaling: WorkloadScaling;
-    /** Requests and limits of every sidecar proxy in the mesh. */
-    proxyResources: ResourceRequirements;
+    /** `meshstack:istio`: its namespace, istiod's scaling and the sidecar proxy's resources. */
+    istio: Pick<MeshIstioArgs, "namespace" | "istiod" | "proxy">;
+    /** `meshstack:mesh`'s outbound traffic policy. */
+    outboundTrafficPolicy: MeshSecurityArgs["outboundTrafficPolicy"];
+    /** `meshstack:cluster`'s NodeLocal DNSCache address. */
+    nodeLocalDnsAddress: ClusterSettings["nodeLocalDnsAddress"];
     /** Where istiod's pods run. */
     placement: PodPlacement;
-    /** What proxies may reach outside the mesh registry. */
-    outboundTrafficPolicy: "REGISTRY_ONLY" | "ALLOW_ANY";
-    /** The cluster's NodeLocal DNSCache address, if any. */
-    nodeLocalDnsAddress?: string | undefined;
 }
 
 /** The PodDisruptionBudget spec fields meshstack sets on istiod and the egress gateway. */
@@ -133,14 +130,14 @@ export const DRAIN_SAFE_BUDGET: DisruptionBudget = { maxUnavailable: 1, unhealth
 
 /** Values for the `istiod` chart. */
 export function istiodChartValues(input: IstiodValuesInput): IstiodChartValues {
-    const { scaling } = input;
+    const scaling = input.istio.istiod;
     const plan = scalingPlan(scaling);
     return {
         global: {
-            istioNamespace: input.istioNamespace,
+            istioNamespace: input.istio.namespace,
             priorityClassName: input.placement.priorityClassName,
             proxy: {
-                resources: input.proxyResources,
+                resources: input.istio.proxy.resources,
                 ...(input.nodeLocalDnsAddress === undefined ? {} : { excludeIPRanges: uncapturedRanges(input.nodeLocalDnsAddress) }),
             },
             defaultPodDisruptionBudget: { enabled: plan.disruptionBudget },

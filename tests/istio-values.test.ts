@@ -53,11 +53,10 @@ describe("Istio chart values", () => {
         it(`istiod ${replicas} to ${maxReplicas}: autoscaleEnabled ${autoscale}, PDB ${budget}`, () => {
             assert.deepStrictEqual(
                 istiodChartValues({
-                    istioNamespace: "istio-system",
-                    scaling: scaling(replicas, maxReplicas),
-                    proxyResources: RESOURCES,
-                    placement: PLACEMENT,
+                    istio: { namespace: "istio-system", istiod: scaling(replicas, maxReplicas), proxy: { resources: RESOURCES } },
                     outboundTrafficPolicy: "REGISTRY_ONLY",
+                    nodeLocalDnsAddress: undefined,
+                    placement: PLACEMENT,
                 }),
                 {
                     global: {
