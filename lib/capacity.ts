@@ -1,6 +1,6 @@
 /**
- * The mesh's capacity budget: what the mesh requests (sidecars, istiod at its maximum, the egress
- * gateway at its maximum, later the addons) against what the node pool has. Pure arithmetic on
+ * The mesh's capacity budget: what the mesh requests (its data plane's share of every meshed pod,
+ * istiod and the egress gateway at their maximum, the addons) against what the node pool has. Pure arithmetic on
  * Kubernetes quantities, through lib/quantity.ts.
  */
 import { parseCpu, parseMemory, ResourceQuantities } from "./quantity";

@@ -1,8 +1,8 @@
 /**
  * Canary routing and resilience for one service, as Istio objects built by small typed functions:
  * a DestinationRule with a subset per version and the traffic policy, and a VirtualService with the
- * weighted routes, timeout and retries. Plus the pure checks the config runs first (durations, the
- * retry budget) and the sidecar-sizing annotations app teams put on their pods.
+ * weighted routes, timeout and retries. Plus Istio's durations (which config/services.ts reads to check
+ * the retry budget) and the sidecar-sizing annotations app teams put on their pods.
  */
 import { byText, clusterHost, IstioObject, istioObject } from "./objects";
 import type { ResourceRequirements } from "./quantity";

@@ -8,40 +8,19 @@ import type { MeshServiceSettings } from "./services";
 
 /** Arguments of {@link MeshPlatform}: the stack's resolved config (see config/). */
 export interface MeshPlatformArgs {
-    /**
-     * The target cluster.
-     * @default the kubeconfig's current context
-     */
+    /** The target cluster. */
     cluster: ClusterSettings;
-    /**
-     * The nodes the mesh runs on, their gates and the capacity budget.
-     * @default none (the nodes are required)
-     */
+    /** The nodes the mesh runs on, their gates and the capacity budget. */
     nodePool: MeshNodePoolArgs;
-    /**
-     * mTLS, authorization, application namespaces and the egress allowlist.
-     * @default STRICT mTLS, REGISTRY_ONLY, no namespaces, no external hosts
-     */
+    /** mTLS, authorization, application namespaces and the egress allowlist. */
     mesh: MeshSecurityArgs;
-    /**
-     * Services with canary routing and resilience, in mesh namespaces.
-     * @default []
-     */
+    /** Services with canary routing and resilience, in mesh namespaces. */
     services: MeshServiceSettings[];
-    /**
-     * The dev demo (helloworld v1/v2 and a client).
-     * @default { enabled: false, namespace: "shop" }
-     */
+    /** The dev demo (helloworld v1/v2 and a client). */
     demo: { enabled: boolean; namespace: string };
-    /**
-     * Prometheus and Kiali.
-     * @default see {@link ObservabilitySettings}
-     */
+    /** Prometheus and Kiali. */
     observability: ObservabilitySettings;
-    /**
-     * The Istio control plane and egress gateway.
-     * @default see {@link MeshIstioArgs}
-     */
+    /** The Istio control plane and egress gateway. */
     istio: MeshIstioArgs;
 }
 

@@ -35,58 +35,28 @@ export interface EgressEntry {
 
 /** An application namespace of {@link MeshSecurityArgs}. */
 export interface MeshNamespaceSettings {
-    /**
-     * The namespace.
-     * @default none (required)
-     */
+    /** The namespace. */
     name: string;
-    /**
-     * Label an existing namespace instead of creating it.
-     * @default false
-     */
+    /** Label an existing namespace instead of creating it. */
     adopt: boolean;
-    /**
-     * Deny every call in but those of `allowFrom`.
-     * @default true with highAvailability, else false
-     */
+    /** Deny every call in but those of `allowFrom`. */
     defaultDeny: boolean;
-    /**
-     * Who may call in.
-     * @default []
-     */
+    /** Who may call in. */
     allowFrom: AllowedSource[];
-    /**
-     * Plain-text ports of single workloads, each with its reason.
-     * @default []
-     */
+    /** Plain-text ports of single workloads, each with its reason. */
     mtlsExceptions: MtlsException[];
-    /**
-     * Extra hosts the namespace's proxies may reach (`<namespace>/<host>`).
-     * @default []
-     */
+    /** Extra hosts the namespace's proxies may reach (`<namespace>/<host>`). */
     sidecarHosts: string[];
 }
 
 /** Zero trust and egress control: `meshstack:mesh`. */
 export interface MeshSecurityArgs {
-    /**
-     * mTLS mesh-wide and in every application namespace.
-     * @default "STRICT"
-     */
+    /** mTLS mesh-wide and in every application namespace. */
     mtlsMode: MtlsMode;
-    /**
-     * What proxies may reach outside the mesh registry.
-     * @default "REGISTRY_ONLY"
-     */
+    /** What proxies may reach outside the mesh registry. */
     outboundTrafficPolicy: "REGISTRY_ONLY" | "ALLOW_ANY";
-    /**
-     * The application namespaces onboarded into the mesh.
-     * @default []
-     */
+    /** The application namespaces onboarded into the mesh. */
     namespaces: MeshNamespaceSettings[];
-    /**
-     * The external hosts the mesh may reach, through the egress gateway.
-     * @default []
-     */
+    /** The external hosts the mesh may reach, through the egress gateway. */
     egress: EgressEntry[];
 }

@@ -2,144 +2,78 @@
 
 /** A taint meshstack puts on the pool's nodes. */
 export interface PoolTaint {
-    /**
-     * The taint's key, e.g. `meshstack.io/pool`.
-     * @default none (required)
-     */
+    /** The taint's key, e.g. `meshstack.io/pool`. */
     key: string;
     /**
      * The taint's value.
      * @default none
      */
     value?: string | undefined;
-    /**
-     * What the taint does to pods that do not tolerate it.
-     * @default none (required)
-     */
+    /** What the taint does to pods that do not tolerate it. */
     effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 }
 
 /** The limits a gate applies, and the user it runs as. */
 export interface PreflightLimits {
-    /**
-     * CPU steal above this share (percent) fails the node.
-     * @default 2
-     */
+    /** CPU steal above this share (percent) fails the node. */
     maxStealPercent: number;
-    /**
-     * fdatasync p99 above this (milliseconds) fails the node.
-     * @default 10
-     */
+    /** fdatasync p99 above this (milliseconds) fails the node. */
     maxFsyncP99Ms: number;
-    /**
-     * Seconds between the two reads of /proc/stat.
-     * @default 10
-     */
+    /** Seconds between the two reads of /proc/stat. */
     stealSampleSeconds: number;
-    /**
-     * Synced writes of 2300 bytes to time.
-     * @default 2000
-     */
+    /** Synced writes of 2300 bytes to time. */
     fsyncWrites: number;
-    /**
-     * The non-root user the gate runs as.
-     * @default 1000
-     */
+    /** The non-root user the gate runs as. */
     runAsUser: number;
 }
 
 /** The budget settings (`meshstack:nodePool.budget`). */
 export interface MeshBudget {
-    /**
-     * Application pods expected to carry a sidecar.
-     * @default 20
-     */
+    /** Application pods expected to carry a sidecar. */
     meshedPods: number;
-    /**
-     * The largest share of the pool's CPU or memory the mesh may request, in percent.
-     * @default 30
-     */
+    /** The largest share of the pool's CPU or memory the mesh may request, in percent. */
     maxMeshPercent: number;
 }
 
 /** One node of the pool. It exists already (created by the hosting provider, joined by kubeadm or similar). */
 export interface PoolNode {
-    /**
-     * The Kubernetes node name, as `kubectl get nodes` prints it.
-     * @default none (required)
-     */
+    /** The Kubernetes node name, as `kubectl get nodes` prints it. */
     name: string;
-    /**
-     * Dedicated vCPUs.
-     * @default none (required)
-     */
+    /** Dedicated vCPUs. */
     vcpus: number;
-    /**
-     * Memory, as a Kubernetes quantity.
-     * @default none (required)
-     */
+    /** Memory, as a Kubernetes quantity. */
     memory: string;
-    /**
-     * Where the node's NVMe disk is mounted.
-     * @default "/mnt/nvme"
-     */
+    /** Where the node's NVMe disk is mounted. */
     nvmeMountPath: string;
 }
 
 /** The pool's settings, as `meshstack:nodePool` resolves them (less the budget, which MeshPlatform uses). */
 export interface NodePoolSettings {
-    /**
-     * The pool's name: the value of the `meshstack.io/pool` label on its nodes.
-     * @default "mesh"
-     */
+    /** The pool's name: the value of the `meshstack.io/pool` label on its nodes. */
     name: string;
-    /**
-     * The pool's nodes.
-     * @default none (required; at least 2 with highAvailability)
-     */
+    /** The pool's nodes. */
     nodes: PoolNode[];
-    /**
-     * Taints put on every pool node; meshstack's pods tolerate exactly these.
-     * @default [] (no taints)
-     */
+    /** Taints put on every pool node; meshstack's pods tolerate exactly these. */
     taints: PoolTaint[];
-    /**
-     * The NVMe StorageClass.
-     * @default { name: "meshstack-nvme", provisioner: "kubernetes.io/no-provisioner" }
-     */
+    /** The NVMe StorageClass. */
     storageClass: {
-        /**
-         * Its name.
-         * @default "meshstack-nvme"
-         */
+        /** Its name. */
         name: string;
-        /**
-         * Its provisioner.
-         * @default "kubernetes.io/no-provisioner" (pre-created local PersistentVolumes)
-         */
+        /** Its provisioner. */
         provisioner: string;
     };
-    /**
-     * The pre-flight gates.
-     * @default on; steal ≤ 2 % over 10 s, fdatasync p99 ≤ 10 ms over 2000 writes, as uid 1000
-     */
+    /** The pre-flight gates. */
     preflight: PreflightSettings;
 }
 
 /** Whether the pre-flight gates run, and their limits. */
 export interface PreflightSettings extends PreflightLimits {
-    /**
-     * Run a gate on every node before Istio is installed.
-     * @default true (required to be true with highAvailability)
-     */
+    /** Run a gate on every node before Istio is installed. */
     enabled: boolean;
 }
 
 /** The node pool of {@link MeshPlatformArgs}, with the mesh's capacity budget on it. */
 export interface MeshNodePoolArgs extends NodePoolSettings {
-    /**
-     * How much of the pool the mesh may request.
-     * @default 20 meshed pods, at most 30 % of the pool
-     */
+    /** How much of the pool the mesh may request. */
     budget: MeshBudget;
 }

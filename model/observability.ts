@@ -3,30 +3,30 @@ import type { ResourceRequirements } from "./resources";
 
 /** Prometheus settings (`meshstack:observability.prometheus`). */
 export interface PrometheusSettings {
-    /** How long samples are kept. @default "15d" with highAvailability, else "2d" */
+    /** How long samples are kept. */
     retention: string;
     /** The data volume. */
     persistence: {
-        /** On a persistent volume. @default true with highAvailability */
+        /** On a persistent volume. */
         enabled: boolean;
-        /** Its size. @default "50Gi" with highAvailability, else "8Gi" */
+        /** Its size. */
         size: string;
         /** Its StorageClass. @default the node pool's */
         storageClass?: string | undefined;
         /** The pool node that holds a local volume. @default the pool's first node */
         node?: string | undefined;
     };
-    /** Requests and limits. @default 500m/2Gi, limits 2000m/4Gi with highAvailability; 100m/512Mi, 1000m/2Gi without */
+    /** Requests and limits. */
     resources: ResourceRequirements;
-    /** Who besides Kiali may reach Prometheus's port. @default [] */
+    /** Who besides Kiali may reach Prometheus's port. */
     allowFrom: PrometheusSource[];
-    /** The chart's Alertmanager. @default false */
+    /** The chart's Alertmanager. */
     alertmanager: boolean;
-    /** The chart's Pushgateway. @default false */
+    /** The chart's Pushgateway. */
     pushgateway: boolean;
-    /** The chart's kube-state-metrics. @default false */
+    /** The chart's kube-state-metrics. */
     kubeStateMetrics: boolean;
-    /** The chart's node exporter. @default false */
+    /** The chart's node exporter. */
     nodeExporter: boolean;
 }
 
@@ -42,7 +42,7 @@ export interface PrometheusSource {
 export interface KialiSettings {
     /** How people log in. */
     auth: {
-        /** The strategy. @default "token" with highAvailability, else "anonymous" */
+        /** The strategy. */
         strategy: "anonymous" | "token" | "openid";
         /** The OpenID provider (with `openid`). */
         openid: {
@@ -52,20 +52,14 @@ export interface KialiSettings {
             clientId?: string | undefined;
         };
     };
-    /** Requests and limits. @default 100m/256Mi, limits 1000m/1Gi with highAvailability; 10m/64Mi, 500m/1Gi without */
+    /** Requests and limits. */
     resources: ResourceRequirements;
 }
 
 /** Prometheus and Kiali settings, as `meshstack:observability` resolves them. */
 export interface ObservabilitySettings {
-    /**
-     * Prometheus.
-     * @default retention 15d on a 50Gi volume with highAvailability; 2d, no volume without
-     */
+    /** Prometheus. */
     prometheus: PrometheusSettings;
-    /**
-     * Kiali.
-     * @default the token strategy with highAvailability, anonymous without
-     */
+    /** Kiali. */
     kiali: KialiSettings;
 }

@@ -2,10 +2,7 @@
 
 /** One version of a service: a subset, and the pod labels that select it. */
 export interface ServiceVersion {
-    /**
-     * The subset's name.
-     * @default none (required)
-     */
+    /** The subset's name. */
     name: string;
     /**
      * The labels of the version's pods.
@@ -16,7 +13,7 @@ export interface ServiceVersion {
 
 /** Retries of a route. */
 export interface RetryPolicy {
-    /** Attempts after the first call. @default none (required) */
+    /** Attempts after the first call. */
     attempts: number;
     /** Timeout of each attempt. @default none (Istio: the route's timeout) */
     perTryTimeout?: string | undefined;
@@ -82,10 +79,7 @@ export interface SidecarSize {
 
 /** One service's settings, as `meshstack:services[]` resolves them. */
 export interface MeshServiceSettings extends TrafficSettings {
-    /**
-     * The pods of the service (all versions) expected to run; the capacity budget counts their sidecars.
-     * @default 1
-     */
+    /** The pods of the service (all versions) expected to run; the capacity budget counts their sidecars. */
     replicas: number;
     /**
      * The sidecar size the service's pods declare (pod annotations).
