@@ -6,7 +6,7 @@ import * as assert from "assert";
 import { parseMeshConfig } from "../config";
 import { durationMs, sidecarAnnotations, sidecarSize } from "../lib/traffic";
 import { POOL_SELECTOR, sidecar } from "./expected";
-import { ProgramRun, runProgram, stackConfig, stackRun } from "./harness";
+import { ProgramRun, runProgram, stackConfig, stackRun, shippedRuns } from "./harness";
 
 const PART_OF = { "app.kubernetes.io/part-of": "meshstack" };
 
@@ -18,10 +18,7 @@ describe("canary routing", () => {
     let dev: ProgramRun;
     let prod: ProgramRun;
 
-    before(async () => {
-        dev = await stackRun("dev");
-        prod = await stackRun("prod");
-    });
+    before(async () => ({ dev, prod } = await shippedRuns()));
 
     it("checkout: a subset per version, 90 % to v1 and 10 % to v2", () => {
         const host = "checkout.shop.svc.cluster.local";

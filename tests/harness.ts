@@ -62,3 +62,8 @@ export const OVERRIDE_TAINTS = [
 export function overriddenProdRun(): Promise<ProgramRun> {
     return sharedRun("prod-overridden", "prod", overriddenProdConfig);
 }
+
+/** The dev and prod stacks' shared runs, for a suite's `before`: `before(async () => ({ dev, prod } = await shippedRuns()));`. */
+export async function shippedRuns(): Promise<{ dev: ProgramRun; prod: ProgramRun }> {
+    return { dev: await stackRun("dev"), prod: await stackRun("prod") };
+}

@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 import { POOL_SELECTOR } from "./expected";
-import { OVERRIDE_TAINTS, overriddenProdRun, ProgramRun, runProgram, stackRun } from "./harness";
+import { OVERRIDE_TAINTS, overriddenProdRun, ProgramRun, runProgram, shippedRuns } from "./harness";
 import { at, stackWithPool } from "./program-fixtures";
 
 /** The gate script's hash, computed here from the file: a new script must replace the Jobs. */
@@ -52,10 +52,7 @@ describe("node pool", () => {
     let dev: ProgramRun;
     let prod: ProgramRun;
 
-    before(async () => {
-        dev = await stackRun("dev");
-        prod = await stackRun("prod");
-    });
+    before(async () => ({ dev, prod } = await shippedRuns()));
 
     it("reads each node before patching it, so that a misspelt node fails the preview", () => {
         const reads = prod.resources.filter((resource) => resource.readId !== undefined).map((resource) => [resource.type, resource.readId]);

@@ -8,7 +8,7 @@ import { parseMeshConfig } from "../config";
 import { kialiChartValues } from "../lib/addons/kiali";
 import { prometheusIngress } from "../lib/addons/prometheus";
 import { expectedSpread, POOL_SELECTOR } from "./expected";
-import { isSecret, MOCK_RANDOM_PASSWORD, ProgramRun, RANDOM_PASSWORD_TYPE, stackRun } from "./harness";
+import { isSecret, MOCK_RANDOM_PASSWORD, ProgramRun, RANDOM_PASSWORD_TYPE, shippedRuns } from "./harness";
 import { at } from "./program-fixtures";
 
 const POOL_PLACEMENT = { nodeSelector: POOL_SELECTOR, tolerations: [], priorityClassName: "meshstack-mesh-critical" };
@@ -63,10 +63,7 @@ describe("observability", () => {
     let dev: ProgramRun;
     let prod: ProgramRun;
 
-    before(async () => {
-        dev = await stackRun("dev");
-        prod = await stackRun("prod");
-    });
+    before(async () => ({ dev, prod } = await shippedRuns()));
 
     it("prod: Prometheus from prometheus-community 29.27.0, 15 days on a 50Gi NVMe volume", () => {
         assert.deepStrictEqual(prod.resource("meshstack-observability-prometheus").inputs, {

@@ -7,7 +7,7 @@ import * as assert from "assert";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_ROOT, ProgramRun, runProgram, sharedRun, stackRun } from "./harness";
+import { PROJECT_ROOT, ProgramRun, runProgram, sharedRun, shippedRuns } from "./harness";
 import { at, stackWithPool } from "./program-fixtures";
 
 /** The gate's two files, as the ConfigMap ships them, and their hash as the Jobs carry it. */
@@ -18,10 +18,7 @@ describe("pre-flight gates", () => {
     let dev: ProgramRun;
     let prod: ProgramRun;
 
-    before(async () => {
-        dev = await stackRun("dev");
-        prod = await stackRun("prod");
-    });
+    before(async () => ({ dev, prod } = await shippedRuns()));
 
     it("ships the very script files the unit tests load", () => {
         assert.deepStrictEqual(prod.resource("meshstack-pool-preflight-script").inputs, {

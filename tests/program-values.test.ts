@@ -1,15 +1,12 @@
 /** The chart values of the shipped stacks: one small replica in dev, 2 to 5 with budgets in prod. */
 import * as assert from "assert";
 import { expectedSpread, ISTIO_REPOSITORY, POOL_PLACEMENT, SIDECAR_RESOURCES } from "./expected";
-import { ProgramRun, stackRun } from "./harness";
+import { ProgramRun, shippedRuns } from "./harness";
 
 let dev: ProgramRun;
 let prod: ProgramRun;
 
-before(async () => {
-    dev = await stackRun("dev");
-    prod = await stackRun("prod");
-});
+before(async () => ({ dev, prod } = await shippedRuns()));
 
 describe("dev", () => {
     it("runs one small istiod without autoscaler or disruption budget", () => {

@@ -5,7 +5,7 @@
 import * as assert from "assert";
 
 import { CUSTOM_RESOURCE_DEFINITION_TYPE } from "../lib/crd-protection";
-import { ProgramRun, stackRun } from "./harness";
+import { ProgramRun, shippedRuns } from "./harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -80,10 +80,7 @@ describe("the program", () => {
     let dev: ProgramRun;
     let prod: ProgramRun;
 
-    before(async () => {
-        dev = await stackRun("dev");
-        prod = await stackRun("prod");
-    });
+    before(async () => ({ dev, prod } = await shippedRuns()));
 
     describe("in every stack", () => {
         for (const stack of ["dev", "prod"]) {

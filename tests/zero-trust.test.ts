@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 import { allowPlaintextPort, sidecarImports } from "../lib/zero-trust";
-import { overriddenProdRun, ProgramRun, stackRun } from "./harness";
+import { overriddenProdRun, ProgramRun, stackRun, shippedRuns } from "./harness";
 
 const PART_OF = { "app.kubernetes.io/part-of": "meshstack" };
 const GATEWAY_HOST = "istio-egressgateway.istio-egress.svc.cluster.local";
@@ -18,10 +18,7 @@ describe("zero trust", () => {
     let dev: ProgramRun;
     let prod: ProgramRun;
 
-    before(async () => {
-        dev = await stackRun("dev");
-        prod = await stackRun("prod");
-    });
+    before(async () => ({ dev, prod } = await shippedRuns()));
 
     it("enforces STRICT mTLS mesh-wide, in istiod's (root) namespace", () => {
         for (const run of [dev, prod]) {
