@@ -185,9 +185,11 @@ export class MeshPlatform extends pulumi.ComponentResource {
             }),
             egress: allowlist.entries.apply((entries) => ({ outboundTrafficPolicy: args.mesh.outboundTrafficPolicy, allowlist: entries })),
             services: pulumi.output(serviceRecords),
-            observability: pulumi
-                .all([observability.prometheusUrl, observability.kialiUrl, observability.portForward])
-                .apply(([prometheusUrl, kialiUrl, portForward]) => ({ prometheusUrl, kialiUrl, portForward })),
+            observability: pulumi.output({
+                prometheusUrl: observability.urls.prometheus,
+                kialiUrl: observability.urls.kiali,
+                portForward: observability.portForward,
+            }),
             meshOverhead: pulumi.output(
                 meshOverhead(meshDemand(istio, budget.meshedPods, args.services, addonDemand(args.observability)), args.nodePool.nodes, budget.maxMeshPercent),
             ),

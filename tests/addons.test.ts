@@ -3,8 +3,25 @@
  * counts each addon's demand, and the outputs give each addon's URL and command.
  */
 import * as assert from "assert";
-import { ADDONS, addonDemand, addonUrl, portForwardCommand } from "../lib/addons";
+import { ADDONS, addonDemand, AddonSite, addonUrl, portForwardCommand } from "../lib/addons";
+import type { ObservabilitySettings } from "../model/observability";
 import { stackRun } from "./harness";
+
+/** Settings any addon installs from (what it declares besides values does not depend on them). */
+const SETTINGS: ObservabilitySettings = {
+    prometheus: {
+        retention: "1d",
+        persistence: { enabled: false, size: "1Gi" },
+        resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+        allowFrom: [],
+        alertmanager: false,
+        pushgateway: false,
+        kubeStateMetrics: false,
+        nodeExporter: false,
+    },
+    kiali: { auth: { strategy: "token", openid: {} }, resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } },
+};
+const SITE: AddonSite = { namespace: "mesh-system", storageClass: "fast", placement: { nodeSelector: {}, tolerations: [], priorityClassName: "high" } };
 
 describe("addons", () => {
     it("the program installs each addon's pinned chart as its release, in istiod's namespace", async () => {
@@ -35,5 +52,34 @@ describe("addons", () => {
             portForward: { kiali: portForwardCommand(kiali, "istio-system"), prometheus: portForwardCommand(prometheus, "istio-system") },
         });
         assert.strictEqual(addonUrl(kiali, "mesh-system"), "http://kiali.mesh-system.svc.cluster.local:20001");
+    });
+
+    it("each addon says what the program declares for it besides its chart: keys, ingress, claimed volume", () => {
+        const facts = ADDONS.map((addon) => {
+            const install = addon.install(SETTINGS, SITE);
+            return [addon.name, install.keys, install.claimsVolume, install.ingress?.metadata.namespace, install.ingress?.metadata.name];
+        });
+        assert.deepStrictEqual(facts, [
+            ["prometheus", [], true, "mesh-system", "meshstack-prometheus-ingress"],
+            ["kiali", [{ id: "signing-key", secret: { name: "kiali-signing-key", key: "key" }, length: 32 }], false, undefined, undefined],
+        ]);
+    });
+
+    it("the program declares what each addon asks for: its keys' Secrets before its chart, its ingress, its values", async () => {
+        const run = await stackRun("prod");
+        for (const addon of ADDONS) {
+            const install = addon.install(SETTINGS, { ...SITE, namespace: "istio-system" });
+            const chart = run.resource(`meshstack-observability-${addon.name}`);
+            const secrets = install.keys.map((key) => `meshstack-observability-${addon.name}-${key.id}-secret`);
+            assert.deepStrictEqual(chart.dependsOn.filter((name) => name.endsWith("-secret")), secrets, addon.name);
+            for (const key of install.keys) {
+                assert.deepStrictEqual(run.resource(`meshstack-observability-${addon.name}-${key.id}-secret`).inputs.metadata, {
+                    name: key.secret.name,
+                    namespace: "istio-system",
+                    labels: { "app.kubernetes.io/part-of": "meshstack" },
+                });
+            }
+            assert.strictEqual(run.resources.some((resource) => resource.name === `meshstack-observability-${addon.name}-ingress`), install.ingress !== undefined, addon.name);
+        }
     });
 });

@@ -1,6 +1,6 @@
 /**
- * The addons meshstack installs, in order: what the capacity budget, the cost report and the
- * observability outputs iterate over.
+ * The addons meshstack installs, in order: what the capacity budget, the cost report, the
+ * Observability component and its outputs iterate over.
  */
 import type { WorkloadDemand } from "../capacity";
 import { Addon, AddonRequests } from "./addon";
@@ -8,7 +8,7 @@ import { KIALI } from "./kiali";
 import { PROMETHEUS } from "./prometheus";
 
 export { addonUrl, portForwardCommand } from "./addon";
-export type { Addon, AddonRequests } from "./addon";
+export type { Addon, AddonInstall, AddonName, AddonRequests, AddonSite, GeneratedKey } from "./addon";
 
 /** Every addon. */
 export const ADDONS: readonly Addon[] = [PROMETHEUS, KIALI];

@@ -6,9 +6,9 @@
 import type { WorkloadDemand } from "../capacity";
 import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint } from "../placement";
 import type { ResourceRequirements } from "../quantity";
-import type { KialiSettings } from "../../model/observability";
+import type { KialiSettings, ObservabilitySettings } from "../../model/observability";
 import { KIALI_CHART } from "../../versions";
-import { Addon, AddonRequests, addonUrl, NOT_MESHED } from "./addon";
+import { Addon, AddonRequests, AddonSite, addonUrl, NOT_MESHED } from "./addon";
 import { PROMETHEUS } from "./prometheus";
 
 /** Kiali's release name; the chart names its Service `kiali` (its `deployment.instance_name`). */
@@ -20,13 +20,22 @@ export const KIALI_SIGNING_KEY_SECRET = { name: "kiali-signing-key", key: "key" 
 /** The labels of Kiali's pods. */
 export const KIALI_POD_LABELS = { "app.kubernetes.io/name": "kiali" } as const;
 
-/** Kiali as an addon: one server. */
+/**
+ * Kiali as an addon: one server, given a stable login signing key. Left empty, the chart draws a new
+ * key at every render, which Pulumi shows as a change on every preview and which restarts Kiali on
+ * every `pulumi up`.
+ */
 export const KIALI: Addon = {
     name: "kiali",
     chart: KIALI_CHART,
     release: KIALI_RELEASE,
     service: KIALI_SERVICE,
     demand: (requests: AddonRequests): WorkloadDemand[] => [{ name: "kiali", replicas: 1, requests: requests.kiali.resources.requests }],
+    install: (settings: ObservabilitySettings, site: AddonSite) => ({
+        values: kialiChartValues(settings.kiali, site.namespace, site.placement),
+        keys: [{ id: "signing-key", secret: KIALI_SIGNING_KEY_SECRET, length: 32 }],
+        claimsVolume: false,
+    }),
 };
 
 /** Values of the kiali-server chart that meshstack sets. */

@@ -9,9 +9,9 @@ import { byText, PART_OF } from "../objects";
 import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint } from "../placement";
 import type { ResourceRequirements } from "../quantity";
 import { NetworkPeer, NetworkPolicyObject, NetworkPort, podsIn } from "../zero-trust";
-import type { PrometheusSettings, PrometheusSource } from "../../model/observability";
+import type { ObservabilitySettings, PrometheusSettings, PrometheusSource } from "../../model/observability";
 import { PROMETHEUS_CHART } from "../../versions";
-import { Addon, AddonRequests, NOT_MESHED } from "./addon";
+import { Addon, AddonRequests, AddonSite, NOT_MESHED } from "./addon";
 import { KIALI_POD_LABELS } from "./kiali";
 
 /** Prometheus's release name, which `server.fullnameOverride` makes its Service's name too. */
@@ -31,7 +31,10 @@ export const CONFIG_RELOADER_RESOURCES: ResourceRequirements = {
 /** The labels of Prometheus's server pods (the chart's). */
 export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/component": "server" } as const;
 
-/** Prometheus as an addon: one server, with its config reloader. */
+/**
+ * Prometheus as an addon: one server, with its config reloader, behind its ingress policy, its data on a
+ * claimed volume.
+ */
 export const PROMETHEUS: Addon = {
     name: "prometheus",
     chart: PROMETHEUS_CHART,
@@ -41,6 +44,12 @@ export const PROMETHEUS: Addon = {
         { name: "prometheus", replicas: 1, requests: requests.prometheus.resources.requests },
         { name: "prometheus config reloader", replicas: 1, requests: requests.configReloader ?? CONFIG_RELOADER_RESOURCES.requests },
     ],
+    install: (settings: ObservabilitySettings, site: AddonSite) => ({
+        values: prometheusChartValues(settings.prometheus, site.storageClass, site.placement),
+        keys: [],
+        ingress: prometheusIngress(site.namespace, settings.prometheus.allowFrom),
+        claimsVolume: true,
+    }),
 };
 
 /**
