@@ -3,8 +3,8 @@
  * arithmetic as the capacity budget (lib/capacity.ts): sidecars, istiod, the egress gateway and the
  * addons, at rest (each autoscaler at its minimum) and at most (at its maximum).
  */
-import { addonDemand } from "../lib/addons";
-import { IstioDemandInput, meshDemand, meshOverhead } from "../lib/capacity";
+import { addonChartDefaults } from "../lib/addons";
+import { IstioDemandInput, meshDemand, meshOverhead, WorkloadDemand } from "../lib/capacity";
 import { ResourceQuantities } from "../lib/quantity";
 
 /** What one scenario runs. */
@@ -13,13 +13,8 @@ export interface CostScenario {
     name: string;
     /** Istio's part: sidecar, istiod and egress gateway requests and replicas. */
     istio: IstioDemandInput & { istiod: { replicas: number }; egressGateway: { replicas: number } };
-    /** Prometheus's and Kiali's requests. */
-    addons: {
-        prometheus: { resources: { requests: ResourceQuantities } };
-        kiali: { resources: { requests: ResourceQuantities } };
-        /** The config reloader's requests. */
-        configReloader: ResourceQuantities;
-    };
+    /** What the addons' pods request (`addonDemand`, or `addonChartDefaults`). */
+    addons: WorkloadDemand[];
 }
 
 /** One line of the report. */
@@ -35,7 +30,7 @@ export interface CostLine {
 export const REFERENCE_PODS = 40;
 
 function totals(istio: IstioDemandInput, scenario: CostScenario): { cpuMillicores: number; memoryMiB: number } {
-    const overhead = meshOverhead(meshDemand(istio, REFERENCE_PODS, [], addonDemand(scenario.addons)), [], 100);
+    const overhead = meshOverhead(meshDemand(istio, REFERENCE_PODS, [], scenario.addons), [], 100);
     return { cpuMillicores: overhead.cpuMillicores, memoryMiB: overhead.memoryMiB };
 }
 
@@ -68,14 +63,8 @@ export const CHART_DEFAULTS: CostScenario = {
         // gateway chart values.yaml: resources.requests; autoscaling.minReplicas 1, maxReplicas 5.
         egressGateway: { replicas: 1, maxReplicas: 5, resources: { requests: { cpu: "100m", memory: "128Mi" } } },
     },
-    addons: {
-        // prometheus chart values.yaml: server.resources is {} (no requests).
-        prometheus: { resources: { requests: { cpu: "0", memory: "0" } } },
-        // prometheus chart values.yaml: configmapReload.prometheus.resources is {} too.
-        configReloader: { cpu: "0", memory: "0" },
-        // kiali-server chart values.yaml: deployment.resources.requests.
-        kiali: { resources: { requests: { cpu: "10m", memory: "64Mi" } } },
-    },
+    // Each addon's chart's values.yaml (lib/addons/).
+    addons: addonChartDefaults(),
 };
 
 /** The guides' tuned sidecar (50m / 64Mi). */

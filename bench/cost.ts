@@ -3,14 +3,14 @@
  * defaults, the dev and prod stacks, and the guides' tuned sidecars, by the capacity budget's arithmetic.
  */
 import { configFromPulumi } from "../config";
-import { CONFIG_RELOADER_RESOURCES } from "../lib/addons/prometheus";
+import { addonDemand } from "../lib/addons";
 import { CHART_DEFAULTS, CostLine, costReport, CostScenario, withGuidesSidecars } from "./cost-report";
 import { stackConfig } from "../runner/program";
 
 /** A shipped stack's scenario, from its resolved config. */
 export function stackScenario(stack: string): CostScenario {
     const config = configFromPulumi(stackConfig(stack), stack);
-    return { name: `meshstack ${stack}`, istio: config.istio, addons: { ...config.observability, configReloader: CONFIG_RELOADER_RESOURCES.requests } };
+    return { name: `meshstack ${stack}`, istio: config.istio, addons: addonDemand(config.observability) };
 }
 
 /** The report's scenarios. */

@@ -3,7 +3,7 @@
  * counts each addon's demand, and the outputs give each addon's URL and command.
  */
 import * as assert from "assert";
-import { ADDONS, addonDemand, AddonSite, addonUrl, portForwardCommand } from "../lib/addons";
+import { ADDONS, addonChartDefaults, addonDemand, AddonSite, addonUrl, portForwardCommand } from "../lib/addons";
 import type { ObservabilitySettings } from "../model/observability";
 import { stackRun } from "./harness";
 
@@ -40,7 +40,14 @@ describe("addons", () => {
             { name: "prometheus config reloader", replicas: 1, requests: { cpu: "10m", memory: "32Mi" } },
             { name: "kiali", replicas: 1, requests: { cpu: "2", memory: "2Gi" } },
         ]);
-        assert.deepStrictEqual(addonDemand({ ...requests, configReloader: { cpu: "0", memory: "0" } })[1].requests, { cpu: "0", memory: "0" });
+    });
+
+    it("the cost report's baseline counts every addon's pods at its chart's own requests", () => {
+        assert.deepStrictEqual(addonChartDefaults(), [
+            { name: "prometheus", replicas: 1, requests: { cpu: "0", memory: "0" } },
+            { name: "prometheus config reloader", replicas: 1, requests: { cpu: "0", memory: "0" } },
+            { name: "kiali", replicas: 1, requests: { cpu: "10m", memory: "64Mi" } },
+        ]);
     });
 
     it("each addon's URL and command derive from its Service", async () => {

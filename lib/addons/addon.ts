@@ -1,6 +1,7 @@
 /**
  * An addon: a chart meshstack installs beside the mesh (Prometheus, Kiali), as one unit: its pinned
- * chart, its Service, what its pods request (the capacity budget and the cost report count it), its
+ * chart, its Service, what its pods request (the capacity budget and the cost report count it, and the
+ * report's baseline, its chart's defaults), its
  * endpoints and what the program declares for it (its values, its network policy, the keys it is
  * given, its claim). Each addon's module holds all of it. The budget, the cost report, the outputs'
  * commands and the Observability component iterate over {@link ADDONS}: adding an addon is its module,
@@ -22,10 +23,7 @@ export const NOT_MESHED = SIDECAR.podOptOut;
 export type AddonName = keyof ObservabilitySettings;
 
 /** What the addons' demand is computed from: each addon's requests, as the config resolves them. */
-export type AddonRequests = { [name in AddonName]: { resources: { requests: ResourceQuantities } } } & {
-    /** Prometheus's config reloader. @default its {@link CONFIG_RELOADER_RESOURCES} (see prometheus.ts) */
-    configReloader?: ResourceQuantities | undefined;
-};
+export type AddonRequests = { [name in AddonName]: { resources: { requests: ResourceQuantities } } };
 
 /** Where the addons are installed. */
 export interface AddonSite {
@@ -73,6 +71,11 @@ export interface Addon {
     service: { name: string; port: number };
     /** What its pods request. */
     demand(requests: AddonRequests): WorkloadDemand[];
+    /**
+     * What its pods request with its chart's own defaults (the pinned version's values.yaml): the cost
+     * report's baseline.
+     */
+    chartDefaults: WorkloadDemand[];
     /** What the program declares for it, from the resolved settings. */
     install(settings: ObservabilitySettings, site: AddonSite): AddonInstall;
 }

@@ -17,3 +17,8 @@ export const ADDONS: readonly Addon[] = [PROMETHEUS, KIALI];
 export function addonDemand(requests: AddonRequests): WorkloadDemand[] {
     return ADDONS.flatMap((addon) => addon.demand(requests));
 }
+
+/** What the addons' pods request with their charts' own defaults, addon by addon. */
+export function addonChartDefaults(): WorkloadDemand[] {
+    return ADDONS.flatMap((addon) => addon.chartDefaults);
+}

@@ -31,6 +31,8 @@ export const KIALI: Addon = {
     release: KIALI_RELEASE,
     service: KIALI_SERVICE,
     demand: (requests: AddonRequests): WorkloadDemand[] => [{ name: "kiali", replicas: 1, requests: requests.kiali.resources.requests }],
+    // The kiali-server chart's deployment.resources.requests.
+    chartDefaults: [{ name: "kiali", replicas: 1, requests: { cpu: "10m", memory: "64Mi" } }],
     install: (settings: ObservabilitySettings, site: AddonSite) => ({
         values: kialiChartValues(settings.kiali, site.namespace, site.placement),
         keys: [{ id: "signing-key", secret: KIALI_SIGNING_KEY_SECRET, length: 32 }],

@@ -42,7 +42,12 @@ export const PROMETHEUS: Addon = {
     service: { name: PROMETHEUS_RELEASE, port: PROMETHEUS_PORT },
     demand: (requests: AddonRequests): WorkloadDemand[] => [
         { name: "prometheus", replicas: 1, requests: requests.prometheus.resources.requests },
-        { name: "prometheus config reloader", replicas: 1, requests: requests.configReloader ?? CONFIG_RELOADER_RESOURCES.requests },
+        { name: "prometheus config reloader", replicas: 1, requests: CONFIG_RELOADER_RESOURCES.requests },
+    ],
+    // server.resources and configmapReload.prometheus.resources are {} in the chart: no requests.
+    chartDefaults: [
+        { name: "prometheus", replicas: 1, requests: { cpu: "0", memory: "0" } },
+        { name: "prometheus config reloader", replicas: 1, requests: { cpu: "0", memory: "0" } },
     ],
     install: (settings: ObservabilitySettings, site: AddonSite) => ({
         values: prometheusChartValues(settings.prometheus, site.storageClass, site.placement),
