@@ -43,7 +43,6 @@ export class MeshPlatform extends pulumi.ComponentResource {
     constructor(name: string, args: MeshPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:index:MeshPlatform", name, {}, opts);
         const { istio } = args;
-
         const cluster = new provider.Provider(`${name}-cluster`, clusterProviderArgs(args.cluster, "refuse"), { parent: this });
         const retained = new provider.Provider(`${name}-cluster-retained`, clusterProviderArgs(args.cluster, "adopt"), { parent: this });
 
@@ -185,10 +184,11 @@ export class MeshPlatform extends pulumi.ComponentResource {
             }),
             egress: allowlist.entries.apply((entries) => ({ outboundTrafficPolicy: args.mesh.outboundTrafficPolicy, allowlist: entries })),
             services: pulumi.output(serviceRecords),
+            // Picked by name: an addon joins the outputs when the contract names it (a new version).
             observability: pulumi.output({
                 prometheusUrl: observability.urls.prometheus,
                 kialiUrl: observability.urls.kiali,
-                portForward: observability.portForward,
+                portForward: { kiali: observability.portForward.kiali, prometheus: observability.portForward.prometheus },
             }),
             meshOverhead: pulumi.output(
                 meshOverhead(meshDemand(istio, budget.meshedPods, args.services, addonDemand(args.observability)), args.nodePool.nodes, budget.maxMeshPercent),
