@@ -1,40 +1,26 @@
 import { clusterHost } from "../lib/objects";
 import * as helm from "@pulumi/kubernetes/helm/v4";
 import * as pulumi from "@pulumi/pulumi";
-import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE, egressGatewayChartValues, WorkloadScaling } from "../lib/istio-values";
+import { EGRESS_GATEWAY_LABEL, EGRESS_GATEWAY_RELEASE, egressGatewayChartValues } from "../lib/istio-values";
 import { meshNamespace } from "./namespace";
 import { PodPlacement } from "../lib/placement";
 import { chartSource, istioChart } from "../versions";
+import type { MeshIstioArgs } from "../model/istio";
 
-/** Arguments of {@link EgressGateway}. All are resolved by the config module. */
+/** Arguments of {@link EgressGateway}. */
 export interface EgressGatewayArgs {
     /**
-     * The Istio release; the version of the `gateway` chart.
-     * @default "1.31.1" (`DEFAULT_ISTIO_VERSION` in versions.ts)
-     */
-    version: string;
-    /**
-     * The gateway's own namespace, created by this component. It is never labelled
+     * `meshstack:istio`: the release (the `gateway` chart's version), and the gateway's namespace,
+     * replicas and resources. The namespace is created here and never labelled
      * `istio-injection=disabled`: the gateway pods are injected by istiod.
-     * @default "istio-egress"
      */
-    namespace: string;
-    /**
-     * Replicas and resources of the gateway.
-     * @default with highAvailability: 2 to 5 replicas; without: 1 replica; requests 100m/128Mi,
-     * limits 2000m/1024Mi
-     */
-    scaling: WorkloadScaling;
+    istio: Pick<MeshIstioArgs, "version" | "egressGateway">;
     /**
      * The installed control plane. The gateway chart is applied only once it is ready: the gateway
      * pods run the image `auto`, which only istiod's injection webhook replaces with a real proxy.
-     * @default none (required)
      */
     controlPlane: pulumi.Resource;
-    /**
-     * Where the gateway pods run: the node pool's selector, tolerations and the mesh's priority class.
-     * @default none (required; from `NodePool.placement`)
-     */
+    /** Where the gateway pods run: the node pool's selector, tolerations and the mesh's priority class. */
     placement: PodPlacement;
 }
 
@@ -57,21 +43,22 @@ export class EgressGateway extends pulumi.ComponentResource {
     constructor(name: string, args: EgressGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:istio:EgressGateway", name, {}, opts);
 
-        const namespace = meshNamespace(`${name}-namespace`, args.namespace, this);
+        const { namespace: namespaceName, ...scaling } = args.istio.egressGateway;
+        const namespace = meshNamespace(`${name}-namespace`, namespaceName, this);
 
         new helm.Chart(
             `${name}-gateway`,
             {
-                ...chartSource(istioChart("gateway", args.version)),
+                ...chartSource(istioChart("gateway", args.istio.version)),
                 name: EGRESS_GATEWAY_RELEASE,
-                namespace: args.namespace,
-                values: egressGatewayChartValues(args.scaling, args.placement),
+                namespace: namespaceName,
+                values: egressGatewayChartValues(scaling, args.placement),
             },
             { parent: this, dependsOn: [namespace, args.controlPlane] },
         );
 
         this.namespace = namespace.metadata.name;
-        this.hostName = clusterHost(EGRESS_GATEWAY_RELEASE, args.namespace);
+        this.hostName = clusterHost(EGRESS_GATEWAY_RELEASE, namespaceName);
         this.selectorLabels = { istio: EGRESS_GATEWAY_LABEL };
         this.host = this.namespace.apply(() => this.hostName);
         this.selector = pulumi.output(this.selectorLabels);

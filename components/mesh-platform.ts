@@ -71,16 +71,10 @@ export class MeshPlatform extends pulumi.ComponentResource {
             { parent: this, providers: [cluster] },
         );
 
-        const { namespace: egressNamespace, ...egressScaling } = istio.egressGateway;
+        const egressNamespace = istio.egressGateway.namespace;
         const egressGateway = new EgressGateway(
             `${name}-egress`,
-            {
-                version: istio.version,
-                namespace: egressNamespace,
-                scaling: egressScaling,
-                controlPlane: this.controlPlane,
-                placement: pool.placement,
-            },
+            { istio, controlPlane: this.controlPlane, placement: pool.placement },
             { parent: this, providers: [cluster] },
         );
 
