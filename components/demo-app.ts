@@ -6,25 +6,13 @@ import { PodPlacement } from "../lib/placement";
 
 /** Arguments of {@link DemoApp}. */
 export interface DemoAppArgs {
-    /**
-     * The mesh namespace the demo runs in.
-     * @default none (required)
-     */
+    /** The mesh namespace the demo runs in. */
     namespace: string;
-    /**
-     * The pod annotations that size the demo's sidecars.
-     * @default none (required)
-     */
+    /** The pod annotations that size the demo's sidecars. */
     sidecarAnnotations: Record<string, string>;
-    /**
-     * Where the demo's pods run (the node pool).
-     * @default none (required)
-     */
+    /** Where the demo's pods run (the node pool). */
     placement: PodPlacement;
-    /**
-     * The demo's mesh namespace, so its pods are injected.
-     * @default none (required)
-     */
+    /** The demo's mesh namespace, so its pods are injected. */
     after: pulumi.Resource[];
 }
 

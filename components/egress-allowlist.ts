@@ -11,30 +11,17 @@ import {
 
 /** Arguments of {@link EgressAllowlist}. All are resolved by the config module. */
 export interface EgressAllowlistArgs {
-    /**
-     * The external hosts the mesh may reach.
-     * @default [] (none: with REGISTRY_ONLY, nothing leaves the mesh)
-     */
+    /** The external hosts the mesh may reach. */
     entries: EgressEntry[];
-    /**
-     * The egress gateway's namespace, where the allowlist's objects live (exported to every namespace).
-     * @default "istio-egress"
-     */
+    /** The egress gateway's namespace, where the allowlist's objects live (exported to every namespace). */
     namespace: string;
-    /**
-     * The in-cluster host of the egress gateway's Service.
-     * @default "istio-egressgateway.istio-egress.svc.cluster.local"
-     */
+    /** The in-cluster host of the egress gateway's Service. */
     gatewayHost: string;
-    /**
-     * The labels of the egress gateway pods.
-     * @default { istio: "egressgateway" }
-     */
+    /** The labels of the egress gateway pods. */
     gatewaySelector: Record<string, string>;
     /**
      * The installed egress gateway (and so the ready control plane): Istio objects are applied once
      * istiod's validating webhook serves.
-     * @default none (required)
      */
     egressGateway: pulumi.Resource;
 }

@@ -29,72 +29,37 @@ import {
 
 /** Arguments of {@link MeshNamespace}. All are resolved by the config module. */
 export interface MeshNamespaceArgs {
-    /**
-     * The application namespace.
-     * @default none (required)
-     */
+    /** The application namespace. */
     name: string;
     /**
      * The namespace exists already: label it (server-side apply of the injection label) instead of
      * creating it, so that `pulumi destroy` never deletes it.
-     * @default false
      */
     adopt: boolean;
-    /**
-     * mTLS of the namespace's workloads.
-     * @default "STRICT"
-     */
+    /** mTLS of the namespace's workloads. */
     mtlsMode: MtlsMode;
-    /**
-     * Ports of single workloads that accept plain text, each with its reason.
-     * @default []
-     */
+    /** Ports of single workloads that accept plain text, each with its reason. */
     mtlsExceptions: MtlsException[];
-    /**
-     * Deny every call in but those of `allowFrom`.
-     * @default true with highAvailability, else false
-     */
+    /** Deny every call in but those of `allowFrom`. */
     defaultDeny: boolean;
-    /**
-     * Who may call in when `defaultDeny` is on.
-     * @default [] (nobody)
-     */
+    /** Who may call in when `defaultDeny` is on. */
     allowFrom: AllowedSource[];
     /**
      * Hosts beyond the namespace's own, istiod's and the egress gateway's that its proxies may reach:
      * the mesh namespaces it may call (`<namespace>/*`) and the configured `sidecarHosts`.
-     * @default []
      */
     sidecarHosts: string[];
-    /**
-     * istiod's namespace (the Sidecar imports it).
-     * @default "istio-system"
-     */
+    /** istiod's namespace (the Sidecar imports it). */
     istioNamespace: string;
-    /**
-     * The egress gateway's namespace (the Sidecar imports it; the network policy lets pods reach it).
-     * @default "istio-egress"
-     */
+    /** The egress gateway's namespace (the Sidecar imports it; the network policy lets pods reach it). */
     egressNamespace: string;
-    /**
-     * The labels of the egress gateway's pods, which the network policy lets pods reach.
-     * @default { istio: "egressgateway" }
-     */
+    /** The labels of the egress gateway's pods, which the network policy lets pods reach. */
     egressGatewaySelector: Record<string, string>;
-    /**
-     * More the namespace's pods may reach (Prometheus, when the namespace may query it).
-     * @default []
-     */
+    /** More the namespace's pods may reach (Prometheus, when the namespace may query it). */
     egressExtra: Array<{ to: NetworkPeer[]; ports: NetworkPort[] }>;
-    /**
-     * Cluster DNS as pods reach it (the NodeLocal DNSCache address, if any), for the network policy.
-     * @default {} (the kube-dns pods only)
-     */
+    /** Cluster DNS as pods reach it (the NodeLocal DNSCache address, if any), for the network policy. */
     dns: ClusterDns;
-    /**
-     * The ready control plane: Istio objects are applied once istiod's validating webhook serves.
-     * @default none (required)
-     */
+    /** The ready control plane: Istio objects are applied once istiod's validating webhook serves. */
     controlPlane: pulumi.Resource;
 }
 

@@ -5,15 +5,11 @@ export type { MeshServiceSettings } from "../model/services";
 
 /** Arguments of {@link MeshService}. */
 export interface MeshServiceArgs {
-    /**
-     * The service's routing and resilience.
-     * @default none (required)
-     */
+    /** The service's routing and resilience. */
     service: TrafficSettings;
     /**
      * What must be ready first: the control plane (istiod's validating webhook) and the service's mesh
      * namespace.
-     * @default none (required)
      */
     after: pulumi.Resource[];
 }

@@ -38,14 +38,13 @@ export type { PoolNode, NodePoolSettings, PreflightSettings } from "../model/nod
 export interface NodePoolArgs extends NodePoolSettings {
     /**
      * How many nodes must pass their gate before {@link NodePool.ready} lets the mesh in: one per
-     * replica of the most replicated mesh workload, at most the pool (`requiredPassedNodes`).
-     * @default none (required; unused without gates)
+     * replica of the most replicated mesh workload, at most the pool (`requiredPassedNodes`). Unused
+     * without gates.
      */
     requiredPassedNodes: number;
     /**
      * Local volumes to declare on pool nodes' NVMe disks (with the `kubernetes.io/no-provisioner`
-     * class), e.g. Prometheus's.
-     * @default none (required; may be empty)
+     * class), e.g. Prometheus's; may be empty.
      */
     localVolumes: LocalVolumeRequest[];
 }
