@@ -1,7 +1,7 @@
 import * as provider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshstackOutputs, OUTPUTS_VERSION, ServiceOutput } from "../contract/outputs";
-import { addonDemand } from "../lib/addons";
+import { ADDONS, addonDemand } from "../lib/addons";
 import { meshDemand, meshOverhead } from "../lib/capacity";
 import { clusterProviderArgs } from "../lib/providers";
 import { EgressGateway } from "./egress-gateway";
@@ -140,6 +140,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
             `${name}-observability`,
             {
                 ...args.observability,
+                addons: ADDONS,
                 namespace: istio.namespace,
                 storageClass: args.nodePool.storageClass.name,
                 placement: pool.placement,

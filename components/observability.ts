@@ -3,7 +3,7 @@ import * as helm from "@pulumi/kubernetes/helm/v4";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Addon, ADDONS, AddonName, AddonSite, addonUrl, portForwardCommand } from "../lib/addons";
+import { Addon, AddonName, AddonSite, addonUrl, portForwardCommand } from "../lib/addons";
 import { localVolumeClaim } from "../lib/local-volume";
 import { byText, PART_OF } from "../lib/objects";
 import { chartSource } from "../versions";
@@ -12,6 +12,8 @@ export type { ObservabilitySettings } from "../model/observability";
 
 /** Arguments of {@link Observability}: the addons' settings, where they go, and what they wait for. */
 export interface ObservabilityArgs extends ObservabilitySettings, AddonSite {
+    /** The addons to install, in this order: `ADDONS` (lib/addons/). */
+    addons: readonly Addon[];
     /**
      * The local volumes a claimed volume binds to (declared by the node pool), to wait for: empty when
      * the StorageClass provisions volumes itself, or without persistence.
@@ -27,12 +29,12 @@ export interface ObservabilityArgs extends ObservabilitySettings, AddonSite {
 }
 
 /**
- * The addons ({@link ADDONS}: Prometheus and Kiali) from their official charts, wired to each other and
+ * The addons (`ADDONS`: Prometheus and Kiali) from their official charts, wired to each other and
  * to the mesh, outside the mesh themselves, on the node pool. Each addon says what it needs declared
  * (lib/addons/); this declares it, addon by addon, in one way.
  */
 export class Observability extends pulumi.ComponentResource {
-    /** Each addon's in-cluster URL. */
+    /** Each addon's in-cluster URL, by name (the names of `addons`). */
     public readonly urls: Record<AddonName, string>;
     /** The commands that open each on localhost. */
     public readonly portForward: Record<AddonName, string>;
@@ -42,7 +44,7 @@ export class Observability extends pulumi.ComponentResource {
         const after = { parent: this, dependsOn: [args.controlPlane] };
         const site: AddonSite = args;
 
-        for (const addon of ADDONS) {
+        for (const addon of args.addons) {
             const install = addon.install(args, site);
             const secrets = install.keys.map((key) => {
                 const value = new random.RandomPassword(`${name}-${addon.name}-${key.id}`, { length: key.length, special: false }, { parent: this });
@@ -71,7 +73,7 @@ export class Observability extends pulumi.ComponentResource {
             }
         }
 
-        const byName = [...ADDONS].sort((a, b) => byText(a.name, b.name));
+        const byName = [...args.addons].sort((a, b) => byText(a.name, b.name));
         this.urls = endpoints(byName, (addon) => addonUrl(addon, args.namespace));
         this.portForward = endpoints(byName, (addon) => portForwardCommand(addon, args.namespace));
         this.registerOutputs({ urls: this.urls, portForward: this.portForward });

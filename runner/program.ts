@@ -210,8 +210,11 @@ function dependsOnList(value: pulumi.ResourceOptions["dependsOn"]): pulumi.Resou
  */
 /** What else a run may need. */
 export interface RunOptions {
-    /** The program to run. @default the project's index.ts */
-    program?: string;
+    /**
+     * The program to run: a module's path, or a function that declares resources and returns the
+     * outputs (a component under test). @default the project's index.ts
+     */
+    program?: string | (() => Record<string, unknown>);
     /** The outputs a `StackReference` to each named stack reads. @default none */
     stackOutputs?: Record<string, Record<string, unknown>>;
 }
@@ -270,8 +273,11 @@ export async function runProgram(
     pulumi.runtime.setAllConfig(config);
 
     // The program beside this file's folder: index.ts under ts-node, index.js when compiled.
-    const programPath = require.resolve(options.program ?? "../index");
-    delete require.cache[programPath];
+    const program = options.program ?? "../index";
+    const programPath = typeof program === "string" ? require.resolve(program) : undefined;
+    if (programPath !== undefined) {
+        delete require.cache[programPath];
+    }
 
     let outputs: Record<string, unknown> | undefined;
     let failure: unknown;
@@ -288,7 +294,7 @@ export async function runProgram(
                 return undefined;
             });
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            return require(programPath) as Record<string, unknown>;
+            return typeof program === "string" ? (require(programPath ?? program) as Record<string, unknown>) : program();
         });
     } catch (error) {
         failure = error;

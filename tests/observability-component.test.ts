@@ -1,0 +1,146 @@
+/**
+ * The Observability component on its own, with addons the shipped stacks do not have: it declares what
+ * each addon asks for (lib/addons/) in one way, whatever the addon, so a new addon needs no change here.
+ */
+import * as assert from "assert";
+import * as provider from "@pulumi/kubernetes/provider";
+import * as pulumi from "@pulumi/pulumi";
+import { Observability } from "../components/observability";
+import type { Addon } from "../lib/addons";
+import { KIALI } from "../lib/addons/kiali";
+import { PROMETHEUS, prometheusIngress } from "../lib/addons/prometheus";
+import type { ObservabilitySettings } from "../model/observability";
+import { isSecret, MOCK_RANDOM_PASSWORD, ProgramRun, revealed, runProgram } from "./harness";
+
+const RESOURCES = { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } };
+const SETTINGS: ObservabilitySettings = {
+    prometheus: {
+        retention: "1d",
+        persistence: { enabled: true, size: "1Gi" },
+        resources: RESOURCES,
+        allowFrom: [],
+        alertmanager: false,
+        pushgateway: false,
+        kubeStateMetrics: false,
+        nodeExporter: false,
+    },
+    kiali: { auth: { strategy: "token", openid: {} }, resources: RESOURCES },
+};
+
+/** An addon that asks for everything: two keys, an ingress policy, a claimed volume. */
+const ASKS_EVERYTHING: Addon = {
+    ...PROMETHEUS,
+    install: () => ({
+        values: { answer: 42 },
+        keys: [
+            { id: "first", secret: { name: "first-key", key: "k1" }, length: 16 },
+            { id: "second", secret: { name: "second-key", key: "k2" }, length: 8 },
+        ],
+        ingress: prometheusIngress("monitoring", []),
+        claimsVolume: true,
+    }),
+};
+
+/** An addon that asks for nothing but its chart. */
+const ASKS_NOTHING: Addon = { ...KIALI, install: () => ({ values: {}, keys: [], claimsVolume: false }) };
+
+/** Runs the component alone, with `addons` and `volumes` local volumes to wait for. */
+function runComponent(addons: readonly Addon[], volumes: number): Promise<ProgramRun> {
+    return runProgram(
+        "component",
+        {},
+        {
+            program: () => {
+                const controlPlane = new pulumi.ComponentResource("test:index:ControlPlane", "control-plane");
+                const observability = new Observability("obs", {
+                    ...SETTINGS,
+                    namespace: "monitoring",
+                    storageClass: "fast",
+                    placement: { nodeSelector: {}, tolerations: [], priorityClassName: "mesh" },
+                    addons,
+                    volumes: Array.from({ length: volumes }, (_, index) => new pulumi.ComponentResource("test:index:Volume", `volume-${index}`)),
+                    retainedProvider: new provider.Provider("retained", {}),
+                    controlPlane,
+                });
+                return { urls: observability.urls, portForward: observability.portForward };
+            },
+        },
+    );
+}
+
+/** The component's children, by type and name, in the order they were declared. */
+function children(run: ProgramRun): string[][] {
+    return run.resources.filter((resource) => resource.parent === "obs").map((resource) => [resource.type, resource.name]);
+}
+
+describe("Observability, alone", () => {
+    it("declares what an addon asks for: each key's password and Secret, then its chart (after the control plane, the volumes and the Secrets), then its ingress", async () => {
+        const run = await runComponent([ASKS_EVERYTHING], 2);
+        assert.deepStrictEqual(children(run), [
+            ["random:index/randomPassword:RandomPassword", "obs-prometheus-first"],
+            ["kubernetes:core/v1:Secret", "obs-prometheus-first-secret"],
+            ["random:index/randomPassword:RandomPassword", "obs-prometheus-second"],
+            ["kubernetes:core/v1:Secret", "obs-prometheus-second-secret"],
+            ["kubernetes:helm.sh/v4:Chart", "obs-prometheus"],
+            ["kubernetes:networking.k8s.io/v1:NetworkPolicy", "obs-prometheus-ingress"],
+        ]);
+        assert.deepStrictEqual(
+            [run.resource("obs-prometheus-first").inputs, run.resource("obs-prometheus-second").inputs],
+            [
+                { length: 16, special: false },
+                { length: 8, special: false },
+            ],
+        );
+        const secret = run.resource("obs-prometheus-second-secret");
+        assert.deepStrictEqual([{ ...secret.inputs, stringData: revealed(secret.inputs.stringData) }, secret.dependsOn], [
+            {
+                apiVersion: "v1",
+                kind: "Secret",
+                metadata: { name: "second-key", namespace: "monitoring", labels: { "app.kubernetes.io/part-of": "meshstack" } },
+                type: "Opaque",
+                stringData: { k2: MOCK_RANDOM_PASSWORD },
+            },
+            ["control-plane"],
+        ]);
+        assert.ok(isSecret(secret.inputs.stringData), "the key is a secret in Pulumi's state");
+        const chart = run.resource("obs-prometheus");
+        assert.deepStrictEqual(
+            [chart.inputs.name, chart.inputs.namespace, chart.inputs.values, chart.dependsOn, chart.transforms.map((transform) => transform.name)],
+            [
+                "prometheus",
+                "monitoring",
+                { answer: 42 },
+                ["control-plane", "volume-0", "volume-1", "obs-prometheus-first-secret", "obs-prometheus-second-secret"],
+                ["adopt PersistentVolumeClaim, ready once Bound"],
+            ],
+        );
+        const ingress = run.resource("obs-prometheus-ingress");
+        assert.deepStrictEqual([ingress.inputs.metadata, ingress.dependsOn], [prometheusIngress("monitoring", []).metadata, ["control-plane"]]);
+    });
+
+    it("without local volumes, a claimed volume is still adopted, with Pulumi's own wait", async () => {
+        const chart = (await runComponent([ASKS_EVERYTHING], 0)).resource("obs-prometheus");
+        assert.deepStrictEqual(
+            [chart.dependsOn, chart.transforms.map((transform) => transform.name)],
+            [["control-plane", "obs-prometheus-first-secret", "obs-prometheus-second-secret"], ["adopt PersistentVolumeClaim"]],
+        );
+    });
+
+    it("declares nothing an addon does not ask for: its chart waits for the control plane only, even with volumes", async () => {
+        const run = await runComponent([ASKS_NOTHING], 1);
+        assert.deepStrictEqual(children(run), [["kubernetes:helm.sh/v4:Chart", "obs-kiali"]]);
+        const chart = run.resource("obs-kiali");
+        assert.deepStrictEqual([chart.dependsOn, chart.transforms], [["control-plane"], []]);
+    });
+
+    it("gives each addon's URL and command by name, in name order", async () => {
+        const run = await runComponent([PROMETHEUS, KIALI], 0);
+        assert.deepStrictEqual(JSON.stringify(run.outputs), JSON.stringify({
+            urls: { kiali: "http://kiali.monitoring.svc.cluster.local:20001", prometheus: "http://prometheus.monitoring.svc.cluster.local:9090" },
+            portForward: {
+                kiali: "kubectl port-forward svc/kiali -n monitoring 20001:20001",
+                prometheus: "kubectl port-forward svc/prometheus -n monitoring 9090:9090",
+            },
+        }));
+    });
+});
