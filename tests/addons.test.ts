@@ -5,22 +5,11 @@
 import * as assert from "assert";
 import { ADDONS, addonChartDefaults, addonDemand, AddonSite, addonUrl, portForwardCommand } from "../lib/addons";
 import type { ObservabilitySettings } from "../model/observability";
+import { parse } from "./config-fixtures";
 import { stackRun } from "./harness";
 
-/** Settings any addon installs from (what it declares besides values does not depend on them). */
-const SETTINGS: ObservabilitySettings = {
-    prometheus: {
-        retention: "1d",
-        persistence: { enabled: false, size: "1Gi" },
-        resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
-        allowFrom: [],
-        alertmanager: false,
-        pushgateway: false,
-        kubeStateMetrics: false,
-        nodeExporter: false,
-    },
-    kiali: { auth: { strategy: "token", openid: {} }, resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } },
-};
+/** The default settings (what an addon declares besides its values does not depend on them). */
+const SETTINGS: ObservabilitySettings = parse({}).observability;
 const SITE: AddonSite = { namespace: "mesh-system", storageClass: "fast", placement: { nodeSelector: {}, tolerations: [], priorityClassName: "high" } };
 
 describe("addons", () => {

@@ -10,22 +10,10 @@ import type { Addon } from "../lib/addons";
 import { KIALI } from "../lib/addons/kiali";
 import { PROMETHEUS, prometheusIngress } from "../lib/addons/prometheus";
 import type { ObservabilitySettings } from "../model/observability";
+import { parse } from "./config-fixtures";
 import { isSecret, MOCK_RANDOM_PASSWORD, ProgramRun, revealed, runProgram } from "./harness";
 
-const RESOURCES = { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } };
-const SETTINGS: ObservabilitySettings = {
-    prometheus: {
-        retention: "1d",
-        persistence: { enabled: true, size: "1Gi" },
-        resources: RESOURCES,
-        allowFrom: [],
-        alertmanager: false,
-        pushgateway: false,
-        kubeStateMetrics: false,
-        nodeExporter: false,
-    },
-    kiali: { auth: { strategy: "token", openid: {} }, resources: RESOURCES },
-};
+const SETTINGS: ObservabilitySettings = parse({}).observability;
 
 /** An addon that asks for everything: two keys, an ingress policy, a claimed volume. */
 const ASKS_EVERYTHING: Addon = {
