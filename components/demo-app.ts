@@ -8,8 +8,8 @@ import { PodPlacement } from "../lib/placement";
 export interface DemoAppArgs {
     /** The mesh namespace the demo runs in. */
     namespace: string;
-    /** The pod annotations that size the demo's sidecars. */
-    sidecarAnnotations: Record<string, string>;
+    /** The annotations the data plane wants on the demo's pods (with sidecars: their size). */
+    podAnnotations: Record<string, string>;
     /** Where the demo's pods run (the node pool). */
     placement: PodPlacement;
     /** The demo's mesh namespace, so its pods are injected. */
@@ -31,10 +31,10 @@ export class DemoApp extends pulumi.ComponentResource {
         this.versions = new Map(
             (["v1", "v2"] as const).map((version) => [
                 version,
-                new appsv1.Deployment(`${name}-${version}`, demoVersion(args.namespace, version, args.sidecarAnnotations, args.placement), after),
+                new appsv1.Deployment(`${name}-${version}`, demoVersion(args.namespace, version, args.podAnnotations, args.placement), after),
             ]),
         );
-        new appsv1.Deployment(`${name}-client`, demoClient(args.namespace, args.sidecarAnnotations, args.placement), after);
+        new appsv1.Deployment(`${name}-client`, demoClient(args.namespace, args.podAnnotations, args.placement), after);
         this.registerOutputs({});
     }
 

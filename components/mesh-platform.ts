@@ -117,7 +117,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                   `${name}-demo`,
                   {
                       namespace: args.demo.namespace,
-                      sidecarAnnotations:
+                      podAnnotations:
                           serviceRecords[`${args.demo.namespace}/${DEMO_SERVICE.name}`]?.sidecarAnnotations ??
                           SIDECAR.workloadAnnotations(undefined, istio.proxy.resources),
                       placement: pool.placement,

@@ -32,7 +32,11 @@ export interface ServiceOutput {
     replicas: number;
     /** Percent of requests per version. */
     weights: Record<string, number>;
-    /** The annotations that size its pods' sidecars: put them on the Deployments' pod templates. */
+    /**
+     * The annotations the data plane wants on its pods (`DataPlane.workloadAnnotations`, lib/data-plane.ts):
+     * with sidecars, the four that size each pod's proxy. Put them on the Deployments' pod templates.
+     * The key keeps its name while sidecars are the only data plane (a rename is a new outputs version).
+     */
     sidecarAnnotations: Record<string, string>;
 }
 
