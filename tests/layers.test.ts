@@ -7,17 +7,24 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "./harness";
 
-/** Every relative import (`from "../x"`, `require("../x")`) of the sources in `folder`, as project paths. */
+/** The relative module paths `text` imports: `from "../x"`, `import "../x"`, `import("../x")`, `require("../x")`. */
+export function relativeImports(text: string): string[] {
+    return [...text.matchAll(/(?:\bfrom|\bimport|\bimport\(|\brequire\()\s*["'](\.{1,2}\/[^"']+)["']/g)].map(([, target]) => target);
+}
+
+/** Every relative import of the sources in `folder` and its subfolders, as [source, project path]. */
 function importsOf(folder: string): Array<[string, string]> {
     const dir = path.join(PROJECT_ROOT, folder);
     return fs
-        .readdirSync(dir)
+        .readdirSync(dir, { recursive: true, encoding: "utf8" })
         .filter((file) => /\.(ts|js)$/.test(file))
+        .sort()
         .flatMap((file) => {
-            const text = fs.readFileSync(path.join(dir, file), "utf8");
-            return [...text.matchAll(/(?:from|require\()\s*"(\.{1,2}\/[^"]+)"/g)].map(
-                ([, target]): [string, string] => [`${folder}/${file}`, path.relative(PROJECT_ROOT, path.join(dir, target))],
-            );
+            const source = path.join(dir, file);
+            return relativeImports(fs.readFileSync(source, "utf8")).map((target): [string, string] => [
+                path.relative(PROJECT_ROOT, source),
+                path.relative(PROJECT_ROOT, path.join(path.dirname(source), target)),
+            ]);
         });
 }
 
@@ -32,6 +39,24 @@ const layers: Array<[string, string[], string]> = [
 ];
 
 describe("layers", () => {
+    it("finds every form of relative import, and no package import", () => {
+        const text = [
+            'import { a } from "../components/a";',
+            'import type { B } from "./b";',
+            'import "../side-effect";',
+            "const c = require('../c');",
+            'const d = await import("../../d");',
+            'export * from "./e";',
+            'import * as pulumi from "@pulumi/pulumi";',
+            'const f = require("fs");',
+        ].join("\n");
+        assert.deepStrictEqual(relativeImports(text), ["../components/a", "./b", "../side-effect", "../c", "../../d", "./e"]);
+    });
+
+    it("reads subfolders: lib/addons/ is lib/", () => {
+        assert.ok(importsOf("lib").some(([source, target]) => source === path.join("lib", "addons", "kiali.ts") && target === "versions"));
+    });
+
     for (const [folder, allowed, why] of layers) {
         it(why, () => {
             const outside = importsOf(folder).filter(([, target]) => !allowed.includes(target.split(path.sep)[0].replace(/\.(ts|js)$/, "")));
