@@ -1,7 +1,7 @@
 import * as provider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshstackOutputs, OUTPUTS_VERSION, ServiceOutput } from "../contract/outputs";
-import { ADDONS, addonDemand } from "../lib/addons";
+import { ADDONS, addonDemand, addonLocalVolumes, volumesByAddon } from "../lib/addons";
 import { meshDemand, meshOverhead } from "../lib/capacity";
 import { clusterProviderArgs } from "../lib/providers";
 import { EgressGateway } from "./egress-gateway";
@@ -15,7 +15,7 @@ import { MeshService } from "./mesh-service";
 import { DemoApp } from "./demo-app";
 import { Observability } from "./observability";
 import { DEMO_SERVICE } from "../lib/demo";
-import { prometheusLocalVolume, prometheusPeer } from "../lib/addons/prometheus";
+import { prometheusPeer } from "../lib/addons/prometheus";
 import { NodePool } from "./node-pool";
 import { requiredPassedNodes } from "../lib/preflight";
 import type { MeshPlatformArgs } from "../model/index";
@@ -47,13 +47,13 @@ export class MeshPlatform extends pulumi.ComponentResource {
         const retained = new provider.Provider(`${name}-cluster-retained`, clusterProviderArgs(args.cluster, "adopt"), { parent: this });
 
         const { budget, ...poolSettings } = args.nodePool;
-        const prometheusVolume = prometheusLocalVolume(args.observability.prometheus.persistence, istio.namespace, poolSettings);
+        const addonVolumes = addonLocalVolumes(args.observability, istio.namespace, poolSettings);
         const pool = new NodePool(
             `${name}-pool`,
             {
                 ...poolSettings,
                 requiredPassedNodes: requiredPassedNodes(poolSettings.nodes.length, [istio.istiod.replicas, istio.egressGateway.replicas]),
-                localVolumes: prometheusVolume === undefined ? [] : [prometheusVolume],
+                localVolumes: [...addonVolumes.values()],
             },
             { parent: this, providers: [cluster] },
         );
@@ -145,7 +145,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 storageClass: args.nodePool.storageClass.name,
                 placement: pool.placement,
                 controlPlane: this.controlPlane,
-                volumes: prometheusVolume === undefined ? [] : [...pool.localVolumes.values()],
+                volumes: volumesByAddon(addonVolumes, pool.localVolumes),
                 retainedProvider: retained,
             },
             { parent: this, providers: [cluster] },

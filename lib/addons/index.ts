@@ -3,15 +3,17 @@
  * Observability component and its outputs iterate over.
  */
 import type { WorkloadDemand } from "../capacity";
-import { Addon, AddonRequests } from "./addon";
+import type { LocalVolumeRequest } from "../local-volume";
+import type { ObservabilitySettings } from "../../model/observability";
+import { AddonName, AddonPool, AddonRequests } from "./addon";
 import { KIALI } from "./kiali";
 import { PROMETHEUS } from "./prometheus";
 
 export { addonUrl, portForwardCommand } from "./addon";
-export type { Addon, AddonInstall, AddonName, AddonRequests, AddonSite, GeneratedKey } from "./addon";
+export type { Addon, AddonInstall, AddonName, AddonPool, AddonRequests, AddonSite, GeneratedKey } from "./addon";
 
-/** Every addon. */
-export const ADDONS: readonly Addon[] = [PROMETHEUS, KIALI];
+/** Every addon (a tuple: what is built from it knows each addon by name). */
+export const ADDONS = [PROMETHEUS, KIALI] as const;
 
 /** What the addons' pods request, addon by addon. */
 export function addonDemand(requests: AddonRequests): WorkloadDemand[] {
@@ -21,4 +23,26 @@ export function addonDemand(requests: AddonRequests): WorkloadDemand[] {
 /** What the addons' pods request with their charts' own defaults, addon by addon. */
 export function addonChartDefaults(): WorkloadDemand[] {
     return ADDONS.flatMap((addon) => addon.chartDefaults);
+}
+
+/** The local volume of each addon that has one, by addon: the node pool declares them. */
+export function addonLocalVolumes(settings: ObservabilitySettings, namespace: string, pool: AddonPool): ReadonlyMap<AddonName, LocalVolumeRequest> {
+    return new Map(
+        ADDONS.flatMap((addon): Array<[AddonName, LocalVolumeRequest]> => {
+            const volume = addon.localVolume?.(settings, namespace, pool);
+            return volume === undefined ? [] : [[addon.name, volume]];
+        }),
+    );
+}
+
+/** Each addon's declared volume (`declared`: the node pool's, by volume name), by addon. */
+export function volumesByAddon<Volume>(requests: ReadonlyMap<AddonName, LocalVolumeRequest>, declared: ReadonlyMap<string, Volume>): Map<AddonName, Volume> {
+    const volumes = new Map<AddonName, Volume>();
+    for (const [addon, request] of requests) {
+        const volume = declared.get(request.name);
+        if (volume !== undefined) {
+            volumes.set(addon, volume);
+        }
+    }
+    return volumes;
 }

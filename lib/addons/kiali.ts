@@ -25,7 +25,7 @@ export const KIALI_POD_LABELS = { "app.kubernetes.io/name": "kiali" } as const;
  * key at every render, which Pulumi shows as a change on every preview and which restarts Kiali on
  * every `pulumi up`.
  */
-export const KIALI: Addon = {
+export const KIALI: Addon<"kiali"> = {
     name: "kiali",
     chart: KIALI_CHART,
     release: KIALI_RELEASE,

@@ -11,7 +11,7 @@ import type { ResourceRequirements } from "../quantity";
 import { NetworkPeer, NetworkPolicyObject, NetworkPort, podsIn } from "../zero-trust";
 import type { ObservabilitySettings, PrometheusSettings, PrometheusSource } from "../../model/observability";
 import { PROMETHEUS_CHART } from "../../versions";
-import { Addon, AddonRequests, AddonSite, NOT_MESHED } from "./addon";
+import { Addon, AddonPool, AddonRequests, AddonSite, NOT_MESHED } from "./addon";
 import { KIALI_POD_LABELS } from "./kiali";
 
 /** Prometheus's release name, which `server.fullnameOverride` makes its Service's name too. */
@@ -35,7 +35,7 @@ export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus", "
  * Prometheus as an addon: one server, with its config reloader, behind its ingress policy, its data on a
  * claimed volume.
  */
-export const PROMETHEUS: Addon = {
+export const PROMETHEUS: Addon<"prometheus"> = {
     name: "prometheus",
     chart: PROMETHEUS_CHART,
     release: PROMETHEUS_RELEASE,
@@ -55,6 +55,7 @@ export const PROMETHEUS: Addon = {
         ingress: prometheusIngress(site.namespace, settings.prometheus.allowFrom),
         claimsVolume: true,
     }),
+    localVolume: (settings: ObservabilitySettings, namespace: string, pool: AddonPool) => prometheusLocalVolume(settings.prometheus.persistence, namespace, pool),
 };
 
 /**
@@ -148,7 +149,7 @@ export function prometheusChartValues(settings: PrometheusSettings, storageClass
 export function prometheusLocalVolume(
     persistence: PrometheusSettings["persistence"],
     namespace: string,
-    pool: { storageClass: { name: string; provisioner: string }; nodes: readonly { name: string }[] },
+    pool: AddonPool,
 ): LocalVolumeRequest | undefined {
     if (!persistence.enabled || pool.storageClass.provisioner !== LOCAL_VOLUMES || (persistence.storageClass ?? pool.storageClass.name) !== pool.storageClass.name) {
         return undefined;
