@@ -11,7 +11,7 @@ import { sidecarAnnotations, sidecarSize } from "./traffic";
 /** How pods join the mesh. */
 export interface DataPlane {
     /** Its name. */
-    name: "sidecar";
+    name: string;
     /** The labels that enrol a namespace's pods. */
     namespaceLabels: Readonly<Record<string, string>>;
     /** The labels that keep a pod out of the mesh (meshstack's own Jobs and addons). */
