@@ -181,9 +181,9 @@ export class MeshPlatform extends pulumi.ComponentResource {
             services: pulumi.output(serviceRecords),
             // Picked by name: an addon joins the outputs when the contract names it (a new version).
             observability: pulumi.output({
-                prometheusUrl: observability.urls.prometheus,
-                kialiUrl: observability.urls.kiali,
-                portForward: { kiali: observability.portForward.kiali, prometheus: observability.portForward.prometheus },
+                prometheusUrl: observability.endpoint("prometheus").url,
+                kialiUrl: observability.endpoint("kiali").url,
+                portForward: { kiali: observability.endpoint("kiali").portForward, prometheus: observability.endpoint("prometheus").portForward },
             }),
             meshOverhead: pulumi.output(
                 meshOverhead(meshDemand(istio, budget.meshedPods, args.services, addonDemand(args.observability)), args.nodePool.nodes, budget.maxMeshPercent),

@@ -34,10 +34,8 @@ export interface ObservabilityArgs<Name extends AddonName = AddonName> extends O
  * (lib/addons/); this declares it, addon by addon, in one way.
  */
 export class Observability<Name extends AddonName = AddonName> extends pulumi.ComponentResource {
-    /** Each addon's in-cluster URL, by its name. */
-    public readonly urls: Record<Name, string>;
-    /** The commands that open each on localhost, by its name. */
-    public readonly portForward: Record<Name, string>;
+    /** The installed addons, by name. */
+    private readonly installed: ReadonlyMap<AddonName, AddonEndpoint>;
 
     constructor(name: string, args: ObservabilityArgs<Name>, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:observability:Observability", name, {}, opts);
@@ -75,13 +73,29 @@ export class Observability<Name extends AddonName = AddonName> extends pulumi.Co
         }
 
         const byName = [...args.addons].sort((a, b) => byText(a.name, b.name));
-        this.urls = endpoints(byName, (addon) => addonUrl(addon, args.namespace));
-        this.portForward = endpoints(byName, (addon) => portForwardCommand(addon, args.namespace));
-        this.registerOutputs({ urls: this.urls, portForward: this.portForward });
+        this.installed = new Map(
+            byName.map((addon) => [addon.name, { url: addonUrl(addon, args.namespace), portForward: portForwardCommand(addon, args.namespace) }]),
+        );
+        this.registerOutputs({ endpoints: Object.fromEntries(this.installed) });
+    }
+
+    /**
+     * An installed addon's URL and command. `Name` is exact when the addons are a literal tuple (`ADDONS`):
+     * asking for another fails the compile; were the type widened, it throws.
+     */
+    public endpoint(name: Name): AddonEndpoint {
+        const endpoint = this.installed.get(name);
+        if (endpoint === undefined) {
+            throw new Error(`the addon ${name} is not installed: add it to ADDONS (lib/addons/index.ts)`);
+        }
+        return endpoint;
     }
 }
 
-/** One entry per addon, keyed by its name: exactly the names of `addons`. */
-function endpoints<Name extends AddonName>(addons: readonly Addon<Name>[], endpoint: (addon: Addon<Name>) => string): Record<Name, string> {
-    return Object.fromEntries(addons.map((addon) => [addon.name, endpoint(addon)])) as Record<Name, string>;
+/** Where an addon answers. */
+export interface AddonEndpoint {
+    /** Its in-cluster URL. */
+    url: string;
+    /** The command that opens it on localhost. */
+    portForward: string;
 }

@@ -94,9 +94,10 @@ describe("addons", () => {
         for (const [name, settings, storage, expected] of cases) {
             assert.deepStrictEqual([...addonLocalVolumes(settings, "mesh-system", storage)], expected, name);
         }
-        const requests = addonLocalVolumes(withPersistence(true), "mesh-system", pool);
-        assert.deepStrictEqual([...volumesByAddon(requests, new Map([["other", 1], ["prometheus", 2]]))], [["prometheus", 2]]);
-        assert.deepStrictEqual([...volumesByAddon(requests, new Map([["other", 1]]))], []);
+        // Found by the volume's name, not the addon's.
+        const requests = new Map([["prometheus", { ...prometheus, name: "prometheus-data" }]] as const);
+        assert.deepStrictEqual([...volumesByAddon(requests, new Map([["prometheus", 1], ["prometheus-data", 2]]))], [["prometheus", 2]]);
+        assert.throws(() => volumesByAddon(requests, new Map([["prometheus", 1]])), { message: "the local volume prometheus-data of prometheus was not declared" });
     });
 });
 

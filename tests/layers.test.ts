@@ -7,9 +7,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "./harness";
 
-/** The relative module paths `text` imports: `from "../x"`, `import "../x"`, `import("../x")`, `require("../x")`. */
+/** The relative module paths `text` imports: `from "../x"`, `import "../x"`, `import("../x")`, `require("../x")`, in any quotes. */
 export function relativeImports(text: string): string[] {
-    return [...text.matchAll(/(?:\bfrom|\bimport|\bimport\(|\brequire\()\s*["'](\.{1,2}\/[^"']+)["']/g)].map(([, target]) => target);
+    return [...text.matchAll(/(?:\bfrom|\bimport|\bimport\(|\brequire\()\s*["'`](\.{1,2}\/[^"'`]+)["'`]/g)].map(([, target]) => target);
 }
 
 /** Every relative import of the sources in `folder` and its subfolders, as [source, project path]. */
@@ -49,8 +49,9 @@ describe("layers", () => {
             'export * from "./e";',
             'import * as pulumi from "@pulumi/pulumi";',
             'const f = require("fs");',
+            "const g = require(`../g`);",
         ].join("\n");
-        assert.deepStrictEqual(relativeImports(text), ["../components/a", "./b", "../side-effect", "../c", "../../d", "./e"]);
+        assert.deepStrictEqual(relativeImports(text), ["../components/a", "./b", "../side-effect", "../c", "../../d", "./e", "../g"]);
     });
 
     it("reads subfolders: lib/addons/ is lib/", () => {

@@ -11,7 +11,7 @@ import { KIALI } from "../lib/addons/kiali";
 import { PROMETHEUS, prometheusIngress } from "../lib/addons/prometheus";
 import type { ObservabilitySettings } from "../model/observability";
 import { parse } from "./config-fixtures";
-import { MOCK_RANDOM_PASSWORD, ProgramRun, revealed, runProgram } from "./harness";
+import { isSecret, MOCK_RANDOM_PASSWORD, ProgramRun, revealed, runProgram } from "./harness";
 
 const SETTINGS: ObservabilitySettings = parse({}).observability;
 
@@ -32,8 +32,15 @@ const ASKS_EVERYTHING: Addon = {
 /** An addon that asks for nothing but its chart. */
 const ASKS_NOTHING: Addon = { ...KIALI, install: () => ({ values: {}, keys: [], claimsVolume: false }) };
 
-/** Runs the component alone, with `addons`, and a local volume (`volume-<addon>`) for each of `withVolume`. */
-function runComponent(addons: readonly Addon[], withVolume: readonly AddonName[]): Promise<ProgramRun> {
+/**
+ * Runs the component alone, with `addons`, and a local volume (`volume-<addon>`) for each of `withVolume`;
+ * its outputs are what `outputs` reads of the component.
+ */
+function runComponent(
+    addons: readonly Addon[],
+    withVolume: readonly AddonName[],
+    outputs: (observability: Observability) => Record<string, unknown> = () => ({}),
+): Promise<ProgramRun> {
     return runProgram(
         "component",
         {},
@@ -50,7 +57,7 @@ function runComponent(addons: readonly Addon[], withVolume: readonly AddonName[]
                     retainedProvider: new provider.Provider("retained", {}),
                     controlPlane,
                 });
-                return { urls: observability.urls, portForward: observability.portForward };
+                return outputs(observability);
             },
         },
     );
@@ -90,6 +97,7 @@ describe("Observability, alone", () => {
             },
             ["control-plane"],
         ]);
+        assert.ok(isSecret(secret.inputs.stringData), "the key is a secret in Pulumi's state");
         const chart = run.resource("obs-prometheus");
         assert.deepStrictEqual(
             [chart.inputs.name, chart.inputs.namespace, chart.inputs.values, chart.dependsOn, chart.transforms.map((transform) => transform.name)],
@@ -120,14 +128,17 @@ describe("Observability, alone", () => {
         assert.deepStrictEqual([chart.dependsOn, chart.transforms], [["control-plane"], []]);
     });
 
-    it("gives each addon's URL and command by name, in name order", async () => {
-        const run = await runComponent([PROMETHEUS, KIALI], []);
-        assert.deepStrictEqual(JSON.stringify(run.outputs), JSON.stringify({
-            urls: { kiali: "http://kiali.monitoring.svc.cluster.local:20001", prometheus: "http://prometheus.monitoring.svc.cluster.local:9090" },
-            portForward: {
-                kiali: "kubectl port-forward svc/kiali -n monitoring 20001:20001",
-                prometheus: "kubectl port-forward svc/prometheus -n monitoring 9090:9090",
-            },
-        }));
+    it("gives each installed addon's URL and command by name; an addon not installed throws, naming the fix", async () => {
+        const run = await runComponent([PROMETHEUS, KIALI], [], (observability) => ({ kiali: observability.endpoint("kiali"), prometheus: observability.endpoint("prometheus") }));
+        assert.deepStrictEqual(run.outputs, {
+            kiali: { url: "http://kiali.monitoring.svc.cluster.local:20001", portForward: "kubectl port-forward svc/kiali -n monitoring 20001:20001" },
+            prometheus: { url: "http://prometheus.monitoring.svc.cluster.local:9090", portForward: "kubectl port-forward svc/prometheus -n monitoring 9090:9090" },
+        });
+        // Typed as any addon (a widened list), asking for one not given fails the run.
+        const widened: readonly Addon[] = [PROMETHEUS];
+        await assert.rejects(
+            runComponent(widened, [], (observability) => ({ kiali: observability.endpoint("kiali") })),
+            { message: "the addon kiali is not installed: add it to ADDONS (lib/addons/index.ts)" },
+        );
     });
 });

@@ -35,14 +35,18 @@ export function addonLocalVolumes(settings: ObservabilitySettings, namespace: st
     );
 }
 
-/** Each addon's declared volume (`declared`: the node pool's, by volume name), by addon. */
+/**
+ * Each addon's declared volume (`declared`: the node pool's, by volume name), by addon. The pool declares
+ * every request or fails, so a missing one is a wiring fault: it throws.
+ */
 export function volumesByAddon<Volume>(requests: ReadonlyMap<AddonName, LocalVolumeRequest>, declared: ReadonlyMap<string, Volume>): Map<AddonName, Volume> {
-    const volumes = new Map<AddonName, Volume>();
-    for (const [addon, request] of requests) {
-        const volume = declared.get(request.name);
-        if (volume !== undefined) {
-            volumes.set(addon, volume);
-        }
-    }
-    return volumes;
+    return new Map(
+        [...requests].map(([addon, request]): [AddonName, Volume] => {
+            const volume = declared.get(request.name);
+            if (volume === undefined) {
+                throw new Error(`the local volume ${request.name} of ${addon} was not declared`);
+            }
+            return [addon, volume];
+        }),
+    );
 }
