@@ -17,7 +17,8 @@ import { closest, CONFIG_NAMESPACE, ConfigProblem, unknownKeyMessage } from "./k
 import { documented, flag, section } from "./leaves";
 import { ConfigError, PathProblem, validate } from "./problems";
 
-export { CONFIG_NAMESPACE, ConfigProblem } from "./keys";
+export { CONFIG_NAMESPACE } from "./keys";
+export type { ConfigProblem } from "./keys";
 export { ConfigError, formatProblems } from "./problems";
 
 function buildStackSchema(highAvailability: boolean) {
