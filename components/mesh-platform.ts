@@ -79,7 +79,8 @@ export class MeshPlatform extends pulumi.ComponentResource {
         );
 
         // A mesh namespace that may query Prometheus must also be let out to it.
-        const prometheusClients = args.observability.prometheus.allowFrom.map((source) => source.namespace);
+        const prometheusClients = new Set(args.observability.prometheus.allowFrom.map((source) => source.namespace));
+        const imports = sidecarImports(args.mesh.namespaces);
         const namespaces = new Map<string, MeshNamespace>();
         const inNamespace = (namespace: string): pulumi.Resource[] => [namespaces.get(namespace)].filter((entry) => entry !== undefined);
         for (const namespace of args.mesh.namespaces) {
@@ -87,12 +88,12 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 `${name}-ns-${namespace.name}`,
                 {
                     ...namespace,
-                    sidecarHosts: [...sidecarImports(namespace.name, args.mesh.namespaces), ...namespace.sidecarHosts],
+                    sidecarHosts: [...(imports.get(namespace.name) ?? []), ...namespace.sidecarHosts],
                     mtlsMode: args.mesh.mtlsMode,
                     istioNamespace: istio.namespace,
                     egressNamespace: egressNamespace,
                     egressGatewaySelector: egressGateway.selectorLabels,
-                    egressExtra: prometheusClients.includes(namespace.name) ? [prometheusPeer(istio.namespace)] : [],
+                    egressExtra: prometheusClients.has(namespace.name) ? [prometheusPeer(istio.namespace)] : [],
                     dns: { nodeLocalAddress: args.cluster.nodeLocalDnsAddress },
                     controlPlane: this.controlPlane,
                 },

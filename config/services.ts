@@ -227,6 +227,7 @@ function sidecarLimitProblems(sidecar: SidecarSize, meshProxy: ResourceRequireme
 export function servicesProblems(services: ServicesConfig, meshNamespaces: readonly string[], meshProxy: ResourceRequirements): PathProblem[] {
     const problems: PathProblem[] = [];
     const seen = new Set<string>();
+    const meshed = new Set(meshNamespaces);
     services.forEach((service, index) => {
         const path: KeyPath = ["services", index];
         const id = `${service.namespace}/${service.name}`;
@@ -234,7 +235,7 @@ export function servicesProblems(services: ServicesConfig, meshNamespaces: reado
             problems.push({ path: [...path, "name"], message: `${show(id)} is declared more than once. Declare each service once per namespace.` });
         }
         seen.add(id);
-        if (!meshNamespaces.includes(service.namespace)) {
+        if (!meshed.has(service.namespace)) {
             problems.push({
                 path: [...path, "namespace"],
                 message: `${show(service.namespace)} is not a mesh namespace. Add it to meshstack:mesh.namespaces, or use one of: ${meshNamespaces.join(", ") || "(none declared)"}.`,

@@ -114,16 +114,27 @@ export interface NamespaceReach {
 }
 
 /**
- * The other mesh namespaces whose services `namespace` may call, and so whose configuration its proxies
- * need: those without default deny, and those whose `allowFrom` names `namespace`. Without them in its
- * Sidecar, a proxy has no route to the service (and with REGISTRY_ONLY, the call fails).
+ * For each mesh namespace, the other mesh namespaces whose services it may call, and so whose
+ * configuration its proxies need (`<namespace>/*`, sorted): those without default deny, and those whose
+ * `allowFrom` names it. Without them in its Sidecar, a proxy has no route to the service (and with
+ * REGISTRY_ONLY, the call fails). One pass over the namespaces and their `allowFrom`, then each list
+ * (as long as what its namespace may reach: that is the semantics): not every namespace against every other.
  */
-export function sidecarImports(namespace: string, namespaces: readonly NamespaceReach[]): string[] {
-    return namespaces
-        .filter((other) => other.name !== namespace)
-        .filter((other) => !other.defaultDeny || other.allowFrom.some((source) => source.namespace === namespace))
-        .map((other) => `${other.name}/*`)
-        .sort();
+export function sidecarImports(namespaces: readonly NamespaceReach[]): ReadonlyMap<string, string[]> {
+    const open = namespaces.filter((namespace) => !namespace.defaultDeny).map((namespace) => namespace.name);
+    const allowedBy = new Map<string, Set<string>>();
+    for (const callee of namespaces.filter((namespace) => namespace.defaultDeny)) {
+        for (const source of callee.allowFrom) {
+            allowedBy.set(source.namespace, (allowedBy.get(source.namespace) ?? new Set()).add(callee.name));
+        }
+    }
+    return new Map(
+        namespaces.map((namespace): [string, string[]] => {
+            const reachable = new Set([...open, ...(allowedBy.get(namespace.name) ?? [])]);
+            reachable.delete(namespace.name);
+            return [namespace.name, [...reachable].map((name) => `${name}/*`).sort(byText)];
+        }),
+    );
 }
 
 /**

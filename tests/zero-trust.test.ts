@@ -108,9 +108,29 @@ describe("zero trust", () => {
                 { name: "b", defaultDeny: true, allowFrom: [{ namespace: "c" }] },
                 { name: "c", defaultDeny: true, allowFrom: [{ namespace: "a" }] },
             ];
-            assert.deepStrictEqual(sidecarImports(namespace, namespaces), imports);
+            assert.deepStrictEqual(sidecarImports(namespaces).get(namespace), imports);
         });
     }
+
+    it("Sidecar imports, for many namespaces: the same as checking every namespace against every other", () => {
+        // 40 namespaces, every third open, each closed one allowing the next two (and itself, which is no import).
+        const namespaces = Array.from({ length: 40 }, (_, index) => ({
+            name: `ns-${String(index).padStart(2, "0")}`,
+            defaultDeny: index % 3 !== 0,
+            allowFrom: [index, (index + 1) % 40, (index + 2) % 40].map((other) => ({ namespace: `ns-${String(other).padStart(2, "0")}` })),
+        }));
+        const pairwise = (namespace: string): string[] =>
+            namespaces
+                .filter((other) => other.name !== namespace && (!other.defaultDeny || other.allowFrom.some((source) => source.namespace === namespace)))
+                .map((other) => `${other.name}/*`)
+                .sort();
+        const imports = sidecarImports(namespaces);
+        assert.deepStrictEqual([...imports.keys()], namespaces.map((namespace) => namespace.name));
+        for (const namespace of namespaces) {
+            assert.deepStrictEqual(imports.get(namespace.name), pairwise(namespace.name), namespace.name);
+        }
+        assert.deepStrictEqual(imports.get("ns-05"), [...namespaces.filter((_, index) => index % 3 === 0).map((namespace) => `${namespace.name}/*`), "ns-04/*"].sort());
+    });
 
     it("lets a namespace's pods reach only DNS, istiod, the egress gateway and the namespaces they may call", () => {
         const dns = {
