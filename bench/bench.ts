@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: evaluates the real program under the mock engine for N = 10, 100 and 1,000 services
+ * `npm run bench`: evaluates the real program under the mock engine for N = 10 to 2,000 services
  * (bench/generate.ts), each run in a fresh process, three runs each, and reports the median wall time of
- * the evaluation, the resources declared and the peak memory, as a table and as bench/results.json.
+ * the evaluation, the resources declared and the peak memory; beside each, the SDK's floor for the same
+ * shape (bench/floor.ts: the same packages and resources, no logic), measured in the same run, and the
+ * ratio. As a table and as bench/results.json.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -10,11 +12,11 @@ import * as path from "path";
 import type { Measurement } from "./run-one";
 
 /** The sizes measured. */
-export const SIZES = [10, 100, 1000] as const;
+export const SIZES = [10, 100, 1000, 2000] as const;
 /** Runs per size (the median is reported). */
 export const RUNS = 3;
 /** The targets on a 2-core machine. */
-export const TARGETS = { maxMs1000: 10_000, maxRssMiB1000: 1024, maxGrowth: 12 } as const;
+export const TARGETS = { maxMs1000: 10_000, maxRssMiB1000: 1024, maxGrowth: 12, maxFloorRatio: 1.2 } as const;
 
 /** The median of a list of numbers. */
 export function median(values: readonly number[]): number {
@@ -30,6 +32,15 @@ export interface SizeResult {
     medianMs: number;
     runsMs: number[];
     peakRssMiB: number;
+    /** The same shape with no logic: its median, its runs, its peak memory. */
+    floor: { medianMs: number; runsMs: number[]; peakRssMiB: number };
+    /** medianMs / floor.medianMs, to two decimals. */
+    floorRatio: number;
+}
+
+/** `value / of`, to two decimals. */
+export function ratio(value: number, of: number): number {
+    return Math.round((value / of) * 100) / 100;
 }
 
 /** The verdict on the targets. */
@@ -42,12 +53,13 @@ export function verdict(results: readonly SizeResult[]): { growth: number; withi
         large !== undefined &&
         large.medianMs <= TARGETS.maxMs1000 &&
         large.peakRssMiB <= TARGETS.maxRssMiB1000 &&
-        growth <= TARGETS.maxGrowth;
+        growth <= TARGETS.maxGrowth &&
+        results.every((result) => result.floorRatio <= TARGETS.maxFloorRatio);
     return { growth, withinTargets };
 }
 
-function runOnce(services: number): Measurement {
-    const result = spawnSync(process.execPath, [path.join(__dirname, "run-one.js"), String(services)], { encoding: "utf8" });
+function runOnce(services: number, ...flags: string[]): Measurement {
+    const result = spawnSync(process.execPath, [path.join(__dirname, "run-one.js"), String(services), ...flags], { encoding: "utf8" });
     if (result.status !== 0) {
         throw new Error(`the run with ${services} services failed: ${result.stderr}`);
     }
@@ -55,25 +67,38 @@ function runOnce(services: number): Measurement {
 }
 
 function main(): void {
+    const shapeFile = path.join(os.tmpdir(), `meshstack-bench-shape-${process.pid}.json`);
     const results: SizeResult[] = SIZES.map((services) => {
-        const runs = Array.from({ length: RUNS }, () => runOnce(services));
+        const runs = Array.from({ length: RUNS }, (_, index) => runOnce(services, ...(index === 0 ? ["--shape", shapeFile] : [])));
+        const floors = Array.from({ length: RUNS }, () => runOnce(services, "--floor", shapeFile));
+        const medianMs = median(runs.map((run) => run.ms));
+        const floor = { medianMs: median(floors.map((run) => run.ms)), runsMs: floors.map((run) => run.ms), peakRssMiB: Math.max(...floors.map((run) => run.peakRssMiB)) };
         return {
             services,
             resources: runs[0].resources,
-            medianMs: median(runs.map((run) => run.ms)),
+            medianMs,
             runsMs: runs.map((run) => run.ms),
             peakRssMiB: Math.max(...runs.map((run) => run.peakRssMiB)),
+            floor,
+            floorRatio: ratio(medianMs, floor.medianMs),
         };
     });
+    fs.rmSync(shapeFile, { force: true });
     const { growth, withinTargets } = verdict(results);
+    const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
     const lines = [
-        "| services | resources | median evaluation | runs (ms) | peak RSS |",
-        "|---|---|---|---|---|",
+        "| services | resources | median evaluation | runs (ms) | peak RSS | SDK floor (same shape) | floor runs (ms) | floor peak RSS | ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
         ...results.map(
-            (result) => `| ${result.services} | ${result.resources} | ${(result.medianMs / 1000).toFixed(2)} s | ${result.runsMs.join(", ")} | ${result.peakRssMiB} MiB |`,
+            (result) =>
+                `| ${result.services} | ${result.resources} | ${seconds(result.medianMs)} | ${result.runsMs.join(", ")} | ${result.peakRssMiB} MiB | ` +
+                `${seconds(result.floor.medianMs)} | ${result.floor.runsMs.join(", ")} | ${result.floor.peakRssMiB} MiB | ${result.floorRatio} |`,
         ),
     ];
-    process.stdout.write(`${lines.join("\n")}\n\ntime(1000) / time(100) = ${growth} (target ≤ ${TARGETS.maxGrowth}); targets ${withinTargets ? "met" : "MISSED"}\n`);
+    process.stdout.write(
+        `${lines.join("\n")}\n\ntime(1000) / time(100) = ${growth} (target ≤ ${TARGETS.maxGrowth}); ratio to the floor ≤ ${TARGETS.maxFloorRatio} at every N; ` +
+            `targets ${withinTargets ? "met" : "MISSED"}\n`,
+    );
     const file = path.join(__dirname, "..", "..", "bench", "results.json");
     fs.writeFileSync(
         file,

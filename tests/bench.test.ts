@@ -3,7 +3,10 @@
  * figures.
  */
 import * as assert from "assert";
-import { median, verdict } from "../bench/bench";
+import { median, ratio, SizeResult, verdict } from "../bench/bench";
+import { replay, sdkClass, shapeOf } from "../bench/floor";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
 import { costTable, scenarios } from "../bench/cost";
 import { benchConfig, seeded } from "../bench/generate";
 import { measure } from "../bench/run-one";
@@ -36,19 +39,51 @@ describe("benchmark", () => {
         assert.ok(result.ms > 0 && result.peakRssMiB > 0);
     });
 
+    it("the floor declares the same shape with no logic: every resource, type, parent, dependsOn and provider", async () => {
+        const run = await runProgram("bench", benchConfig(10));
+        const floor = await runProgram("bench", {}, { program: () => replay(JSON.parse(JSON.stringify(shapeOf(run))) as ReturnType<typeof shapeOf>) });
+        const outline = (resources: typeof run.resources): string[][] =>
+            resources.map((resource) => [resource.type, resource.name, resource.parent, resource.dependsOn.join(","), resource.provider ?? "", resource.readId ?? ""]);
+        // The stack's own children aside (the floor's stack is the program's too), the same resources.
+        assert.deepStrictEqual(outline(floor.resources), outline(run.resources));
+        assert.deepStrictEqual(floor.resource("meshstack-istio-base").inputs, run.resource("meshstack-istio-base").inputs);
+    });
+
+    it("the floor declares each type with the SDK class the program uses", () => {
+        const cases: Array<[string, unknown]> = [
+            ["kubernetes:core/v1:Namespace", k8s.core.v1.Namespace],
+            ["kubernetes:networking.k8s.io/v1:NetworkPolicy", k8s.networking.v1.NetworkPolicy],
+            ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", k8s.rbac.v1.ClusterRole],
+            ["kubernetes:helm.sh/v4:Chart", k8s.helm.v4.Chart],
+            ["kubernetes:networking.istio.io/v1:VirtualService", k8s.apiextensions.CustomResource],
+            ["pulumi:providers:kubernetes", k8s.Provider],
+            ["random:index/randomPassword:RandomPassword", random.RandomPassword],
+        ];
+        assert.deepStrictEqual(
+            cases.map(([type]) => [type, sdkClass(type)]),
+            cases,
+        );
+        assert.throws(() => sdkClass("aws:s3/bucket:Bucket"), { message: "the floor cannot declare a aws:s3/bucket:Bucket" });
+    });
+
     it("takes the median and judges the targets", () => {
         assert.deepStrictEqual([median([3, 1, 2]), median([4, 1, 3, 2])], [2, 2.5]);
-        const result = (services: number, medianMs: number, peakRssMiB = 500): { services: number; resources: number; medianMs: number; runsMs: number[]; peakRssMiB: number } => ({
+        const result = (services: number, medianMs: number, peakRssMiB = 500, floorRatio = 1.1): SizeResult => ({
             services,
             resources: 0,
             medianMs,
             runsMs: [],
             peakRssMiB,
+            floor: { medianMs: 0, runsMs: [], peakRssMiB: 0 },
+            floorRatio,
         });
         assert.deepStrictEqual(verdict([result(100, 1000), result(1000, 9000)]), { growth: 9, withinTargets: true });
         assert.deepStrictEqual(verdict([result(100, 1000), result(1000, 12700)]), { growth: 12.7, withinTargets: false });
         assert.deepStrictEqual(verdict([result(100, 500), result(1000, 7000)]), { growth: 14, withinTargets: false });
         assert.deepStrictEqual(verdict([result(100, 1000), result(1000, 9000, 1100)]), { growth: 9, withinTargets: false });
+        assert.deepStrictEqual(verdict([result(100, 1000), result(1000, 9000, 500, 1.2)]), { growth: 9, withinTargets: true });
+        assert.deepStrictEqual(verdict([result(100, 1000, 500, 1.21), result(1000, 9000)]), { growth: 9, withinTargets: false });
+        assert.deepStrictEqual([ratio(1150, 1000), ratio(1, 3)], [1.15, 0.33]);
     });
 });
 
