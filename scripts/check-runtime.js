@@ -48,7 +48,7 @@ tsNode.register({
     },
 });
 const service = process[tsNode.REGISTER_INSTANCE];
-if (!typeChecked && service.options.transpileOnly !== true) {
+if (!typeChecked && (service.options.transpileOnly !== true || service.options.typeCheck === true)) {
     throw new Error('the Pulumi runtime would type-check the program again: set "ts-node": { "transpileOnly": true } in tsconfig.json');
 }
 const typescriptVersion = require(typescriptRequire).version;

@@ -82,6 +82,18 @@ describe("CI workflows", () => {
         assert.ok(called.includes("e2e:check"));
     });
 
+    it("type-check before any Pulumi command: every job that runs one sets up through the action, which type-checks after installing", () => {
+        const runs = setupAction.runs.steps.map((step) => step.run ?? step.uses ?? "");
+        assert.deepStrictEqual(runs.slice(runs.indexOf("npm ci --no-audit --no-fund"), runs.indexOf("npm ci --no-audit --no-fund") + 2), ["npm ci --no-audit --no-fund", "npm run typecheck"]);
+        const pulumiJobs = [...workflows].flatMap(([name, flow]) =>
+            Object.entries(flow.jobs)
+                .filter(([, job]) => job.steps.some((step) => /\bpulumi\b|pulumi-report\.sh/.test(step.run ?? "") || (step.uses ?? "").startsWith("pulumi/actions")))
+                .map(([id, job]) => [`${name}/${id}`, job.steps.findIndex((step) => step.uses === "./.github/actions/setup") >= 0]),
+        );
+        assert.ok(pulumiJobs.length >= 5, JSON.stringify(pulumiJobs));
+        assert.deepStrictEqual(pulumiJobs.filter(([, setUp]) => !setUp), []);
+    });
+
     it("name only stacks that have a Pulumi.<stack>.yaml, and use the policy pack that is in the repo", () => {
         const stacks = [...workflows.values()].flatMap((flow) => Object.values(flow.jobs).flatMap(stacksOf));
         assert.deepStrictEqual([...new Set(stacks)].sort(), ["dev", "e2e", "e2e-ha", "prod"]);
