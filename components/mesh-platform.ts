@@ -19,7 +19,6 @@ import { prometheusPeer } from "../lib/addons/prometheus";
 import { NodePool } from "./node-pool";
 import { requiredPassedNodes } from "../lib/preflight";
 import type { MeshPlatformArgs } from "../model/index";
-export type { MeshPlatformArgs } from "../model/index";
 
 /** Each output of the contract, as the component builds it. */
 export type MeshOutputs = { [K in keyof MeshstackOutputs]: pulumi.Output<MeshstackOutputs[K]> };

@@ -1,7 +1,6 @@
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
 import { destinationRule, TrafficSettings, virtualService } from "../lib/traffic";
-export type { MeshServiceSettings } from "../model/services";
 
 /** Arguments of {@link MeshService}. */
 export interface MeshServiceArgs {

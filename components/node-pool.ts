@@ -32,7 +32,6 @@ import {
     scriptHash,
 } from "../lib/preflight";
 import type { NodePoolSettings } from "../model/node-pool";
-export type { PoolNode, NodePoolSettings, PreflightSettings } from "../model/node-pool";
 
 /** Arguments of {@link NodePool}: the resolved settings of the pool. */
 export interface NodePoolArgs extends NodePoolSettings {

@@ -8,7 +8,6 @@ import { localVolumeClaim } from "../lib/local-volume";
 import { byText, PART_OF } from "../lib/objects";
 import { chartSource } from "../versions";
 import type { ObservabilitySettings } from "../model/observability";
-export type { ObservabilitySettings } from "../model/observability";
 
 /** Arguments of {@link Observability}: the addons' settings, where they go, and what they wait for. */
 export interface ObservabilityArgs<Name extends AddonName = AddonName> extends ObservabilitySettings, AddonSite {

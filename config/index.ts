@@ -17,9 +17,7 @@ import { closest, CONFIG_NAMESPACE, ConfigProblem, unknownKeyMessage } from "./k
 import { documented, flag, section } from "./leaves";
 import { ConfigError, PathProblem, validate } from "./problems";
 
-export { CONFIG_NAMESPACE } from "./keys";
-export type { ConfigProblem } from "./keys";
-export { ConfigError, formatProblems } from "./problems";
+export { ConfigError } from "./problems";
 
 function buildStackSchema(highAvailability: boolean) {
     return section({

@@ -5,7 +5,6 @@
  */
 import { parseCpu, parseMemory, ResourceQuantities } from "./quantity";
 import { SIDECAR } from "./data-plane";
-export type { MeshBudget } from "../model/node-pool";
 
 /** One workload's share of the mesh: `replicas` pods, each requesting `requests`. */
 export interface WorkloadDemand {

@@ -8,7 +8,7 @@ import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint }
 import { ResourceRequirements } from "./quantity";
 import type { WorkloadScaling } from "../model/istio";
 import type { ClusterSettings, MeshIstioArgs, MeshSecurityArgs } from "../model";
-export type { WorkloadScaling, EgressGatewayScaling } from "../model/istio";
+export type { WorkloadScaling } from "../model/istio";
 
 /** What the scaling settings imply: an autoscaler when it has room to scale, a PDB when one pod may go. */
 export interface ScalingPlan {

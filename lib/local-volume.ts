@@ -18,6 +18,7 @@ import type * as inputs from "@pulumi/kubernetes/types/input";
 import type * as pulumi from "@pulumi/pulumi";
 import { PREFLIGHT_IMAGE } from "../versions";
 import { named } from "./crd-protection";
+import { withAnnotations } from "./objects";
 import { SIDECAR } from "./data-plane";
 import { Toleration } from "./placement";
 
@@ -133,10 +134,8 @@ export function localVolumeClaim(
         if (args.type !== PERSISTENT_VOLUME_CLAIM_TYPE) {
             return undefined;
         }
-        const props = args.props as { metadata?: { annotations?: Record<string, string> } };
-        const metadata = props.metadata ?? {};
         return {
-            props: boundToLocalVolume ? { ...props, metadata: { ...metadata, annotations: { ...metadata.annotations, ...WAIT_FOR_BOUND } } } : props,
+            props: boundToLocalVolume ? withAnnotations(args.props, WAIT_FOR_BOUND) : args.props,
             opts: { ...args.opts, provider: retainedProvider },
         };
     });

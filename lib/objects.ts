@@ -2,6 +2,7 @@
  * What every object meshstack declares carries: its labels, and the shape of the Istio custom resources
  * the lib builders return.
  */
+import type * as pulumi from "@pulumi/pulumi";
 
 /** Labels on every object meshstack declares. */
 export const PART_OF: Readonly<Record<string, string>> = { "app.kubernetes.io/part-of": "meshstack" };
@@ -33,4 +34,10 @@ export const CLUSTER_DOMAIN = "cluster.local";
 /** The in-cluster host of Service `name` in `namespace`: the one place the cluster domain rule lives. */
 export function clusterHost(name: string, namespace: string): string {
     return `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`;
+}
+
+/** `props` (an object's inputs, as a transform gets them) with `annotations` merged into its metadata's. */
+export function withAnnotations(props: pulumi.Inputs, annotations: Record<string, string>): pulumi.Inputs {
+    const metadata = (props.metadata ?? {}) as { annotations?: Record<string, string> };
+    return { ...props, metadata: { ...metadata, annotations: { ...metadata.annotations, ...annotations } } };
 }

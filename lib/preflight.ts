@@ -10,7 +10,6 @@ import { PREFLIGHT_IMAGE } from "../versions";
 import { SIDECAR } from "./data-plane";
 import { ADMITTED, Toleration } from "./placement";
 import type { PreflightLimits } from "../model/node-pool";
-export type { PreflightLimits } from "../model/node-pool";
 
 /** The namespace of the gate's Jobs and script. */
 export const PREFLIGHT_NAMESPACE = "meshstack-preflight";

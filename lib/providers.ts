@@ -7,7 +7,7 @@
  */
 import type * as provider from "@pulumi/kubernetes/provider";
 import type { ClusterConnection } from "../model/cluster";
-export type { ClusterConnection, ClusterSettings } from "../model/cluster";
+export type { ClusterConnection } from "../model/cluster";
 
 /**
  * What a provider does when it creates an object that already exists in the cluster:

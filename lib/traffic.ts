@@ -7,7 +7,7 @@
 import { byText, clusterHost, IstioObject, istioObject } from "./objects";
 import type { ResourceRequirements } from "./quantity";
 import type { ServiceVersion, TrafficSettings, SidecarSize } from "../model/services";
-export type { ServiceVersion, RetryPolicy, OutlierDetection, ConnectionPool, TrafficSettings, SidecarSize } from "../model/services";
+export type { TrafficSettings, SidecarSize } from "../model/services";
 
 const DURATION = /^(\d+(\.\d+)?(h|ms|m|s|us|ns))+$/;
 const UNIT_MS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, ns: 0.000001 };

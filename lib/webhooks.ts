@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { named } from "./crd-protection";
+import { withAnnotations } from "./objects";
 
 /** The types of the webhook configurations a chart renders. */
 export const WEBHOOK_CONFIGURATION_TYPES = [
@@ -30,11 +31,6 @@ export function waitForWebhookCaBundles(): (args: pulumi.ResourceTransformArgs) 
         if (!(WEBHOOK_CONFIGURATION_TYPES as readonly string[]).includes(args.type)) {
             return undefined;
         }
-        const props = args.props as { metadata?: { annotations?: Record<string, string> } };
-        const metadata = props.metadata ?? {};
-        return {
-            props: { ...props, metadata: { ...metadata, annotations: { ...metadata.annotations, ...WAIT_FOR_CA_BUNDLE } } },
-            opts: args.opts,
-        };
+        return { props: withAnnotations(args.props, WAIT_FOR_CA_BUNDLE), opts: args.opts };
     });
 }

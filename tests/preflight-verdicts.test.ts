@@ -4,6 +4,7 @@
  */
 import * as assert from "assert";
 import * as path from "path";
+import { PREFLIGHT_RESULT_ANNOTATION, PREFLIGHT_VERDICT_LABEL } from "../lib/preflight";
 import { PROJECT_ROOT } from "./harness";
 import { Api, fakeApi, quietly } from "./preflight-fakes";
 
@@ -15,6 +16,8 @@ interface NodeVerdict {
 
 /** The script's exports, typed for the tests. */
 interface VerdictsScript {
+    VERDICT_LABEL: string;
+    RESULT_ANNOTATION: string;
     quorum(verdicts: readonly NodeVerdict[], required: number, mustPass: Record<string, string>): { met: boolean; report: string };
     jobOutcome(job: object): { state: string; reason?: string };
     retrying(api: Api, sleep: (seconds: number) => Promise<void>): Api;
@@ -25,6 +28,11 @@ interface VerdictsScript {
 const script = require(path.join(PROJECT_ROOT, "preflight", "verdicts.js")) as VerdictsScript;
 
 describe("pre-flight verdicts", () => {
+    it("the script writes the label meshstack's pods select and the annotation the README names", () => {
+        assert.deepStrictEqual([script.VERDICT_LABEL, script.RESULT_ANNOTATION], [PREFLIGHT_VERDICT_LABEL, PREFLIGHT_RESULT_ANNOTATION]);
+        assert.deepStrictEqual([PREFLIGHT_VERDICT_LABEL, PREFLIGHT_RESULT_ANNOTATION], ["meshstack.io/preflight", "meshstack.io/preflight-result"]);
+    });
+
     describe("the quorum", () => {
         const nodes: Record<string, object> = {
             "mesh-1": { metadata: { labels: { "meshstack.io/preflight": "passed" }, annotations: { "meshstack.io/preflight-result": "CPU steal 0.10 %" } } },

@@ -10,7 +10,7 @@ import { KIALI } from "./kiali";
 import { PROMETHEUS } from "./prometheus";
 
 export { addonUrl, portForwardCommand } from "./addon";
-export type { Addon, AddonInstall, AddonName, AddonPool, AddonRequests, AddonSite, GeneratedKey } from "./addon";
+export type { Addon, AddonName, AddonSite } from "./addon";
 
 /** Every addon (a tuple: what is built from it knows each addon by name). */
 export const ADDONS = [PROMETHEUS, KIALI] as const;
