@@ -6,20 +6,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
-import { istioProblems, istioSchema } from "./istio";
+import { istioProblems, istioSchema, resolveIstio } from "./istio";
 import { meshProblems, meshSchema } from "./mesh";
 import { servicesProblems, servicesSchema } from "./services";
 import { demoProblems, demoSchema } from "./demo";
-import { observabilityProblems, observabilitySchema } from "./observability";
+import { observabilityProblems, observabilitySchema, resolveObservability } from "./observability";
 import { addonDemand } from "../lib/addons";
 import { budgetProblems, nodePoolProblems, nodePoolSchema } from "./node-pool";
 import { closest, CONFIG_NAMESPACE, ConfigProblem, unknownKeyMessage } from "./keys";
 import { documented, flag, section } from "./leaves";
 import { ConfigError, PathProblem, validate } from "./problems";
+import type { MeshSize } from "../lib/sizing";
 
 export { ConfigError } from "./problems";
 
-function buildStackSchema(highAvailability: boolean) {
+function parsedStackSchema(highAvailability: boolean) {
     return section({
         highAvailability: documented(flag().default(true), {
             description:
@@ -34,6 +35,31 @@ function buildStackSchema(highAvailability: boolean) {
         demo: demoSchema(),
         observability: observabilitySchema(highAvailability),
     });
+}
+
+/** The config as parsed, before the defaults that follow the mesh's size are resolved. */
+type ParsedStack = z.output<ReturnType<typeof parsedStackSchema>>;
+
+/** The mesh's size as the config declares it (lib/sizing.ts): what istiod's and Prometheus's requests follow. */
+export function declaredMeshSize(config: Pick<ParsedStack, "nodePool" | "services" | "istio">): MeshSize {
+    return {
+        meshedPods: config.nodePool.budget.meshedPods + config.services.reduce((pods, service) => pods + service.replicas, 0),
+        gatewayPods: config.istio.egressGateway.maxReplicas,
+    };
+}
+
+/** The parsed config with istiod's and Prometheus's sized defaults resolved. */
+function withSizedDefaults(parsed: ParsedStack) {
+    const size = declaredMeshSize(parsed);
+    return {
+        ...parsed,
+        istio: resolveIstio(parsed.istio, size, parsed.highAvailability),
+        observability: resolveObservability(parsed.observability, size, parsed.highAvailability),
+    };
+}
+
+function buildStackSchema(highAvailability: boolean) {
+    return parsedStackSchema(highAvailability).transform(withSizedDefaults);
 }
 
 const SCHEMAS = { true: buildStackSchema(true), false: buildStackSchema(false) } as const;

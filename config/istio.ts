@@ -5,7 +5,8 @@
 import { z } from "zod";
 import { PREFLIGHT_NAMESPACE } from "../lib/preflight";
 import type { MeshIstioArgs } from "../model";
-import { parseCpu, parseMemory, ResourceRequirements } from "../lib/quantity";
+import { parseCpu, parseMemory, ResourceQuantities, ResourceRequirements } from "../lib/quantity";
+import { ISTIOD_CPU_RULE, ISTIOD_MEMORY_RULE, istiodRequests, MeshSize } from "../lib/sizing";
 import { DEFAULT_ISTIO_VERSION, SUPPORTED_ISTIO_MINOR } from "../versions";
 import { Assert, Equal } from "./asserts";
 import { KeyPath, show } from "./keys";
@@ -18,23 +19,28 @@ const RELEASE_VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
 
 /** Namespaces Kubernetes owns: meshstack would adopt them, and `pulumi destroy` would try to delete them. */
 
-/** Replicas, autoscaler maximum and resources of one workload, as defaults. */
-interface ScalingDefaults {
+/** Replicas and autoscaler maximum of one workload, as defaults. */
+interface ReplicaDefaults {
     replicas: number;
     maxReplicas: number;
+}
+
+/** Replicas, autoscaler maximum and resources of one workload, as defaults. */
+interface ScalingDefaults extends ReplicaDefaults {
     resources: ResourceRequirements;
 }
 
-/** The defaults of the Istio area; replica counts and istiod's size follow `highAvailability`. */
+/** The defaults of the Istio area; replica counts and istiod's limits follow `highAvailability` (its requests, the mesh's size). */
 export function istioDefaults(highAvailability: boolean): {
     proxy: ResourceRequirements;
-    istiod: ScalingDefaults;
+    istiod: ReplicaDefaults & { limits: ResourceQuantities };
     egressGateway: ScalingDefaults;
 } {
-    const { replicas, istiodResources } = profileOf(highAvailability).istio;
+    const { replicas, istiodLimits } = profileOf(highAvailability).istio;
     return {
-        proxy: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2000m", memory: "1024Mi" } },
-        istiod: { ...replicas, resources: istiodResources },
+        // lib/sizing.ts EVIDENCE: Istio's per-proxy figures; the guides' tuned size.
+        proxy: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "2000m", memory: "1024Mi" } },
+        istiod: { ...replicas, limits: istiodLimits },
         egressGateway: {
             ...replicas,
             resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2000m", memory: "1024Mi" } },
@@ -95,8 +101,8 @@ export function resourcesSchema(defaults: ResourceRequirements, what: string) {
     return section({ requests: quantities("requests", "request"), limits: quantities("limits", "limit") }).prefault({});
 }
 
-/** Replicas, autoscaler maximum and resources of a workload. */
-function scalingShape(defaults: ScalingDefaults, what: string) {
+/** Replicas and autoscaler maximum of a workload. */
+function replicaShape(defaults: ReplicaDefaults, what: string) {
     return {
         replicas: documented(wholeNumber(1).default(defaults.replicas), {
             description:
@@ -107,13 +113,73 @@ function scalingShape(defaults: ScalingDefaults, what: string) {
             description: `The autoscaler's maximum for ${what}, never below replicas; equal to replicas installs no autoscaler.`,
             default: defaults.maxReplicas,
         }),
-        resources: resourcesSchema(defaults.resources, what),
+    };
+}
+
+/** Replicas, autoscaler maximum and resources of a workload. */
+function scalingShape(defaults: ScalingDefaults, what: string) {
+    return { ...replicaShape(defaults, what), resources: resourcesSchema(defaults.resources, what) };
+}
+
+/** How the README and editors show a request that is resolved after parsing. */
+export type SizedRequestDocs = { docDefault: string } | { default: string };
+
+/**
+ * Requests and limits of a workload whose requests follow the mesh's size (lib/sizing.ts): every field
+ * may be left unset and is resolved after parsing by {@link resolveSizedResources}.
+ */
+export function sizedResourcesSchema(
+    what: string,
+    requests: Record<keyof ResourceQuantities, SizedRequestDocs>,
+    limits: ResourceQuantities,
+) {
+    const field = (kind: "request" | "limit", name: keyof ResourceQuantities, shown: SizedRequestDocs) =>
+        documented((name === "cpu" ? cpu() : memory()).optional(), {
+            description:
+                `${name === "cpu" ? "CPU" : "Memory"} ${kind} of ${what}.` +
+                (kind === "limit" ? " Unset, never below the request." : ""),
+            docType: "quantity",
+            ...shown,
+        });
+    return section({
+        requests: section({ cpu: field("request", "cpu", requests.cpu), memory: field("request", "memory", requests.memory) }).prefault({}),
+        limits: section({
+            cpu: field("limit", "cpu", { default: limits.cpu }),
+            memory: field("limit", "memory", { default: limits.memory }),
+        }).prefault({}),
+    }).prefault({});
+}
+
+/** What {@link sizedResourcesSchema} parses to. */
+export interface SizedResourcesInput {
+    requests: { cpu?: string | undefined; memory?: string | undefined };
+    limits: { cpu?: string | undefined; memory?: string | undefined };
+}
+
+/**
+ * The resources of a sized workload: each request as set, else `sized`; each limit as set, else the
+ * default limit, raised to the request (Kubernetes rejects a request above its limit).
+ */
+export function resolveSizedResources(
+    input: SizedResourcesInput,
+    sized: ResourceQuantities,
+    limits: ResourceQuantities,
+): ResourceRequirements {
+    const requests = { cpu: input.requests.cpu ?? sized.cpu, memory: input.requests.memory ?? sized.memory };
+    const atLeast = (parse: (text: string) => number | undefined, limit: string, request: string): string =>
+        (parse(request) ?? 0) > (parse(limit) ?? Infinity) ? request : limit;
+    return {
+        requests,
+        limits: {
+            cpu: input.limits.cpu ?? atLeast(parseCpu, limits.cpu, requests.cpu),
+            memory: input.limits.memory ?? atLeast(parseMemory, limits.memory, requests.memory),
+        },
     };
 }
 
 /** The default maximum never falls below an explicit minimum. */
 function resolveMaximum<T extends { replicas: number; maxReplicas?: number | undefined }>(
-    defaults: ScalingDefaults,
+    defaults: ReplicaDefaults,
 ): (value: T) => { [K in keyof T]-?: K extends "maxReplicas" ? number : T[K] } {
     return (value) =>
         ({ ...value, maxReplicas: value.maxReplicas ?? Math.max(defaults.maxReplicas, value.replicas) }) as {
@@ -134,7 +200,17 @@ export function istioSchema(highAvailability: boolean) {
             description: "Namespace of istiod, created by meshstack. Not one of Kubernetes' own (`default`, `kube-*`).",
         }),
         proxy: section({ resources: resourcesSchema(defaults.proxy, "every sidecar proxy in the mesh") }).prefault({}),
-        istiod: section(scalingShape(defaults.istiod, "istiod"))
+        istiod: section({
+            ...replicaShape(defaults.istiod, "istiod"),
+            resources: sizedResourcesSchema(
+                "istiod",
+                {
+                    cpu: { docDefault: `sized from the mesh: ${ISTIOD_CPU_RULE}` },
+                    memory: { docDefault: `sized from the mesh: ${ISTIOD_MEMORY_RULE}` },
+                },
+                defaults.istiod.limits,
+            ),
+        })
             .transform(resolveMaximum(defaults.istiod))
             .prefault({}),
         egressGateway: section({
@@ -150,11 +226,24 @@ export function istioSchema(highAvailability: boolean) {
     }).prefault({});
 }
 
-/** The resolved `meshstack:istio`. */
-export type IstioConfig = z.output<ReturnType<typeof istioSchema>>;
+/** `meshstack:istio` as parsed: istiod's resources are resolved from the mesh's size by {@link resolveIstio}. */
+export type ParsedIstio = z.output<ReturnType<typeof istioSchema>>;
 
-/** Compile-time proof that the schema yields exactly what `MeshPlatform` takes. */
-export type IstioArgsMatchSchema = Assert<Equal<IstioConfig, MeshIstioArgs>>;
+/** `meshstack:istio` resolved: istiod's requests sized from the mesh where they are not set. */
+export function resolveIstio(parsed: ParsedIstio, size: MeshSize, highAvailability: boolean): MeshIstioArgs {
+    const { istiod } = parsed;
+    const sized = istiodRequests(size, istiod.maxReplicas > istiod.replicas);
+    const limits = istioDefaults(highAvailability).istiod.limits;
+    return { ...parsed, istiod: { ...istiod, resources: resolveSizedResources(istiod.resources, sized, limits) } };
+}
+
+/** The resolved `meshstack:istio`. */
+export type IstioConfig = MeshIstioArgs;
+
+/** Compile-time proof that the schema yields exactly what `MeshPlatform` takes, istiod's resources aside. */
+export type IstioArgsMatchSchema = Assert<Equal<Omit<ParsedIstio, "istiod">, Omit<MeshIstioArgs, "istiod">>>;
+/** The same for istiod's own keys. */
+export type IstiodArgsMatchSchema = Assert<Equal<Omit<ParsedIstio["istiod"], "resources">, Omit<MeshIstioArgs["istiod"], "resources">>>;
 
 /** Cross-field checks of `meshstack:istio`, on the resolved config. */
 export function istioProblems(istio: IstioConfig, highAvailability: boolean): PathProblem[] {

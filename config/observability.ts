@@ -6,7 +6,8 @@
 import { z } from "zod";
 import type { ObservabilitySettings } from "../model";
 import { parseMemory } from "../lib/quantity";
-import { resourceProblems, resourcesSchema } from "./istio";
+import { resolveSizedResources, resourceProblems, resourcesSchema, sizedResourcesSchema } from "./istio";
+import { MeshSize, PROMETHEUS_MEMORY_RULE, prometheusMemory } from "../lib/sizing";
 import { Assert, Equal } from "./asserts";
 import { show } from "./keys";
 import { documented, flag, list, memory, oneOf, section, stringMap, text } from "./leaves";
@@ -84,7 +85,11 @@ export function observabilitySchema(highAvailability: boolean) {
                     docDefault: "the first of `meshstack:nodePool.nodes`",
                 }),
             }).prefault({}),
-            resources: resourcesSchema(profile.prometheus.resources, "Prometheus"),
+            resources: sizedResourcesSchema(
+                "Prometheus",
+                { cpu: { default: profile.prometheus.cpuRequest }, memory: { docDefault: `sized from the mesh: ${PROMETHEUS_MEMORY_RULE}` } },
+                profile.prometheus.limits,
+            ),
             allowFrom: documented(
                 list(
                     section({
@@ -121,11 +126,29 @@ export function observabilitySchema(highAvailability: boolean) {
     }).prefault({});
 }
 
-/** The resolved `meshstack:observability`. */
-export type ObservabilityConfig = z.output<ReturnType<typeof observabilitySchema>>;
+/** `meshstack:observability` as parsed: Prometheus's resources are resolved from the mesh's size by {@link resolveObservability}. */
+export type ParsedObservability = z.output<ReturnType<typeof observabilitySchema>>;
 
-/** Compile-time proof that the schema yields exactly what `MeshPlatform` takes. */
-export type ObservabilityArgsMatchSchema = Assert<Equal<ObservabilityConfig, ObservabilitySettings>>;
+/** `meshstack:observability` resolved: Prometheus's memory request sized from the mesh where it is not set. */
+export function resolveObservability(parsed: ParsedObservability, size: MeshSize, highAvailability: boolean): ObservabilitySettings {
+    const { prometheus } = profileOf(highAvailability);
+    const resources = resolveSizedResources(
+        parsed.prometheus.resources,
+        { cpu: prometheus.cpuRequest, memory: prometheusMemory(size) },
+        prometheus.limits,
+    );
+    return { ...parsed, prometheus: { ...parsed.prometheus, resources } };
+}
+
+/** The resolved `meshstack:observability`. */
+export type ObservabilityConfig = ObservabilitySettings;
+
+/** Compile-time proof that the schema yields exactly what `MeshPlatform` takes, Prometheus's resources aside. */
+export type ObservabilityArgsMatchSchema = Assert<Equal<Omit<ParsedObservability, "prometheus">, Omit<ObservabilitySettings, "prometheus">>>;
+/** The same for Prometheus's own keys. */
+export type PrometheusArgsMatchSchema = Assert<
+    Equal<Omit<ParsedObservability["prometheus"], "resources">, Omit<ObservabilitySettings["prometheus"], "resources">>
+>;
 
 /** What the checks of `meshstack:observability` need to know of the node pool. */
 export interface PoolFacts {

@@ -4,14 +4,15 @@
  * false. The area schemas read their defaults from here; nothing else branches on the flag for a
  * default. (Rules that the flag turns on, such as at least 2 replicas, live with their area's checks.)
  */
-import type { ResourceRequirements } from "../model";
+import type { ResourceQuantities, ResourceRequirements } from "../model";
 
 /** Everything a profile sets. */
 export interface Profile {
     istio: {
         /** istiod's and the egress gateway's replicas at rest and their autoscalers' maximum. */
         replicas: { replicas: number; maxReplicas: number };
-        istiodResources: ResourceRequirements;
+        /** istiod's limits; its requests follow the mesh's size (lib/sizing.ts). */
+        istiodLimits: ResourceQuantities;
     };
     mesh: {
         /** Deny every call into an application namespace but those its `allowFrom` lists. */
@@ -21,7 +22,9 @@ export interface Profile {
         retention: string;
         persistence: boolean;
         size: string;
-        resources: ResourceRequirements;
+        /** Prometheus's CPU request; its memory request follows the mesh's size (lib/sizing.ts). */
+        cpuRequest: string;
+        limits: ResourceQuantities;
     };
     kiali: {
         strategy: "anonymous" | "token";
@@ -34,28 +37,30 @@ export const PROFILES: Readonly<Record<"production" | "dev", Profile>> = {
     production: {
         istio: {
             replicas: { replicas: 2, maxReplicas: 5 },
-            istiodResources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2000m", memory: "4Gi" } },
+            istiodLimits: { cpu: "2000m", memory: "4Gi" },
         },
         mesh: { defaultDeny: true },
         prometheus: {
             retention: "15d",
             persistence: true,
             size: "50Gi",
-            resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2000m", memory: "4Gi" } },
+            cpuRequest: "500m",
+            limits: { cpu: "2000m", memory: "4Gi" },
         },
-        kiali: { strategy: "token", resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } } },
+        kiali: { strategy: "token", resources: { requests: { cpu: "30m", memory: "128Mi" }, limits: { cpu: "1000m", memory: "1Gi" } } },
     },
     dev: {
         istio: {
             replicas: { replicas: 1, maxReplicas: 1 },
-            istiodResources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "1Gi" } },
+            istiodLimits: { cpu: "1000m", memory: "1Gi" },
         },
         mesh: { defaultDeny: false },
         prometheus: {
             retention: "2d",
             persistence: false,
             size: "8Gi",
-            resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "2Gi" } },
+            cpuRequest: "100m",
+            limits: { cpu: "1000m", memory: "2Gi" },
         },
         kiali: { strategy: "anonymous", resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "500m", memory: "1Gi" } } },
     },

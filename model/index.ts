@@ -29,5 +29,5 @@ export type { EgressGatewayScaling, MeshIstioArgs, WorkloadScaling } from "./ist
 export type { AllowedSource, EgressEntry, MeshNamespaceSettings, MeshSecurityArgs, MtlsException, MtlsMode } from "./mesh";
 export type { MeshBudget, MeshNodePoolArgs, NodePoolSettings, PoolNode, PoolTaint, PreflightLimits, PreflightSettings } from "./node-pool";
 export type { KialiSettings, ObservabilitySettings, PrometheusSettings, PrometheusSource } from "./observability";
-export type { ResourceRequirements } from "./resources";
+export type { ResourceQuantities, ResourceRequirements } from "./resources";
 export type { ConnectionPool, MeshServiceSettings, OutlierDetection, RetryPolicy, ServiceVersion, SidecarSize, TrafficSettings } from "./services";

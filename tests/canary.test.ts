@@ -121,7 +121,7 @@ describe("canary routing", () => {
                 host: "inventory-service.backend.svc.cluster.local",
                 replicas: 2,
                 weights: { v1: 100 },
-                sidecarAnnotations: sidecar("100m", "128Mi"),
+                sidecarAnnotations: sidecar("50m", "64Mi"),
             },
         });
     });

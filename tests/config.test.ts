@@ -37,7 +37,8 @@ describe("config", () => {
                     prometheus: {
                         retention: "15d",
                         persistence: { enabled: true, size: "50Gi" },
-                        resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2000m", memory: "4Gi" } },
+                        // Sized from the mesh: 20 meshed pods and 5 gateway pods (lib/sizing.ts).
+                        resources: { requests: { cpu: "500m", memory: "640Mi" }, limits: { cpu: "2000m", memory: "4Gi" } },
                         allowFrom: [],
                         alertmanager: false,
                         pushgateway: false,
@@ -46,7 +47,7 @@ describe("config", () => {
                     },
                     kiali: {
                         auth: { strategy: "token", openid: {} },
-                        resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } },
+                        resources: { requests: { cpu: "30m", memory: "128Mi" }, limits: { cpu: "1000m", memory: "1Gi" } },
                     },
                 },
                 istio: {
@@ -54,7 +55,7 @@ describe("config", () => {
                     namespace: "istio-system",
                     proxy: {
                         resources: {
-                            requests: { cpu: "100m", memory: "128Mi" },
+                            requests: { cpu: "50m", memory: "64Mi" },
                             limits: { cpu: "2000m", memory: "1024Mi" },
                         },
                     },
@@ -62,7 +63,8 @@ describe("config", () => {
                         replicas: 2,
                         maxReplicas: 5,
                         resources: {
-                            requests: { cpu: "500m", memory: "2Gi" },
+                            // 25 proxies: 100Mi + 25 × 0.665 MiB, in 64Mi steps; the autoscaler's 500m.
+                            requests: { cpu: "500m", memory: "128Mi" },
                             limits: { cpu: "2000m", memory: "4Gi" },
                         },
                     },
@@ -86,7 +88,8 @@ describe("config", () => {
                 replicas: 1,
                 maxReplicas: 1,
                 resources: {
-                    requests: { cpu: "100m", memory: "512Mi" },
+                    // 21 proxies, no autoscaler: 10m + 21 × 0.495m in 10m steps; 100Mi + 21 × 0.665 MiB in 64Mi steps.
+                    requests: { cpu: "30m", memory: "128Mi" },
                     limits: { cpu: "1000m", memory: "1Gi" },
                 },
             });
@@ -99,7 +102,7 @@ describe("config", () => {
         it("merges a partial override field by field over the defaults", () => {
             const config = parse({ istio: { proxy: { resources: { limits: { memory: "512Mi" } } }, istiod: { replicas: 7 } } });
             assert.deepStrictEqual(config.istio.proxy.resources, {
-                requests: { cpu: "100m", memory: "128Mi" },
+                requests: { cpu: "50m", memory: "64Mi" },
                 limits: { cpu: "2000m", memory: "512Mi" },
             });
             // The default maximum (5) never falls below an explicit minimum.

@@ -57,11 +57,21 @@ describe("generated docs", () => {
     });
 
     it("shows a default that depends on highAvailability with both values", () => {
+        const row = configRows().find((candidate) => candidate.key === "meshstack:istio.istiod.resources.limits.memory");
+        assert.deepStrictEqual(row, {
+            key: "meshstack:istio.istiod.resources.limits.memory",
+            type: "quantity",
+            default: '`"4Gi"` (`"1Gi"` without HA)',
+            description: "Memory limit of istiod. Unset, never below the request.",
+        });
+    });
+
+    it("shows a request sized from the mesh with its rule", () => {
         const row = configRows().find((candidate) => candidate.key === "meshstack:istio.istiod.resources.requests.memory");
         assert.deepStrictEqual(row, {
             key: "meshstack:istio.istiod.resources.requests.memory",
             type: "quantity",
-            default: '`"2Gi"` (`"512Mi"` without HA)',
+            default: "sized from the mesh: 100Mi + 0.665 MiB per proxy, in 64Mi steps",
             description: "Memory request of istiod.",
         });
     });

@@ -16,9 +16,15 @@ export function expectedSpread(matchLabels: Record<string, string>): object[] {
 /** Istio's chart repository, as the charts' `repositoryOpts`. */
 export const ISTIO_REPOSITORY = { repo: "https://blob.istio.io/istio-release/charts" };
 
+/** The egress gateway's default resources (Istio's gateway chart). */
+export const GATEWAY_RESOURCES = {
+    requests: { cpu: "100m", memory: "128Mi" },
+    limits: { cpu: "2000m", memory: "1024Mi" },
+};
+
 /** The mesh's default sidecar resources. */
 export const SIDECAR_RESOURCES = {
-    requests: { cpu: "100m", memory: "128Mi" },
+    requests: { cpu: "50m", memory: "64Mi" },
     limits: { cpu: "2000m", memory: "1024Mi" },
 };
 

@@ -151,50 +151,52 @@ describe("node pool", () => {
         // Each declared service's sidecars count at the size it declares (checkout and helloworld: 50m/64Mi),
         // and the addons at their requests.
         assert.deepStrictEqual(dev.outputs.meshOverhead, {
-            cpuMillicores: 1120,
-            memoryMiB: 2272,
+            cpuMillicores: 740,
+            memoryMiB: 1568,
             pool: { cpuMillicores: 4000, memoryMiB: 8192 },
-            sharePercent: { cpu: 28, memory: 27.7 },
+            sharePercent: { cpu: 18.5, memory: 19.1 },
             maxSharePercent: 30,
             withinBudget: true,
             workloads: [
-                { name: "sidecars", replicas: 5, cpuMillicores: 500, memoryMiB: 640 },
+                { name: "sidecars", replicas: 5, cpuMillicores: 250, memoryMiB: 320 },
                 { name: "sidecars of shop/checkout", replicas: 2, cpuMillicores: 100, memoryMiB: 128 },
-                { name: "sidecars of backend/inventory-service", replicas: 1, cpuMillicores: 100, memoryMiB: 128 },
+                { name: "sidecars of backend/inventory-service", replicas: 1, cpuMillicores: 50, memoryMiB: 64 },
                 { name: "sidecars of shop/helloworld", replicas: 3, cpuMillicores: 150, memoryMiB: 192 },
-                { name: "istiod", replicas: 1, cpuMillicores: 100, memoryMiB: 512 },
+                // Sized from dev's 12 proxies (11 meshed pods, 1 gateway pod): lib/sizing.ts.
+                { name: "istiod", replicas: 1, cpuMillicores: 20, memoryMiB: 128 },
                 { name: "egress gateway", replicas: 1, cpuMillicores: 50, memoryMiB: 64 },
-                { name: "prometheus", replicas: 1, cpuMillicores: 100, memoryMiB: 512 },
+                { name: "prometheus", replicas: 1, cpuMillicores: 100, memoryMiB: 576 },
                 { name: "prometheus config reloader", replicas: 1, cpuMillicores: 10, memoryMiB: 32 },
                 { name: "kiali", replicas: 1, cpuMillicores: 10, memoryMiB: 64 },
             ],
         });
         assert.deepStrictEqual(prod.outputs.meshOverhead, {
-            cpuMillicores: 7410,
-            memoryMiB: 18080,
+            cpuMillicores: 5540,
+            memoryMiB: 5024,
             pool: { cpuMillicores: 36000, memoryMiB: 147456 },
-            sharePercent: { cpu: 20.6, memory: 12.3 },
+            sharePercent: { cpu: 15.4, memory: 3.4 },
             maxSharePercent: 30,
             withinBudget: true,
             workloads: [
-                { name: "sidecars", replicas: 34, cpuMillicores: 3400, memoryMiB: 4352 },
+                { name: "sidecars", replicas: 34, cpuMillicores: 1700, memoryMiB: 2176 },
                 { name: "sidecars of shop/checkout", replicas: 4, cpuMillicores: 200, memoryMiB: 256 },
-                { name: "sidecars of backend/inventory-service", replicas: 2, cpuMillicores: 200, memoryMiB: 256 },
-                { name: "istiod", replicas: 5, cpuMillicores: 2500, memoryMiB: 10240 },
+                { name: "sidecars of backend/inventory-service", replicas: 2, cpuMillicores: 100, memoryMiB: 128 },
+                // Sized from prod's 45 proxies (40 meshed pods, 5 gateway pods at most); the autoscaler's 500m.
+                { name: "istiod", replicas: 5, cpuMillicores: 2500, memoryMiB: 960 },
                 { name: "egress gateway", replicas: 5, cpuMillicores: 500, memoryMiB: 640 },
-                { name: "prometheus", replicas: 1, cpuMillicores: 500, memoryMiB: 2048 },
+                { name: "prometheus", replicas: 1, cpuMillicores: 500, memoryMiB: 704 },
                 { name: "prometheus config reloader", replicas: 1, cpuMillicores: 10, memoryMiB: 32 },
-                { name: "kiali", replicas: 1, cpuMillicores: 100, memoryMiB: 256 },
+                { name: "kiali", replicas: 1, cpuMillicores: 30, memoryMiB: 128 },
             ],
         });
     });
 
     it("refuses a mesh over its budget with the figures and what to change, before declaring anything", async () => {
-        await assert.rejects(runProgram("prod", stackWithPool("prod", { budget: { meshedPods: 100 } })), {
+        await assert.rejects(runProgram("prod", stackWithPool("prod", { budget: { meshedPods: 200 } })), {
             message:
                 'meshstack: the config of stack "prod" has 1 problem; nothing was changed. Fix them in Pulumi.prod.yaml:\n' +
-                "  - meshstack:nodePool.budget.maxMeshPercent: the mesh requests 14,010m CPU (38.9 % of the pool's " +
-                "36,000m) and 26,528 MiB memory (18 % of 147,456 MiB), above the 30 % budget. Add nodes or bigger " +
+                "  - meshstack:nodePool.budget.maxMeshPercent: the mesh requests 13,840m CPU (38.4 % of the pool's " +
+                "36,000m) and 16,416 MiB memory (11.1 % of 147,456 MiB), above the 30 % budget. Add nodes or bigger " +
                 "ones to meshstack:nodePool.nodes, lower meshstack:nodePool.budget.meshedPods or the services' replicas, " +
                 "the requests in meshstack:istio (proxy, istiod, egressGateway) or their maxReplicas, or raise this share.",
             declared: [],

@@ -75,7 +75,8 @@ describe("observability", () => {
             values: prometheusValues(
                 "15d",
                 { enabled: true, size: "50Gi", storageClass: "meshstack-nvme" },
-                { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2000m", memory: "4Gi" } },
+                // Sized from prod's 45 proxies: 512Mi + 45 × 2.86 MiB, in 64Mi steps.
+                { requests: { cpu: "500m", memory: "704Mi" }, limits: { cpu: "2000m", memory: "4Gi" } },
             ),
         });
     });
@@ -83,7 +84,7 @@ describe("observability", () => {
     it("dev: Prometheus for 2 days without a volume, small", () => {
         assert.deepStrictEqual(
             dev.resource("meshstack-observability-prometheus").inputs.values,
-            prometheusValues("2d", { enabled: false }, { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "2Gi" } }),
+            prometheusValues("2d", { enabled: false }, { requests: { cpu: "100m", memory: "576Mi" }, limits: { cpu: "1000m", memory: "2Gi" } }),
         );
     });
 
@@ -94,7 +95,7 @@ describe("observability", () => {
             repositoryOpts: { repo: "https://kiali.org/helm-charts" },
             name: "kiali",
             namespace: "istio-system",
-            values: kialiValues("token", { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1000m", memory: "1Gi" } }),
+            values: kialiValues("token", { requests: { cpu: "30m", memory: "128Mi" }, limits: { cpu: "1000m", memory: "1Gi" } }),
         });
     });
 

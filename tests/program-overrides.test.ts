@@ -3,7 +3,7 @@
  * namespaces, no config at all, only a node pool.
  */
 import * as assert from "assert";
-import { expectedSpread, ISTIO_REPOSITORY, POOL_PLACEMENT, SIDECAR_RESOURCES } from "./expected";
+import { expectedSpread, GATEWAY_RESOURCES, ISTIO_REPOSITORY, POOL_PLACEMENT } from "./expected";
 import { overriddenProdRun, runProgram, stackConfig } from "./harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -72,7 +72,7 @@ describe("with config overrides", () => {
         assert.deepStrictEqual(run.resource("meshstack-egress-gateway").inputs.values, {
             replicaCount: 2,
             autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
-            resources: SIDECAR_RESOURCES,
+            resources: GATEWAY_RESOURCES,
             service: { type: "ClusterIP" },
             labels: { istio: "egressgateway" },
             podDisruptionBudget: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" },

@@ -1,6 +1,6 @@
 /** The chart values of the shipped stacks: one small replica in dev, 2 to 5 with budgets in prod. */
 import * as assert from "assert";
-import { expectedSpread, ISTIO_REPOSITORY, POOL_PLACEMENT, SIDECAR_RESOURCES } from "./expected";
+import { expectedSpread, GATEWAY_RESOURCES, ISTIO_REPOSITORY, POOL_PLACEMENT, SIDECAR_RESOURCES } from "./expected";
 import { ProgramRun, shippedRuns } from "./harness";
 
 let dev: ProgramRun;
@@ -29,7 +29,8 @@ describe("dev", () => {
                 autoscaleMin: 1,
                 autoscaleMax: 1,
                 resources: {
-                    requests: { cpu: "100m", memory: "512Mi" },
+                    // Sized from dev's 12 proxies (lib/sizing.ts).
+                    requests: { cpu: "20m", memory: "128Mi" },
                     limits: { cpu: "1000m", memory: "1Gi" },
                 },
                 pdb: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" },
@@ -80,7 +81,8 @@ describe("prod", () => {
             autoscaleMin: 2,
             autoscaleMax: 5,
             resources: {
-                requests: { cpu: "500m", memory: "2Gi" },
+                // Sized from prod's 45 proxies; the autoscaler's 500m.
+                requests: { cpu: "500m", memory: "192Mi" },
                 limits: { cpu: "2000m", memory: "4Gi" },
             },
             pdb: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" },
@@ -94,7 +96,7 @@ describe("prod", () => {
         assert.deepStrictEqual(prod.resource("meshstack-egress-gateway").inputs.values, {
             replicaCount: 2,
             autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
-            resources: SIDECAR_RESOURCES,
+            resources: GATEWAY_RESOURCES,
             service: { type: "ClusterIP" },
             labels: { istio: "egressgateway" },
             podDisruptionBudget: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" },
