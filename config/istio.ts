@@ -38,8 +38,8 @@ export function istioDefaults(highAvailability: boolean): {
 } {
     const { replicas, istiodLimits } = profileOf(highAvailability).istio;
     return {
-        // lib/sizing.ts EVIDENCE: Istio's per-proxy figures; the guides' tuned size.
-        proxy: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "2000m", memory: "1024Mi" } },
+        // lib/sizing.ts EVIDENCE: Istio's per-proxy figures and a measured idle sidecar.
+        proxy: { requests: { cpu: "50m", memory: "96Mi" }, limits: { cpu: "2000m", memory: "1024Mi" } },
         istiod: { ...replicas, limits: istiodLimits },
         egressGateway: {
             ...replicas,

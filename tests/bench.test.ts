@@ -108,10 +108,10 @@ describe("mesh cost report", () => {
             lines.map((line) => [line.name, line.rest, line.max, line.ratio]),
             [
                 ["Istio's chart defaults, Prometheus's need counted", { cpuMillicores: 4610, memoryMiB: 8064 }, { cpuMillicores: 7010, memoryMiB: 16768 }, { cpu: 1, memory: 1 }],
-                // 40 × 50m/64Mi + istiod 20m/128Mi (16 proxies) + gateway 50m/64Mi + Prometheus 100m/576Mi + reloader 10m/32Mi + Kiali 10m/64Mi.
-                ["meshstack dev", { cpuMillicores: 2190, memoryMiB: 3424 }, { cpuMillicores: 2190, memoryMiB: 3424 }, { cpu: 0.48, memory: 0.42 }],
-                // 40 × 50m/64Mi + 2 × istiod 500m/192Mi (45 proxies) + 2 × gateway 100m/128Mi + Prometheus 500m/704Mi + reloader + Kiali 30m/128Mi.
-                ["meshstack prod", { cpuMillicores: 3740, memoryMiB: 4064 }, { cpuMillicores: 5540, memoryMiB: 5024 }, { cpu: 0.81, memory: 0.5 }],
+                // 40 × 50m/96Mi + istiod 100m/256Mi (12 proxies, the floors) + gateway 50m/64Mi + Prometheus 100m/576Mi + reloader 10m/32Mi + Kiali 10m/64Mi.
+                ["meshstack dev", { cpuMillicores: 2270, memoryMiB: 4832 }, { cpuMillicores: 2270, memoryMiB: 4832 }, { cpu: 0.49, memory: 0.6 }],
+                // 40 × 50m/96Mi + 2 × istiod 500m/256Mi (45 proxies) + 2 × gateway 100m/128Mi + Prometheus 500m/704Mi + reloader + Kiali 30m/128Mi.
+                ["meshstack prod", { cpuMillicores: 3740, memoryMiB: 5472 }, { cpuMillicores: 5540, memoryMiB: 6624 }, { cpu: 0.81, memory: 0.68 }],
             ],
         );
         const prod = lines.find((line) => line.name === "meshstack prod");

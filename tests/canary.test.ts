@@ -121,7 +121,7 @@ describe("canary routing", () => {
                 host: "inventory-service.backend.svc.cluster.local",
                 replicas: 2,
                 weights: { v1: 100 },
-                sidecarAnnotations: sidecar("50m", "64Mi"),
+                sidecarAnnotations: sidecar("50m", "96Mi"),
             },
         });
     });

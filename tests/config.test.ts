@@ -55,7 +55,7 @@ describe("config", () => {
                     namespace: "istio-system",
                     proxy: {
                         resources: {
-                            requests: { cpu: "50m", memory: "64Mi" },
+                            requests: { cpu: "50m", memory: "96Mi" },
                             limits: { cpu: "2000m", memory: "1024Mi" },
                         },
                     },
@@ -63,8 +63,8 @@ describe("config", () => {
                         replicas: 2,
                         maxReplicas: 5,
                         resources: {
-                            // 25 proxies: 100Mi + 25 × 0.665 MiB, in 64Mi steps; the autoscaler's 500m.
-                            requests: { cpu: "500m", memory: "128Mi" },
+                            // 25 proxies: 100Mi + 25 × 0.665 MiB is below the 256Mi floor; the autoscaler's 500m.
+                            requests: { cpu: "500m", memory: "256Mi" },
                             limits: { cpu: "2000m", memory: "4Gi" },
                         },
                     },
@@ -88,8 +88,8 @@ describe("config", () => {
                 replicas: 1,
                 maxReplicas: 1,
                 resources: {
-                    // 21 proxies, no autoscaler: 10m + 21 × 0.495m in 10m steps; 100Mi + 21 × 0.665 MiB in 64Mi steps.
-                    requests: { cpu: "30m", memory: "128Mi" },
+                    // 21 proxies, no autoscaler: below both floors (100m, 256Mi).
+                    requests: { cpu: "100m", memory: "256Mi" },
                     limits: { cpu: "1000m", memory: "1Gi" },
                 },
             });
@@ -102,7 +102,7 @@ describe("config", () => {
         it("merges a partial override field by field over the defaults", () => {
             const config = parse({ istio: { proxy: { resources: { limits: { memory: "512Mi" } } }, istiod: { replicas: 7 } } });
             assert.deepStrictEqual(config.istio.proxy.resources, {
-                requests: { cpu: "50m", memory: "64Mi" },
+                requests: { cpu: "50m", memory: "96Mi" },
                 limits: { cpu: "2000m", memory: "512Mi" },
             });
             // The default maximum (5) never falls below an explicit minimum.

@@ -71,7 +71,7 @@ describe("generated docs", () => {
         assert.deepStrictEqual(row, {
             key: "meshstack:istio.istiod.resources.requests.memory",
             type: "quantity",
-            default: "sized from the mesh: 100Mi + 0.665 MiB per proxy, in 64Mi steps",
+            default: "sized from the mesh: 100Mi + 0.665 MiB per proxy, in 64Mi steps; at least 256Mi",
             description: "Memory request of istiod.",
         });
     });

@@ -24,7 +24,7 @@ export const GATEWAY_RESOURCES = {
 
 /** The mesh's default sidecar resources. */
 export const SIDECAR_RESOURCES = {
-    requests: { cpu: "50m", memory: "64Mi" },
+    requests: { cpu: "50m", memory: "96Mi" },
     limits: { cpu: "2000m", memory: "1024Mi" },
 };
 

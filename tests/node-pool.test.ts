@@ -151,19 +151,19 @@ describe("node pool", () => {
         // Each declared service's sidecars count at the size it declares (checkout and helloworld: 50m/64Mi),
         // and the addons at their requests.
         assert.deepStrictEqual(dev.outputs.meshOverhead, {
-            cpuMillicores: 740,
-            memoryMiB: 1568,
+            cpuMillicores: 820,
+            memoryMiB: 1888,
             pool: { cpuMillicores: 4000, memoryMiB: 8192 },
-            sharePercent: { cpu: 18.5, memory: 19.1 },
+            sharePercent: { cpu: 20.5, memory: 23 },
             maxSharePercent: 30,
             withinBudget: true,
             workloads: [
-                { name: "sidecars", replicas: 5, cpuMillicores: 250, memoryMiB: 320 },
+                { name: "sidecars", replicas: 5, cpuMillicores: 250, memoryMiB: 480 },
                 { name: "sidecars of shop/checkout", replicas: 2, cpuMillicores: 100, memoryMiB: 128 },
-                { name: "sidecars of backend/inventory-service", replicas: 1, cpuMillicores: 50, memoryMiB: 64 },
+                { name: "sidecars of backend/inventory-service", replicas: 1, cpuMillicores: 50, memoryMiB: 96 },
                 { name: "sidecars of shop/helloworld", replicas: 3, cpuMillicores: 150, memoryMiB: 192 },
-                // Sized from dev's 12 proxies (11 meshed pods, 1 gateway pod): lib/sizing.ts.
-                { name: "istiod", replicas: 1, cpuMillicores: 20, memoryMiB: 128 },
+                // dev's 12 proxies (11 meshed pods, 1 gateway pod): istiod's floors, lib/sizing.ts.
+                { name: "istiod", replicas: 1, cpuMillicores: 100, memoryMiB: 256 },
                 { name: "egress gateway", replicas: 1, cpuMillicores: 50, memoryMiB: 64 },
                 { name: "prometheus", replicas: 1, cpuMillicores: 100, memoryMiB: 576 },
                 { name: "prometheus config reloader", replicas: 1, cpuMillicores: 10, memoryMiB: 32 },
@@ -172,17 +172,17 @@ describe("node pool", () => {
         });
         assert.deepStrictEqual(prod.outputs.meshOverhead, {
             cpuMillicores: 5540,
-            memoryMiB: 5024,
+            memoryMiB: 6496,
             pool: { cpuMillicores: 36000, memoryMiB: 147456 },
-            sharePercent: { cpu: 15.4, memory: 3.4 },
+            sharePercent: { cpu: 15.4, memory: 4.4 },
             maxSharePercent: 30,
             withinBudget: true,
             workloads: [
-                { name: "sidecars", replicas: 34, cpuMillicores: 1700, memoryMiB: 2176 },
+                { name: "sidecars", replicas: 34, cpuMillicores: 1700, memoryMiB: 3264 },
                 { name: "sidecars of shop/checkout", replicas: 4, cpuMillicores: 200, memoryMiB: 256 },
-                { name: "sidecars of backend/inventory-service", replicas: 2, cpuMillicores: 100, memoryMiB: 128 },
-                // Sized from prod's 45 proxies (40 meshed pods, 5 gateway pods at most); the autoscaler's 500m.
-                { name: "istiod", replicas: 5, cpuMillicores: 2500, memoryMiB: 960 },
+                { name: "sidecars of backend/inventory-service", replicas: 2, cpuMillicores: 100, memoryMiB: 192 },
+                // prod's 45 proxies (40 meshed pods, 5 gateway pods at most): the 256Mi floor; the autoscaler's 500m.
+                { name: "istiod", replicas: 5, cpuMillicores: 2500, memoryMiB: 1280 },
                 { name: "egress gateway", replicas: 5, cpuMillicores: 500, memoryMiB: 640 },
                 { name: "prometheus", replicas: 1, cpuMillicores: 500, memoryMiB: 704 },
                 { name: "prometheus config reloader", replicas: 1, cpuMillicores: 10, memoryMiB: 32 },
@@ -196,7 +196,7 @@ describe("node pool", () => {
             message:
                 'meshstack: the config of stack "prod" has 1 problem; nothing was changed. Fix them in Pulumi.prod.yaml:\n' +
                 "  - meshstack:nodePool.budget.maxMeshPercent: the mesh requests 13,840m CPU (38.4 % of the pool's " +
-                "36,000m) and 16,416 MiB memory (11.1 % of 147,456 MiB), above the 30 % budget. Add nodes or bigger " +
+                "36,000m) and 22,880 MiB memory (15.5 % of 147,456 MiB), above the 30 % budget. Add nodes or bigger " +
                 "ones to meshstack:nodePool.nodes, lower meshstack:nodePool.budget.meshedPods or the services' replicas, " +
                 "the requests in meshstack:istio (proxy, istiod, egressGateway) or their maxReplicas, or raise this share.",
             declared: [],

@@ -29,8 +29,8 @@ describe("dev", () => {
                 autoscaleMin: 1,
                 autoscaleMax: 1,
                 resources: {
-                    // Sized from dev's 12 proxies (lib/sizing.ts).
-                    requests: { cpu: "20m", memory: "128Mi" },
+                    // dev's 12 proxies: istiod's floors (lib/sizing.ts).
+                    requests: { cpu: "100m", memory: "256Mi" },
                     limits: { cpu: "1000m", memory: "1Gi" },
                 },
                 pdb: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" },
@@ -81,8 +81,8 @@ describe("prod", () => {
             autoscaleMin: 2,
             autoscaleMax: 5,
             resources: {
-                // Sized from prod's 45 proxies; the autoscaler's 500m.
-                requests: { cpu: "500m", memory: "192Mi" },
+                // prod's 45 proxies: the 256Mi floor; the autoscaler's 500m.
+                requests: { cpu: "500m", memory: "256Mi" },
                 limits: { cpu: "2000m", memory: "4Gi" },
             },
             pdb: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" },

@@ -16,13 +16,14 @@ const BIG_POOL = { nodes: ["node-a", "node-b"].map((name) => ({ name, vcpus: 256
 
 describe("sizing from evidence", () => {
     const cases: Array<{ meshedPods: number; gatewayPods: number; autoscaled: boolean; istiod: { cpu: string; memory: string }; prometheus: string }> = [
-        // An empty mesh: the demo profile's istiod; Prometheus's fixed part.
-        { meshedPods: 0, gatewayPods: 0, autoscaled: false, istiod: { cpu: "10m", memory: "128Mi" }, prometheus: "512Mi" },
-        // dev: 11 meshed pods, 1 gateway pod (10m + 5.9m → 20m; 100Mi + 8 MiB → 128Mi; 512Mi + 34 MiB → 576Mi).
-        { meshedPods: 11, gatewayPods: 1, autoscaled: false, istiod: { cpu: "20m", memory: "128Mi" }, prometheus: "576Mi" },
-        // prod: 40 and 5 (100Mi + 29.9 MiB → 192Mi; 512Mi + 128.7 MiB → 704Mi); the autoscaler's 500m.
-        { meshedPods: 40, gatewayPods: 5, autoscaled: true, istiod: { cpu: "500m", memory: "192Mi" }, prometheus: "704Mi" },
-        { meshedPods: 40, gatewayPods: 5, autoscaled: false, istiod: { cpu: "40m", memory: "192Mi" }, prometheus: "704Mi" },
+        // An empty mesh: istiod's floors (100m, 256Mi); Prometheus's fixed part.
+        { meshedPods: 0, gatewayPods: 0, autoscaled: false, istiod: { cpu: "100m", memory: "256Mi" }, prometheus: "512Mi" },
+        // dev: 11 meshed pods, 1 gateway pod (10m + 5.9m and 100Mi + 8 MiB, below the floors; 512Mi + 34 MiB → 576Mi).
+        { meshedPods: 11, gatewayPods: 1, autoscaled: false, istiod: { cpu: "100m", memory: "256Mi" }, prometheus: "576Mi" },
+        // prod: 40 and 5 (100Mi + 29.9 MiB, below the floor; 512Mi + 128.7 MiB → 704Mi); the autoscaler's 500m.
+        { meshedPods: 40, gatewayPods: 5, autoscaled: true, istiod: { cpu: "500m", memory: "256Mi" }, prometheus: "704Mi" },
+        // 300 proxies: the slope passes the floors (10m + 148.5m → 160m; 100Mi + 199.6 MiB → 320Mi).
+        { meshedPods: 300, gatewayPods: 0, autoscaled: false, istiod: { cpu: "160m", memory: "320Mi" }, prometheus: "1408Mi" },
         // Istio's load test, 2,000 sidecars: back to its 1 vCPU and 1.5 GB (1,430.5 MiB, in 64Mi steps).
         { meshedPods: 2000, gatewayPods: 0, autoscaled: false, istiod: { cpu: "1000m", memory: "1472Mi" }, prometheus: "6272Mi" },
         // Above the autoscaler's floor, the slope wins.
@@ -48,8 +49,8 @@ describe("sizing from evidence", () => {
             istio: { egressGateway: { replicas: 2, maxReplicas: 6 } },
         });
         assert.deepStrictEqual(declaredMeshSize(config), { meshedPods: 14, gatewayPods: 6 });
-        // 20 proxies: 100Mi + 13.3 MiB → 128Mi; 512Mi + 57.2 MiB → 576Mi.
-        assert.deepStrictEqual(config.istio.istiod.resources.requests, { cpu: "500m", memory: "128Mi" });
+        // 20 proxies: istiod at its 256Mi floor; Prometheus 512Mi + 57.2 MiB → 576Mi.
+        assert.deepStrictEqual(config.istio.istiod.resources.requests, { cpu: "500m", memory: "256Mi" });
         assert.strictEqual(config.observability.prometheus.resources.requests.memory, "576Mi");
     });
 
@@ -91,9 +92,9 @@ describe("sizing from evidence", () => {
         assert.deepStrictEqual(
             EVIDENCE.map((row) => [row.what, row.value]),
             [
-                ["sidecar request (`istio.proxy.resources.requests`)", "50m / 64Mi"],
-                ["istiod memory request", "100Mi + 0.665 MiB per proxy, in 64Mi steps"],
-                ["istiod CPU request", "10m + 0.495m per proxy, in 10m steps; at least 500m with an autoscaler"],
+                ["sidecar request (`istio.proxy.resources.requests`)", "50m / 96Mi"],
+                ["istiod memory request", "100Mi + 0.665 MiB per proxy, in 64Mi steps; at least 256Mi"],
+                ["istiod CPU request", "10m + 0.495m per proxy, in 10m steps; at least 100m, 500m with an autoscaler"],
                 ["egress gateway request", "100m / 128Mi"],
                 ["Prometheus memory request", "512Mi + 2.86 MiB per proxy, in 64Mi steps"],
                 ["Prometheus CPU request", "500m (100m without highAvailability)"],
