@@ -70,9 +70,6 @@ export interface MeshNamespaceArgs {
  * DNS, istiod, the egress gateway and the namespaces they may call.
  */
 export class MeshNamespace extends pulumi.ComponentResource {
-    /** The namespace's name. */
-    public readonly namespace: pulumi.Output<string>;
-
     constructor(name: string, args: MeshNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:mesh:MeshNamespace", name, {}, opts);
 
@@ -111,7 +108,7 @@ export class MeshNamespace extends pulumi.ComponentResource {
             { parent: this, dependsOn: [namespace] },
         );
 
-        this.namespace = pulumi.output(args.name);
-        this.registerOutputs({ namespace: this.namespace });
+        // No outputs: the stack output `meshNamespaces` names them.
+        this.registerOutputs({});
     }
 }

@@ -19,16 +19,14 @@ export interface MeshServiceArgs {
  * service, so a weight change is an in-place update of the VirtualService alone.
  */
 export class MeshService extends pulumi.ComponentResource {
-    /** The service's in-cluster host. */
-    public readonly host: pulumi.Output<string>;
-
     constructor(name: string, args: MeshServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:mesh:MeshService", name, {}, opts);
         const after = { parent: this, dependsOn: args.after };
         const rule = destinationRule(args.service);
         new apiextensions.CustomResource(`${name}-destination-rule`, { ...rule }, after);
         new apiextensions.CustomResource(`${name}-virtual-service`, { ...virtualService(args.service) }, after);
-        this.host = pulumi.output(rule.spec.host);
-        this.registerOutputs({ host: this.host });
+        // No outputs: the stack output `services` gives each service's host. (One Output per service that
+        // nothing read cost the SDK a promise and a serialization per service.)
+        this.registerOutputs({});
     }
 }
