@@ -4,6 +4,7 @@
  * figure has its source in {@link EVIDENCE}; the README's cost section prints that table.
  */
 import type { ResourceQuantities } from "../model/resources";
+import { grouped } from "./capacity";
 
 /** One default and where its number comes from. */
 export interface Evidence {
@@ -165,7 +166,7 @@ export const EVIDENCE: readonly Evidence[] = [
         value: PROMETHEUS_MEMORY_RULE,
         source:
             "About 3 kB per series in the head block (https://www.robustperception.io/why-does-prometheus-use-so-much-ram). " +
-            `Series: an estimate of ${PROMETHEUS_SERIES_PER_PROXY.toLocaleString("en")} per proxy and ${PROMETHEUS_BASE_MIB} MiB for the process and ` +
+            `Series: an estimate of ${grouped(PROMETHEUS_SERIES_PER_PROXY)} per proxy and ${PROMETHEUS_BASE_MIB} MiB for the process and ` +
             "the cluster jobs; no published figure gives either. Check on a live mesh: " +
             "`prometheus_tsdb_head_series` × 3 kB. Retention adds disk, not memory. The prometheus chart sets no request.",
     },
