@@ -6,6 +6,7 @@ import { configFromPulumi } from "../config";
 import { addonDemand } from "../lib/addons";
 import { CHART_DEFAULTS, CostLine, costReport, CostScenario } from "./cost-report";
 import { EVIDENCE } from "../lib/sizing";
+import { withSection } from "../config/docs";
 import { stackConfig } from "../runner/program";
 
 /** A shipped stack's scenario, from its resolved config. */
@@ -55,12 +56,7 @@ export const COST_MARKERS = {
 
 /** `readme` with its cost section replaced by the generated one. */
 export function withCostSection(readme: string): string {
-    const start = readme.indexOf(COST_MARKERS.start);
-    const end = readme.indexOf(COST_MARKERS.end);
-    if (start === -1 || end === -1 || end < start) {
-        throw new Error(`README.md has no cost section markers (${COST_MARKERS.start} … ${COST_MARKERS.end})`);
-    }
-    return readme.slice(0, start) + costSection() + readme.slice(end + COST_MARKERS.end.length);
+    return withSection(readme, { what: "cost section", markers: COST_MARKERS, render: costSection });
 }
 
 if (require.main === module) {

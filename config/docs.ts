@@ -207,12 +207,26 @@ export function renderConfigTable(): string {
     return lines.join("\n");
 }
 
+/** A generated section of the README: its markers, and what is rendered between them, markers included. */
+export interface GeneratedSection {
+    /** What it is, for the error when its markers are missing. */
+    what: string;
+    markers: { readonly start: string; readonly end: string };
+    render: () => string;
+}
+
+/** `readme` with `section` replaced by a fresh rendering. */
+export function withSection(readme: string, section: GeneratedSection): string {
+    const { start: open, end: close } = section.markers;
+    const start = readme.indexOf(open);
+    const end = readme.indexOf(close);
+    if (start === -1 || end === -1 || end < start) {
+        throw new Error(`README.md has no ${section.what} markers (${open} … ${close})`);
+    }
+    return readme.slice(0, start) + section.render() + readme.slice(end + close.length);
+}
+
 /** `readme` with its config reference table replaced by the generated one. */
 export function withConfigTable(readme: string): string {
-    const start = readme.indexOf(README_MARKERS.start);
-    const end = readme.indexOf(README_MARKERS.end);
-    if (start === -1 || end === -1 || end < start) {
-        throw new Error(`README.md has no config reference markers (${README_MARKERS.start} … ${README_MARKERS.end})`);
-    }
-    return readme.slice(0, start) + renderConfigTable() + readme.slice(end + README_MARKERS.end.length);
+    return withSection(readme, { what: "config reference", markers: README_MARKERS, render: renderConfigTable });
 }

@@ -237,16 +237,13 @@ export function resolveIstio(parsed: ParsedIstio, size: MeshSize, highAvailabili
     return { ...parsed, istiod: { ...istiod, resources: resolveSizedResources(istiod.resources, sized, limits) } };
 }
 
-/** The resolved `meshstack:istio`. */
-export type IstioConfig = MeshIstioArgs;
-
 /** Compile-time proof that the schema yields exactly what `MeshPlatform` takes, istiod's resources aside. */
 export type IstioArgsMatchSchema = Assert<Equal<Omit<ParsedIstio, "istiod">, Omit<MeshIstioArgs, "istiod">>>;
 /** The same for istiod's own keys. */
 export type IstiodArgsMatchSchema = Assert<Equal<Omit<ParsedIstio["istiod"], "resources">, Omit<MeshIstioArgs["istiod"], "resources">>>;
 
 /** Cross-field checks of `meshstack:istio`, on the resolved config. */
-export function istioProblems(istio: IstioConfig, highAvailability: boolean): PathProblem[] {
+export function istioProblems(istio: MeshIstioArgs, highAvailability: boolean): PathProblem[] {
     const problems: PathProblem[] = [];
     const root: KeyPath = ["istio"];
     const egressNamespace = [...root, "egressGateway", "namespace"];

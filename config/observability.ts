@@ -140,9 +140,6 @@ export function resolveObservability(parsed: ParsedObservability, size: MeshSize
     return { ...parsed, prometheus: { ...parsed.prometheus, resources } };
 }
 
-/** The resolved `meshstack:observability`. */
-export type ObservabilityConfig = ObservabilitySettings;
-
 /** Compile-time proof that the schema yields exactly what `MeshPlatform` takes, Prometheus's resources aside. */
 export type ObservabilityArgsMatchSchema = Assert<Equal<Omit<ParsedObservability, "prometheus">, Omit<ObservabilitySettings, "prometheus">>>;
 /** The same for Prometheus's own keys. */
@@ -159,7 +156,7 @@ export interface PoolFacts {
 }
 
 /** Cross-field checks of `meshstack:observability`. */
-export function observabilityProblems(observability: ObservabilityConfig, highAvailability: boolean, pool: PoolFacts): PathProblem[] {
+export function observabilityProblems(observability: ObservabilitySettings, highAvailability: boolean, pool: PoolFacts): PathProblem[] {
     const poolStorageClass = pool.storageClass.name;
     const problems: PathProblem[] = [];
     const auth = observability.kiali.auth;
