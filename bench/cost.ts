@@ -4,20 +4,40 @@
  */
 import { configFromPulumi } from "../config";
 import { addonDemand } from "../lib/addons";
-import { CHART_DEFAULTS, CostLine, costReport, CostScenario } from "./cost-report";
+import { CHART_DEFAULTS, CostLine, costReport, CostScenario, DENSE_NODE_PODS, denseNode } from "./cost-report";
+import type { DataPlaneName } from "../model/istio";
 import { EVIDENCE } from "../lib/sizing";
 import { withSection } from "../config/docs";
 import { stackConfig } from "../runner/program";
 
-/** A shipped stack's scenario, from its resolved config. */
-export function stackScenario(stack: string): CostScenario {
+/** A shipped stack's scenario, from its resolved config; with `dataPlane`, the same stack on that data plane. */
+export function stackScenario(stack: string, dataPlane?: DataPlaneName): CostScenario {
     const config = configFromPulumi(stackConfig(stack), stack);
-    return { name: `meshstack ${stack}`, istio: config.istio, addons: addonDemand(config.observability) };
+    const layout = { namespaces: config.mesh.namespaces, nodes: config.nodePool.nodes.length };
+    return dataPlane === undefined
+        ? { name: `meshstack ${stack}`, istio: config.istio, addons: addonDemand(config.observability), layout }
+        : {
+              name: `meshstack ${stack}, ${dataPlane}`,
+              istio: { ...config.istio, dataPlane },
+              addons: addonDemand(config.observability),
+              layout: { ...layout, namespaces: layout.namespaces.map((namespace) => ({ ...namespace, dataPlane })) },
+          };
 }
 
 /** The report's scenarios. */
 export function scenarios(): CostScenario[] {
-    return [CHART_DEFAULTS, stackScenario("dev"), stackScenario("prod")];
+    return [CHART_DEFAULTS, stackScenario("dev"), stackScenario("prod"), stackScenario("prod", "ambient")];
+}
+
+/** The dense node comparison as a Markdown table, for prod's sizes. */
+export function denseNodeTable(): string {
+    const prod = configFromPulumi(stackConfig("prod"), "prod");
+    const cell = (value: { cpuMillicores: number; memoryMiB: number }): string => `${value.cpuMillicores}m / ${value.memoryMiB} MiB`;
+    return [
+        `| data plane | a node with ${DENSE_NODE_PODS} meshed pods | per meshed pod | each additional meshed pod |`,
+        "|---|---|---|---|",
+        ...denseNode(prod.istio).map((line) => `| ${line.dataPlane} | ${cell(line.perNode)} | ${cell(line.perPod)} | ${cell(line.perAdditionalPod)} |`),
+    ].join("\n");
 }
 
 /** The report as a Markdown table. */
@@ -45,7 +65,7 @@ export function evidenceTable(): string {
 
 /** The README's generated cost section: the report, then each default's evidence. */
 export function costSection(): string {
-    return `${COST_MARKERS.start}\n${costTable(costReport(scenarios()))}\n\n${evidenceTable()}\n${COST_MARKERS.end}`;
+    return `${COST_MARKERS.start}\n${costTable(costReport(scenarios()))}\n\n${denseNodeTable()}\n\n${evidenceTable()}\n${COST_MARKERS.end}`;
 }
 
 /** Where the cost section sits in the README. */
@@ -60,5 +80,5 @@ export function withCostSection(readme: string): string {
 }
 
 if (require.main === module) {
-    process.stdout.write(`${costTable(costReport(scenarios()))}\n\n${evidenceTable()}\n`);
+    process.stdout.write(`${costTable(costReport(scenarios()))}\n\n${denseNodeTable()}\n\n${evidenceTable()}\n`);
 }

@@ -186,7 +186,14 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 portForward: { kiali: observability.endpoint("kiali").portForward, prometheus: observability.endpoint("prometheus").portForward },
             }),
             meshOverhead: pulumi.output(
-                meshOverhead(meshDemand(istio, budget.meshedPods, args.services, addonDemand(args.observability)), args.nodePool.nodes, budget.maxMeshPercent),
+                meshOverhead(
+                    meshDemand(istio, budget.meshedPods, args.services, addonDemand(args.observability), {
+                        namespaces: args.mesh.namespaces,
+                        nodes: args.nodePool.nodes.length,
+                    }),
+                    args.nodePool.nodes,
+                    budget.maxMeshPercent,
+                ),
             ),
         };
         this.registerOutputs(this.outputs);

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { clusterSchema } from "./cluster";
 import { istioProblems, istioSchema, resolveIstio } from "./istio";
+import { dataPlaneProblems } from "./data-plane";
 import { meshProblems, meshSchema } from "./mesh";
 import { servicesProblems, servicesSchema } from "./services";
 import { demoProblems, demoSchema } from "./demo";
@@ -87,7 +88,7 @@ function crossFieldProblems(config: MeshConfig): PathProblem[] {
     return [
         ...nodePoolProblems(config.nodePool, config.highAvailability),
         ...istioProblems(config.istio, config.highAvailability),
-        ...budgetProblems(config.nodePool, config.istio, config.services, addonDemand(config.observability)),
+        ...budgetProblems(config.nodePool, config.istio, config.services, addonDemand(config.observability), config.mesh.namespaces),
         ...meshProblems(config.mesh, config.highAvailability, {
             istioNamespace: config.istio.namespace,
             egressNamespace: config.istio.egressGateway.namespace,
@@ -132,8 +133,13 @@ export function parseMeshConfig(
     // highAvailability decides defaults and rules across every area: while it is invalid, the cross-field
     // verdicts (made with its default) would mislead, so they wait until it is fixed.
     const haInvalid = raw.highAvailability !== undefined && raw.highAvailability !== null && !highAvailability.success;
+    const rawProxy = typeof raw.istio === "object" && raw.istio !== null ? (raw.istio as Record<string, unknown>).proxy : undefined;
+    const proxySet = rawProxy !== undefined && rawProxy !== null;
     const checks = (config: MeshConfig): PathProblem[] =>
-        crossFieldProblems(config).map((problem) =>
+        [
+            ...crossFieldProblems(config),
+            ...dataPlaneProblems({ dataPlane: config.istio.dataPlane, namespaces: config.mesh.namespaces, services: config.services, proxySet }),
+        ].map((problem) =>
             haInvalid ? { ...problem, involves: [...(problem.involves ?? [problem.path]), ["highAvailability"]] } : problem,
         );
     const result = validate(schema, raw, checks, topLevelKeyMessage);

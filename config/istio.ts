@@ -7,15 +7,19 @@ import { PREFLIGHT_NAMESPACE } from "../lib/preflight";
 import type { MeshIstioArgs } from "../model";
 import { parseCpu, parseMemory, ResourceQuantities, ResourceRequirements } from "../lib/quantity";
 import { ISTIOD_CPU_RULE, ISTIOD_MEMORY_RULE, istiodRequests, MeshSize } from "../lib/sizing";
+import { CNI_RESOURCES, ZTUNNEL_RESOURCES } from "../lib/ambient";
 import { DEFAULT_ISTIO_VERSION, SUPPORTED_ISTIO_MINOR } from "../versions";
 import { Assert, Equal } from "./asserts";
 import { KeyPath, show } from "./keys";
-import { cpu, documented, memory, section, text, wholeNumber } from "./leaves";
+import { cpu, documented, memory, oneOf, section, text, wholeNumber } from "./leaves";
 import type { PathProblem } from "./problems";
 import { isDnsLabel, RESERVED_NAMESPACES } from "./names";
 import { profileOf } from "./profiles";
 
 const RELEASE_VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
+
+/** The data planes meshstack installs (lib/data-plane.ts). */
+export const DATA_PLANE_NAMES = ["sidecar", "ambient"] as const;
 
 /** Namespaces Kubernetes owns: meshstack would adopt them, and `pulumi destroy` would try to delete them. */
 
@@ -199,6 +203,12 @@ export function istioSchema(highAvailability: boolean) {
         namespace: documented(text(checkNamespace).default("istio-system"), {
             description: "Namespace of istiod, created by meshstack. Not one of Kubernetes' own (`default`, `kube-*`).",
         }),
+        dataPlane: documented(oneOf(DATA_PLANE_NAMES).default("sidecar"), {
+            description:
+                "How pods join the mesh: `sidecar` (an Envoy proxy injected into each pod) or `ambient` (a ztunnel per node " +
+                "carries mTLS and L4 policy; a waypoint per namespace adds L7 where a service needs it). A namespace may " +
+                "state its own (meshstack:mesh.namespaces[].dataPlane) while a mesh migrates.",
+        }),
         proxy: section({ resources: resourcesSchema(defaults.proxy, "every sidecar proxy in the mesh") }).prefault({}),
         istiod: section({
             ...replicaShape(defaults.istiod, "istiod"),
@@ -223,6 +233,8 @@ export function istioSchema(highAvailability: boolean) {
         })
             .transform(resolveMaximum(defaults.egressGateway))
             .prefault({}),
+        ztunnel: section({ resources: resourcesSchema(ZTUNNEL_RESOURCES, "ztunnel on each node (ambient)") }).prefault({}),
+        cni: section({ resources: resourcesSchema(CNI_RESOURCES, "Istio's CNI agent on each node (ambient)") }).prefault({}),
     }).prefault({});
 }
 
@@ -294,6 +306,8 @@ export function istioProblems(istio: MeshIstioArgs, highAvailability: boolean): 
     problems.push(...resourceProblems(istio.proxy.resources, [...root, "proxy", "resources"]));
     problems.push(...resourceProblems(istio.istiod.resources, [...root, "istiod", "resources"]));
     problems.push(...resourceProblems(istio.egressGateway.resources, [...root, "egressGateway", "resources"]));
+    problems.push(...resourceProblems(istio.ztunnel.resources, [...root, "ztunnel", "resources"]));
+    problems.push(...resourceProblems(istio.cni.resources, [...root, "cni", "resources"]));
     return problems;
 }
 

@@ -13,6 +13,7 @@ import { documented, flag, list, oneOf, port, section, text } from "./leaves";
 import type { PathProblem } from "./problems";
 import { isDnsLabel, isDnsSubdomain, isLabelValue, RESERVED_NAMESPACES } from "./names";
 import { profileOf } from "./profiles";
+import { DATA_PLANE_NAMES } from "./istio";
 
 /** A DNS label as Istio takes one in a host: at most 63 characters. */
 const HOST_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
@@ -128,6 +129,10 @@ function namespaceSchema(highAvailability: boolean) {
         sidecarHosts: documented(list(text(checkSidecarHost), "hosts").default([]), {
             description:
                 "Hosts the namespace's proxies may reach beyond their own namespace, istiod's and the egress gateway's, as `<namespace>/<host>`.",
+        }),
+        dataPlane: documented(oneOf(DATA_PLANE_NAMES).optional(), {
+            description: "The namespace's own data plane (`sidecar` or `ambient`), to move one namespace at a time.",
+            docDefault: "`meshstack:istio.dataPlane`",
         }),
     });
 }

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { MeshNodePoolArgs } from "../model";
-import { grouped, meshDemand, meshOverhead, overBudget } from "../lib/capacity";
+import { grouped, meshDemand, MeshLayout, meshOverhead, overBudget } from "../lib/capacity";
 import { Assert, Equal } from "./asserts";
 import { KeyPath, show } from "./keys";
 import { decimal, documented, flag, INT32_MAX, list, memory, oneOf, section, text, wholeNumber, wholeNumberIn } from "./leaves";
@@ -221,10 +221,12 @@ type IstioDemand = Parameters<typeof meshDemand>[0];
 export function budgetProblems(
     pool: NodePoolConfig,
     istio: IstioDemand,
-    services: Parameters<typeof meshDemand>[2] = [],
-    addons: Parameters<typeof meshDemand>[3] = [],
+    services: Parameters<typeof meshDemand>[2],
+    addons: Parameters<typeof meshDemand>[3],
+    namespaces: MeshLayout["namespaces"],
 ): PathProblem[] {
-    const overhead = meshOverhead(meshDemand(istio, pool.budget.meshedPods, services, addons), pool.nodes, pool.budget.maxMeshPercent);
+    const layout = { namespaces, nodes: pool.nodes.length };
+    const overhead = meshOverhead(meshDemand(istio, pool.budget.meshedPods, services, addons, layout), pool.nodes, pool.budget.maxMeshPercent);
     if (!overBudget(overhead)) {
         return [];
     }

@@ -4,7 +4,9 @@
  * Kubernetes quantities, through lib/quantity.ts.
  */
 import { parseCpu, parseMemory, ResourceQuantities } from "./quantity";
-import { SIDECAR } from "./data-plane";
+import { DATA_PLANES, DataPlane, namespaceDataPlane, usesAmbient } from "./data-plane";
+import { ambientNodeDemand } from "./ambient";
+import type { DataPlaneName } from "../model/istio";
 
 /** One workload's share of the mesh: `replicas` pods, each requesting `requests`. */
 export interface WorkloadDemand {
@@ -116,9 +118,13 @@ export function grouped(value: number): string {
 
 /** The parts of the Istio settings the budget reads. */
 export interface IstioDemandInput {
+    /** The data plane of the meshed pods no service declares, and of every namespace that states none. */
+    dataPlane: DataPlaneName;
     proxy: { resources: { requests: ResourceQuantities } };
     istiod: { maxReplicas: number; resources: { requests: ResourceQuantities } };
     egressGateway: { maxReplicas: number; resources: { requests: ResourceQuantities } };
+    ztunnel: { resources: { requests: ResourceQuantities } };
+    cni: { resources: { requests: ResourceQuantities } };
 }
 
 /** A declared service's pods, as the budget counts them. */
@@ -130,27 +136,42 @@ export interface ServiceDemandInput {
     sidecar?: { cpu: string; memory: string } | undefined;
 }
 
+/** Where the mesh's pods run: the namespaces' own data planes, and the pool's nodes (ambient's agents run on each). */
+export interface MeshLayout {
+    namespaces: ReadonlyArray<{ name: string; dataPlane?: DataPlaneName | undefined }>;
+    nodes: number;
+}
+
 /**
  * What the mesh requests at most: a sidecar per other meshed pod (`meshedPods`) and per pod of each
- * declared service (at the size it declares), istiod and the egress gateway at their autoscalers'
+ * declared service (at the size it declares) where the data plane is sidecar, nothing per pod where it
+ * is ambient but a ztunnel and a CNI agent per node; istiod and the egress gateway at their autoscalers'
  * maximum (the pre-flight Jobs are short-lived and not counted).
  */
 export function meshDemand(
     istio: IstioDemandInput,
     meshedPods: number,
-    services: readonly ServiceDemandInput[] = [],
-    addons: readonly WorkloadDemand[] = [],
+    services: readonly ServiceDemandInput[],
+    addons: readonly WorkloadDemand[],
+    layout: MeshLayout,
 ): WorkloadDemand[] {
+    const planes = new Map(layout.namespaces.map((namespace) => [namespace.name, namespaceDataPlane(namespace, istio.dataPlane)]));
+    const planeOf = (namespace: string): DataPlane => planes.get(namespace) ?? DATA_PLANES[istio.dataPlane];
+    const mesh = DATA_PLANES[istio.dataPlane];
     return [
-        { name: "sidecars", replicas: meshedPods, requests: SIDECAR.perPodRequests(undefined, istio.proxy.resources) },
-        ...services.map((service) => ({
-            name: `sidecars of ${service.namespace}/${service.name}`,
-            replicas: service.replicas,
-            requests: SIDECAR.perPodRequests(service.sidecar, istio.proxy.resources),
-        })),
+        ...(mesh.name === "sidecar" ? [{ name: "sidecars", replicas: meshedPods, requests: mesh.perPodRequests(undefined, istio.proxy.resources) }] : []),
+        ...services
+            .filter((service) => planeOf(service.namespace).name === "sidecar")
+            .map((service) => ({
+                name: `sidecars of ${service.namespace}/${service.name}`,
+                replicas: service.replicas,
+                requests: planeOf(service.namespace).perPodRequests(service.sidecar, istio.proxy.resources),
+            })),
         { name: "istiod", replicas: istio.istiod.maxReplicas, requests: istio.istiod.resources.requests },
         { name: "egress gateway", replicas: istio.egressGateway.maxReplicas, requests: istio.egressGateway.resources.requests },
+        ...(usesAmbient(istio.dataPlane, layout.namespaces)
+            ? ambientNodeDemand(layout.nodes, { ztunnel: istio.ztunnel.resources, cni: istio.cni.resources })
+            : []),
         ...addons,
     ];
 }
-

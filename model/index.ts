@@ -25,7 +25,7 @@ export interface MeshPlatformArgs {
 }
 
 export type { ClusterConnection, ClusterSettings } from "./cluster";
-export type { EgressGatewayScaling, MeshIstioArgs, WorkloadScaling } from "./istio";
+export type { DataPlaneName, EgressGatewayScaling, MeshIstioArgs, WorkloadScaling } from "./istio";
 export type { AllowedSource, EgressEntry, MeshNamespaceSettings, MeshSecurityArgs, MtlsException, MtlsMode } from "./mesh";
 export type { MeshBudget, MeshNodePoolArgs, NodePoolSettings, PoolNode, PoolTaint, PreflightLimits, PreflightSettings } from "./node-pool";
 export type { KialiSettings, ObservabilitySettings, PrometheusSettings, PrometheusSource } from "./observability";

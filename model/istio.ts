@@ -17,10 +17,15 @@ export interface EgressGatewayScaling extends WorkloadScaling {
     namespace: string;
 }
 
+/** How pods join the mesh: a sidecar proxy in each pod, or ambient (a ztunnel per node, waypoints for L7). */
+export type DataPlaneName = "sidecar" | "ambient";
+
 /** Istio settings of {@link MeshPlatformArgs}. */
 export interface MeshIstioArgs {
     /** The Istio release of every Istio chart. */
     version: string;
+    /** The mesh's data plane: each namespace's unless it states its own. */
+    dataPlane: DataPlaneName;
     /** The namespace of istiod. */
     namespace: string;
     /** The sidecar proxy injected into every meshed pod. */
@@ -32,4 +37,8 @@ export interface MeshIstioArgs {
     istiod: WorkloadScaling;
     /** Namespace, replicas and resources of the egress gateway. */
     egressGateway: EgressGatewayScaling;
+    /** ztunnel, ambient's proxy on every node (installed when any namespace runs ambient). */
+    ztunnel: { resources: ResourceRequirements };
+    /** Istio's CNI agent on every node, which redirects ambient pods' traffic to ztunnel. */
+    cni: { resources: ResourceRequirements };
 }

@@ -1,4 +1,5 @@
 /** The resolved `meshstack:mesh`: mTLS, authorization, the application namespaces and the egress allowlist. Plain types: no zod, no Pulumi. */
+import type { DataPlaneName } from "./istio";
 
 /** mTLS mode of a PeerAuthentication. */
 export type MtlsMode = "STRICT" | "PERMISSIVE";
@@ -47,6 +48,8 @@ export interface MeshNamespaceSettings {
     mtlsExceptions: MtlsException[];
     /** Extra hosts the namespace's proxies may reach (`<namespace>/<host>`). */
     sidecarHosts: string[];
+    /** The namespace's data plane, while a mesh migrates. @default the mesh's (`MeshIstioArgs.dataPlane`) */
+    dataPlane?: DataPlaneName | undefined;
 }
 
 /** Zero trust and egress control: `meshstack:mesh`. */

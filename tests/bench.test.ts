@@ -10,7 +10,7 @@ import * as random from "@pulumi/random";
 import { costTable, scenarios } from "../bench/cost";
 import { benchConfig, seeded } from "../bench/generate";
 import { measure } from "../bench/run-one";
-import { CHART_DEFAULTS, costReport, PROD_MEMORY_TARGET } from "../bench/cost-report";
+import { AMBIENT_MEMORY_TARGET, CHART_DEFAULTS, costReport, denseNode, PROD_MEMORY_TARGET } from "../bench/cost-report";
 import { runProgram } from "./harness";
 
 describe("benchmark", () => {
@@ -112,10 +112,34 @@ describe("mesh cost report", () => {
                 ["meshstack dev", { cpuMillicores: 2270, memoryMiB: 4832 }, { cpuMillicores: 2270, memoryMiB: 4832 }, { cpu: 0.49, memory: 0.6 }],
                 // 40 × 50m/96Mi + 2 × istiod 500m/256Mi (45 proxies) + 2 × gateway 100m/128Mi + Prometheus 500m/704Mi + reloader + Kiali 30m/128Mi.
                 ["meshstack prod", { cpuMillicores: 3740, memoryMiB: 5472 }, { cpuMillicores: 5540, memoryMiB: 6624 }, { cpu: 0.81, memory: 0.68 }],
+                // No sidecars; 3 nodes × (ztunnel 50m/64Mi + istio-cni 100m/100Mi) = 450m/492Mi in their place.
+                ["meshstack prod, ambient", { cpuMillicores: 2190, memoryMiB: 2124 }, { cpuMillicores: 3990, memoryMiB: 3276 }, { cpu: 0.48, memory: 0.26 }],
             ],
         );
         const prod = lines.find((line) => line.name === "meshstack prod");
         assert.ok(prod !== undefined && prod.ratio.memory <= PROD_MEMORY_TARGET);
+        const ambient = lines.find((line) => line.name === "meshstack prod, ambient");
+        assert.ok(ambient !== undefined && ambient.ratio.memory <= AMBIENT_MEMORY_TARGET);
         assert.ok(costTable(lines).startsWith("| scenario | at rest: CPU |"));
+    });
+});
+
+describe("a dense node, per data plane", () => {
+    it("sidecars cost per pod; ambient costs per node, and nothing per additional pod", () => {
+        const requests = (cpu: string, memory: string) => ({ resources: { requests: { cpu, memory } } });
+        assert.deepStrictEqual(denseNode({ proxy: requests("50m", "96Mi"), ztunnel: requests("50m", "64Mi"), cni: requests("100m", "100Mi") }), [
+            {
+                dataPlane: "sidecar",
+                perNode: { cpuMillicores: 1500, memoryMiB: 2880 },
+                perPod: { cpuMillicores: 50, memoryMiB: 96 },
+                perAdditionalPod: { cpuMillicores: 50, memoryMiB: 96 },
+            },
+            {
+                dataPlane: "ambient",
+                perNode: { cpuMillicores: 150, memoryMiB: 164 },
+                perPod: { cpuMillicores: 5, memoryMiB: 5.5 },
+                perAdditionalPod: { cpuMillicores: 0, memoryMiB: 0 },
+            },
+        ]);
     });
 });

@@ -52,6 +52,7 @@ describe("config", () => {
                 },
                 istio: {
                     version: "1.31.1",
+                    dataPlane: "sidecar",
                     namespace: "istio-system",
                     proxy: {
                         resources: {
@@ -77,6 +78,8 @@ describe("config", () => {
                             limits: { cpu: "2000m", memory: "1024Mi" },
                         },
                     },
+                    ztunnel: { resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "2000m", memory: "512Mi" } } },
+                    cni: { resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "500m", memory: "512Mi" } } },
                 },
             };
             assert.deepStrictEqual(parse({}), expected);
@@ -145,7 +148,7 @@ describe("config", () => {
                 name: "an unknown key with no near match",
                 raw: { istio: { telemetry: true } },
                 problem:
-                    "  - meshstack:istio.telemetry: unknown key. Known keys here: version, namespace, proxy, istiod, egressGateway.",
+                    "  - meshstack:istio.telemetry: unknown key. Known keys here: version, namespace, dataPlane, proxy, istiod, egressGateway, ztunnel, cni.",
             },
             {
                 name: "a misspelt nested key",
@@ -292,7 +295,7 @@ describe("config", () => {
                     'meshstack: the config of stack "prod" has 1 problem; nothing was changed. Fix them in ' +
                         "Pulumi.prod.yaml:\n" +
                         '  - meshstack:istio.versoin: unknown key. Did you mean "version"? Known keys here: version, ' +
-                        "namespace, proxy, istiod, egressGateway.",
+                        "namespace, dataPlane, proxy, istiod, egressGateway, ztunnel, cni.",
                 );
                 assert.deepStrictEqual(error.declared, []);
                 return true;

@@ -138,24 +138,63 @@ describe("capacity budget", () => {
         assert.deepStrictEqual(overhead.sharePercent, { cpu: 28.8, memory: 0 });
     });
 
-    it("derives the mesh's workloads from the Istio settings", () => {
-        const requests = (cpu: string, memory: string) => ({ resources: { requests: { cpu, memory } } });
-        assert.deepStrictEqual(
-            meshDemand(
-                {
-                    proxy: requests("50m", "64Mi"),
-                    istiod: { maxReplicas: 3, ...requests("500m", "2Gi") },
-                    egressGateway: { maxReplicas: 4, ...requests("100m", "128Mi") },
-                },
-                12,
-            ),
+    const requests = (cpu: string, memory: string) => ({ resources: { requests: { cpu, memory } } });
+    const istio = (dataPlane: "sidecar" | "ambient") => ({
+        dataPlane,
+        proxy: requests("50m", "64Mi"),
+        istiod: { maxReplicas: 3, ...requests("500m", "2Gi") },
+        egressGateway: { maxReplicas: 4, ...requests("100m", "128Mi") },
+        ztunnel: requests("50m", "64Mi"),
+        cni: requests("100m", "100Mi"),
+    });
+    const services = [
+        { name: "a", namespace: "shop", replicas: 2 },
+        { name: "b", namespace: "backend", replicas: 3, sidecar: { cpu: "20m", memory: "32Mi" } },
+    ];
+    const control = [
+        { name: "istiod", replicas: 3, requests: { cpu: "500m", memory: "2Gi" } },
+        { name: "egress gateway", replicas: 4, requests: { cpu: "100m", memory: "128Mi" } },
+    ];
+    const agents = [
+        { name: "ztunnel", replicas: 5, requests: { cpu: "50m", memory: "64Mi" } },
+        { name: "istio-cni", replicas: 5, requests: { cpu: "100m", memory: "100Mi" } },
+    ];
+    const layouts: Array<[string, "sidecar" | "ambient", Array<{ name: string; dataPlane?: "sidecar" | "ambient" }>, object[]]> = [
+        [
+            "sidecar: a sidecar per pod, no node agents",
+            "sidecar",
+            [{ name: "shop" }, { name: "backend" }],
             [
                 { name: "sidecars", replicas: 12, requests: { cpu: "50m", memory: "64Mi" } },
-                { name: "istiod", replicas: 3, requests: { cpu: "500m", memory: "2Gi" } },
-                { name: "egress gateway", replicas: 4, requests: { cpu: "100m", memory: "128Mi" } },
+                { name: "sidecars of shop/a", replicas: 2, requests: { cpu: "50m", memory: "64Mi" } },
+                { name: "sidecars of backend/b", replicas: 3, requests: { cpu: "20m", memory: "32Mi" } },
+                ...control,
             ],
-        );
-    });
+        ],
+        ["ambient: nothing per pod, a ztunnel and a CNI agent per node", "ambient", [{ name: "shop" }, { name: "backend" }], [...control, ...agents]],
+        [
+            "a sidecar mesh migrating one namespace to ambient",
+            "sidecar",
+            [{ name: "shop", dataPlane: "ambient" }, { name: "backend" }],
+            [
+                { name: "sidecars", replicas: 12, requests: { cpu: "50m", memory: "64Mi" } },
+                { name: "sidecars of backend/b", replicas: 3, requests: { cpu: "20m", memory: "32Mi" } },
+                ...control,
+                ...agents,
+            ],
+        ],
+        [
+            "an ambient mesh keeping one namespace on sidecars",
+            "ambient",
+            [{ name: "shop", dataPlane: "sidecar" }, { name: "backend" }],
+            [{ name: "sidecars of shop/a", replicas: 2, requests: { cpu: "50m", memory: "64Mi" } }, ...control, ...agents],
+        ],
+    ];
+    for (const [name, dataPlane, namespaces, expected] of layouts) {
+        it(`derives the mesh's workloads from the Istio settings, ${name}`, () => {
+            assert.deepStrictEqual(meshDemand(istio(dataPlane), 12, services, [], { namespaces, nodes: 5 }), expected);
+        });
+    }
 
     const numbers: Array<[number, string]> = [
         [0, "0"],

@@ -113,7 +113,7 @@ describe("zero trust config errors", () => {
             "a misspelt namespace key",
             { namespaces: [{ name: "shop", alowFrom: [] }] },
             '  - meshstack:mesh.namespaces[0].alowFrom: unknown key. Did you mean "allowFrom"? Known keys here: name, adopt, ' +
-                "defaultDeny, allowFrom, mtlsExceptions, sidecarHosts.",
+                "defaultDeny, allowFrom, mtlsExceptions, sidecarHosts, dataPlane.",
         ],
     ];
     for (const [name, mesh, problem] of cases) {

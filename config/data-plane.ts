@@ -1,0 +1,55 @@
+/**
+ * Cross-field checks of the data plane choice (`meshstack:istio.dataPlane`, `mesh.namespaces[].dataPlane`):
+ * keys that size a sidecar have no meaning where no sidecar runs, and say so.
+ */
+import type { DataPlaneName, MeshNamespaceSettings } from "../model";
+import { show } from "./keys";
+import type { PathProblem } from "./problems";
+
+/** What the checks read of the resolved config. */
+export interface DataPlaneFacts {
+    dataPlane: DataPlaneName;
+    namespaces: ReadonlyArray<Pick<MeshNamespaceSettings, "name" | "dataPlane">>;
+    services: ReadonlyArray<{ name: string; namespace: string; sidecar?: object | undefined }>;
+    /** `meshstack:istio.proxy` is set in the stack file (not only defaulted). */
+    proxySet: boolean;
+}
+
+/** Whether any pod of the mesh gets a sidecar: the mesh's data plane for undeclared pods, or a namespace's own. */
+function sidecarsRun(facts: DataPlaneFacts): boolean {
+    return facts.dataPlane === "sidecar" || facts.namespaces.some((namespace) => namespace.dataPlane === "sidecar");
+}
+
+/** The data plane problems of a resolved config. */
+export function dataPlaneProblems(facts: DataPlaneFacts): PathProblem[] {
+    const problems: PathProblem[] = [];
+    const indexOf = new Map(facts.namespaces.map((namespace, index) => [namespace.name, index]));
+    facts.services.forEach((service, index) => {
+        const namespaceIndex = indexOf.get(service.namespace);
+        if (service.sidecar === undefined || namespaceIndex === undefined) {
+            return;
+        }
+        const own = facts.namespaces[namespaceIndex].dataPlane;
+        if ((own ?? facts.dataPlane) !== "ambient") {
+            return;
+        }
+        const where = own === undefined ? "meshstack:istio.dataPlane" : `meshstack:mesh.namespaces[${namespaceIndex}].dataPlane`;
+        problems.push({
+            path: ["services", index, "sidecar"],
+            message:
+                `sizes a sidecar, and ${show(service.namespace)} runs ambient (${where}): its pods have no sidecar, the ztunnel of ` +
+                `their node carries their traffic. Remove it, or set meshstack:mesh.namespaces[${namespaceIndex}].dataPlane to "sidecar".`,
+            involves: [["services", index, "sidecar"], own === undefined ? ["istio", "dataPlane"] : ["mesh", "namespaces", namespaceIndex, "dataPlane"]],
+        });
+    });
+    if (facts.proxySet && !sidecarsRun(facts)) {
+        problems.push({
+            path: ["istio", "proxy"],
+            message:
+                'sizes the sidecars, and no pod gets one: meshstack:istio.dataPlane is "ambient" and no namespace states "sidecar". ' +
+                'Remove it (ztunnel and the waypoints are sized on their own), or set a namespace\'s meshstack:mesh.namespaces[].dataPlane to "sidecar".',
+            involves: [["istio", "proxy"], ["istio", "dataPlane"]],
+        });
+    }
+    return problems;
+}

@@ -1,0 +1,73 @@
+/**
+ * Istio's ambient data plane as meshstack installs it: the values of the `cni` and `ztunnel` charts, what
+ * istiod adds in ambient, and what the node agents cost the capacity budget. Key paths were checked
+ * against the Istio 1.31 charts (`istio-cni`, `ztunnel`, `istiod` with `profile: ambient`, rendered with
+ * `helm template`).
+ */
+import type { WorkloadDemand } from "./capacity";
+import type { ResourceQuantities, ResourceRequirements } from "./quantity";
+
+/**
+ * The charts' profile that turns ambient on: istiod's `PILOT_ENABLE_AMBIENT` and HBONE for sidecars; the
+ * CNI agent's ambient redirection (its `AMBIENT_ENABLED`). Each chart merges `files/profile-ambient.yaml`
+ * under the values it is given.
+ */
+export const AMBIENT_PROFILE = "ambient";
+
+/** Helm release names, as Istio's own ambient install guide names them. */
+export const AMBIENT_RELEASES = { cni: "istio-cni", ztunnel: "ztunnel" } as const;
+
+/**
+ * ztunnel's default size, from Istio 1.24's figures (about 0.06 vCPU and 12 MB per 1,000 requests per
+ * second through one ztunnel) with room for a node's connections; its chart asks 200m / 512Mi, "enough
+ * for ~200k pod cluster". The CPU limit caps a whole node's mesh traffic, so it is generous; the chart
+ * gives ztunnel as many worker threads as the limit has cores (`ZTUNNEL_CPU_LIMIT`).
+ */
+export const ZTUNNEL_RESOURCES: ResourceRequirements = {
+    requests: { cpu: "50m", memory: "64Mi" },
+    limits: { cpu: "2000m", memory: "512Mi" },
+};
+
+/** The CNI node agent's default size: its chart's request (it works when a pod starts, not per request). */
+export const CNI_RESOURCES: ResourceRequirements = {
+    requests: { cpu: "100m", memory: "100Mi" },
+    limits: { cpu: "500m", memory: "512Mi" },
+};
+
+/** Values of the `cni` chart that meshstack sets. */
+export interface CniChartValues {
+    profile: typeof AMBIENT_PROFILE;
+    resources: ResourceRequirements;
+}
+
+/**
+ * Values for the `cni` chart: ambient on; the agent on every node (the chart's own tolerations) at
+ * `system-node-critical` (the chart's, fixed), since a node without it cannot start ambient pods.
+ */
+export function cniChartValues(resources: ResourceRequirements): CniChartValues {
+    return { profile: AMBIENT_PROFILE, resources };
+}
+
+/** Values of the `ztunnel` chart that meshstack sets. */
+export interface ZtunnelChartValues {
+    profile: typeof AMBIENT_PROFILE;
+    /** istiod's namespace, where ztunnel gets its certificates and configuration. */
+    istioNamespace: string;
+    resources: ResourceRequirements;
+}
+
+/** Values for the `ztunnel` chart: on every node (the chart's tolerations), Prometheus's annotations kept. */
+export function ztunnelChartValues(istioNamespace: string, resources: ResourceRequirements): ZtunnelChartValues {
+    return { profile: AMBIENT_PROFILE, istioNamespace, resources };
+}
+
+/**
+ * What the ambient node agents request: a ztunnel and a CNI agent on each of the pool's nodes (they run on
+ * every node of the cluster; the budget counts the pool's).
+ */
+export function ambientNodeDemand(nodes: number, agents: { ztunnel: { requests: ResourceQuantities }; cni: { requests: ResourceQuantities } }): WorkloadDemand[] {
+    return [
+        { name: "ztunnel", replicas: nodes, requests: agents.ztunnel.requests },
+        { name: "istio-cni", replicas: nodes, requests: agents.cni.requests },
+    ];
+}
