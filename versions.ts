@@ -33,6 +33,20 @@ export const ISTIO_CHARTS = {
     istiod: "istiod",
     /** A standalone gateway deployment; meshstack uses it for the egress gateway. */
     gateway: "gateway",
+    /** Istio's CNI node agent: in ambient, it redirects each ambient pod's traffic to its node's ztunnel. */
+    cni: "cni",
+    /** ztunnel, ambient's per-node proxy: mTLS (HBONE), identity and L4 policy for the node's ambient pods. */
+    ztunnel: "ztunnel",
+} as const;
+
+/**
+ * The Gateway API's CRDs (standard channel), which Istio's waypoints are declared with: the release's
+ * own manifest, pinned. v1.6.1 is the release whose CRDs meshstack's objects were validated against.
+ */
+export const GATEWAY_API = {
+    version: "v1.6.1",
+    channel: "standard",
+    manifest: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml",
 } as const;
 
 /** A chart pinned at one version in one repository. */
@@ -97,7 +111,7 @@ export interface ChartLookup {
 /**
  * Every `lookup` in the templates of the charts pinned here, read in each chart's templates at its
  * pinned version (Istio's base, istiod and gateway charts and prometheus have none; the subcharts
- * prometheus can switch on were not read). \`helm.v4.Chart\` renders with a server-side dry run, so a
+ * prometheus can switch on were not read; Istio's cni and ztunnel charts have none either). \`helm.v4.Chart\` renders with a server-side dry run, so a
  * lookup runs with the rights of whoever previews: the read-only preview identity
  * (ci/rbac/preview-reader.yaml) cannot list Secrets. meshstack sets each `offWhen` value; a test checks
  * that, and that the preview role could serve any lookup left on. Re-read the templates on a bump.

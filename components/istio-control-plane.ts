@@ -1,6 +1,7 @@
 import { clusterHost } from "../lib/objects";
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as helm from "@pulumi/kubernetes/helm/v4";
+import * as yaml from "@pulumi/kubernetes/yaml/v2";
 import * as pulumi from "@pulumi/pulumi";
 import { retainAndAdoptCustomResourceDefinitions } from "../lib/crd-protection";
 import { baseChartValues, istiodChartValues } from "../lib/istio-values";
@@ -8,13 +9,19 @@ import { meshNamespace } from "./namespace";
 import { PodPlacement } from "../lib/placement";
 import { peerAuthentication } from "../lib/zero-trust";
 import type { ClusterSettings, MeshIstioArgs, MeshSecurityArgs } from "../model";
-import { chartSource, istioChart } from "../versions";
+import { chartSource, GATEWAY_API, istioChart } from "../versions";
+import { AMBIENT_RELEASES, cniChartValues, ztunnelChartValues } from "../lib/ambient";
 import { waitForWebhookCaBundles } from "../lib/webhooks";
 
 /** Arguments of {@link IstioControlPlane}: the resolved settings it reads, and what the mesh gives it. */
 export interface IstioControlPlaneArgs {
-    /** `meshstack:istio`: the release, istiod's namespace and scaling, the sidecar proxy. */
-    istio: Pick<MeshIstioArgs, "version" | "namespace" | "istiod" | "proxy">;
+    /** `meshstack:istio`: the release, istiod's namespace and scaling, the sidecar proxy, ambient's node agents. */
+    istio: Pick<MeshIstioArgs, "version" | "namespace" | "istiod" | "proxy" | "ztunnel" | "cni">;
+    /**
+     * Some namespace runs ambient: install the Gateway API's CRDs (waypoints are Gateways), istiod with the
+     * ambient profile, Istio's CNI agent and ztunnel.
+     */
+    ambient: boolean;
     /** `meshstack:mesh`'s mesh-wide mTLS mode (a PeerAuthentication in the root namespace) and outbound policy. */
     mesh: Pick<MeshSecurityArgs, "mtlsMode" | "outboundTrafficPolicy">;
     /** `meshstack:cluster`'s NodeLocal DNSCache address, which the sidecars do not capture. */
@@ -40,9 +47,11 @@ const RELEASES = { base: "istio-base", istiod: "istiod" } as const;
 /**
  * The Istio control plane from its official Helm charts, in the "minimal" shape: the `base` chart
  * (CRDs, default validating webhook) and the `istiod` chart, no ingress gateway. Installed in order:
- * namespace, then base, then istiod. A resource that `dependsOn` this component waits for istiod to be
- * ready (Pulumi awaits the rendered Deployment) and for its webhooks to carry their CA bundle, so they
- * can be called.
+ * namespace, then base, then istiod. With ambient: the Gateway API's CRDs before istiod (which watches
+ * them from its start), istiod with the ambient profile, then Istio's CNI agent, then ztunnel (which gets
+ * its certificates from istiod), as Istio's ambient install guide orders them. A resource that
+ * `dependsOn` this component waits for istiod to be ready (Pulumi awaits the rendered Deployment and
+ * DaemonSets) and for its webhooks to carry their CA bundle, so they can be called.
  */
 export class IstioControlPlane extends pulumi.ComponentResource {
     /** The namespace istiod runs in. */
@@ -71,6 +80,17 @@ export class IstioControlPlane extends pulumi.ComponentResource {
             { parent: this, dependsOn: [namespace, ...args.gates], transforms: [retainAndAdoptCustomResourceDefinitions(args.retainedProvider)] },
         );
 
+        // Retained and adopted like Istio's CRDs: deleting one deletes every Gateway and HTTPRoute with it.
+        const gatewayApi = args.ambient
+            ? [
+                  new yaml.ConfigFile(
+                      `${name}-gateway-api`,
+                      { file: GATEWAY_API.manifest },
+                      { parent: this, dependsOn: [namespace, ...args.gates], transforms: [retainAndAdoptCustomResourceDefinitions(args.retainedProvider)] },
+                  ),
+              ]
+            : [];
+
         const istiod = new helm.Chart(
             `${name}-istiod`,
             {
@@ -79,14 +99,39 @@ export class IstioControlPlane extends pulumi.ComponentResource {
                 namespace: istio.namespace,
                 values: istiodChartValues({
                     istio,
+                    ambient: args.ambient,
                     outboundTrafficPolicy: args.mesh.outboundTrafficPolicy,
                     nodeLocalDnsAddress: args.nodeLocalDnsAddress,
                     placement: args.placement,
                 }),
             },
             // Ready once istiod has written its webhooks' CA bundle, so that what follows is not refused.
-            { parent: this, dependsOn: [base, ...args.gates], transforms: [waitForWebhookCaBundles()] },
+            { parent: this, dependsOn: [base, ...gatewayApi, ...args.gates], transforms: [waitForWebhookCaBundles()] },
         );
+
+        if (args.ambient) {
+            // On every node (the charts' tolerations): an ambient pod may be scheduled anywhere.
+            const cni = new helm.Chart(
+                `${name}-cni`,
+                {
+                    ...chartSource(istioChart("cni", istio.version)),
+                    name: AMBIENT_RELEASES.cni,
+                    namespace: istio.namespace,
+                    values: cniChartValues(istio.cni.resources),
+                },
+                { parent: this, dependsOn: [istiod] },
+            );
+            new helm.Chart(
+                `${name}-ztunnel`,
+                {
+                    ...chartSource(istioChart("ztunnel", istio.version)),
+                    name: AMBIENT_RELEASES.ztunnel,
+                    namespace: istio.namespace,
+                    values: ztunnelChartValues(istio.namespace, istio.ztunnel.resources),
+                },
+                { parent: this, dependsOn: [istiod, cni] },
+            );
+        }
 
         // The mesh-wide default, in the root namespace, once istiod's validating webhook serves.
         new apiextensions.CustomResource(

@@ -3,7 +3,7 @@ import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { MESHSTACK_NAMESPACE_LABELS } from "./namespace";
-import { SIDECAR } from "../lib/data-plane";
+import type { DataPlane } from "../lib/data-plane";
 import { GATEWAY_PORT } from "../lib/egress";
 import { ISTIOD_POD_LABELS } from "../lib/istio-values";
 import { IstioObject } from "../lib/objects";
@@ -31,6 +31,8 @@ import {
 export interface MeshNamespaceArgs {
     /** The application namespace. */
     name: string;
+    /** How its pods join the mesh: its enrolment labels, and whether they have sidecars to scope. */
+    dataPlane: DataPlane;
     /**
      * The namespace exists already: label it (server-side apply of the injection label) instead of
      * creating it, so that `pulumi destroy` never deletes it.
@@ -73,7 +75,7 @@ export class MeshNamespace extends pulumi.ComponentResource {
     constructor(name: string, args: MeshNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:mesh:MeshNamespace", name, {}, opts);
 
-        const labels = { ...MESHSTACK_NAMESPACE_LABELS, ...SIDECAR.namespaceLabels };
+        const labels = { ...MESHSTACK_NAMESPACE_LABELS, ...args.dataPlane.namespaceLabels };
         const namespace = args.adopt
             ? new corev1.NamespacePatch(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this })
             : new corev1.Namespace(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this });
@@ -95,7 +97,10 @@ export class MeshNamespace extends pulumi.ComponentResource {
                 istio(`allow-plaintext-${workloadNamePart(exception.workload)}-${exception.port}`, allowPlaintextPort(args.name, exception));
             }
         }
-        istio("sidecar", sidecarScope(args.name, args.istioNamespace, args.egressNamespace, args.sidecarHosts));
+        // Ambient pods have no sidecar to scope (a Sidecar object would select nothing there).
+        if (args.dataPlane.name === "sidecar") {
+            istio("sidecar", sidecarScope(args.name, args.istioNamespace, args.egressNamespace, args.sidecarHosts));
+        }
         new networkingv1.NetworkPolicy(
             `${name}-egress-lockdown`,
             egressLockdown(args.name, {

@@ -5,7 +5,7 @@ import { ADDONS, addonDemand, addonLocalVolumes, volumesByAddon } from "../lib/a
 import { meshDemand, meshOverhead } from "../lib/capacity";
 import { clusterProviderArgs } from "../lib/providers";
 import { EgressGateway } from "./egress-gateway";
-import { SIDECAR } from "../lib/data-plane";
+import { DATA_PLANES, DataPlane, namespaceDataPlane, usesAmbient } from "../lib/data-plane";
 import { serviceHost } from "../lib/traffic";
 import { sidecarImports } from "../lib/zero-trust";
 import { EgressAllowlist } from "./egress-allowlist";
@@ -61,6 +61,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
             `${name}-istio`,
             {
                 istio,
+                ambient: usesAmbient(istio.dataPlane, args.mesh.namespaces),
                 mesh: args.mesh,
                 nodeLocalDnsAddress: args.cluster.nodeLocalDnsAddress,
                 retainedProvider: retained,
@@ -82,11 +83,14 @@ export class MeshPlatform extends pulumi.ComponentResource {
         const imports = sidecarImports(args.mesh.namespaces);
         const namespaces = new Map<string, MeshNamespace>();
         const inNamespace = (namespace: string): pulumi.Resource[] => [namespaces.get(namespace)].filter((entry) => entry !== undefined);
+        const planes = new Map(args.mesh.namespaces.map((namespace) => [namespace.name, namespaceDataPlane(namespace, istio.dataPlane)]));
+        const planeOf = (namespace: string): DataPlane => planes.get(namespace) ?? DATA_PLANES[istio.dataPlane];
         for (const namespace of args.mesh.namespaces) {
             const component = new MeshNamespace(
                 `${name}-ns-${namespace.name}`,
                 {
                     ...namespace,
+                    dataPlane: planeOf(namespace.name),
                     sidecarHosts: [...(imports.get(namespace.name) ?? []), ...namespace.sidecarHosts],
                     mtlsMode: args.mesh.mtlsMode,
                     istioNamespace: istio.namespace,
@@ -107,7 +111,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                     host: serviceHost(service),
                     replicas: service.replicas,
                     weights: { ...service.weights },
-                    sidecarAnnotations: SIDECAR.workloadAnnotations(service.sidecar, istio.proxy.resources),
+                    sidecarAnnotations: planeOf(service.namespace).workloadAnnotations(service.sidecar, istio.proxy.resources),
                 },
             ]),
         );
@@ -119,7 +123,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                       namespace: args.demo.namespace,
                       podAnnotations:
                           serviceRecords[`${args.demo.namespace}/${DEMO_SERVICE.name}`]?.sidecarAnnotations ??
-                          SIDECAR.workloadAnnotations(undefined, istio.proxy.resources),
+                          planeOf(args.demo.namespace).workloadAnnotations(undefined, istio.proxy.resources),
                       placement: pool.placement,
                       after: [this.controlPlane, ...inNamespace(args.demo.namespace)],
                   },

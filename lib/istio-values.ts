@@ -8,6 +8,7 @@ import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint }
 import { ResourceRequirements } from "./quantity";
 import type { WorkloadScaling } from "../model/istio";
 import type { ClusterSettings, MeshIstioArgs, MeshSecurityArgs } from "../model";
+import { AMBIENT_PROFILE } from "./ambient";
 export type { WorkloadScaling } from "../model/istio";
 
 /** What the scaling settings imply: an autoscaler when it has room to scale, a PDB when one pod may go. */
@@ -99,12 +100,19 @@ export interface IstiodChartValues {
     topologySpreadConstraints: TopologySpreadConstraint[];
     /** Merged over the chart's mesh config (the `istio` ConfigMap's `mesh` key). */
     meshConfig: { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" | "ALLOW_ANY" } };
+    /**
+     * `ambient` when some namespace runs ambient (files/profile-ambient.yaml, merged under these values):
+     * istiod serves ztunnel (`PILOT_ENABLE_AMBIENT`) and the sidecars speak HBONE to ambient pods.
+     */
+    profile?: typeof AMBIENT_PROFILE;
 }
 
 /** Inputs of {@link istiodChartValues}: the resolved settings it reads, and where istiod runs. */
 export interface IstiodValuesInput {
     /** `meshstack:istio`: its namespace, istiod's scaling and the sidecar proxy's resources. */
     istio: Pick<MeshIstioArgs, "namespace" | "istiod" | "proxy">;
+    /** Some namespace runs ambient. */
+    ambient: boolean;
     /** `meshstack:mesh`'s outbound traffic policy. */
     outboundTrafficPolicy: MeshSecurityArgs["outboundTrafficPolicy"];
     /** `meshstack:cluster`'s NodeLocal DNSCache address. */
@@ -153,6 +161,7 @@ export function istiodChartValues(input: IstiodValuesInput): IstiodChartValues {
         tolerations: input.placement.tolerations,
         topologySpreadConstraints: spreadAcrossNodes({ ...ISTIOD_POD_LABELS }),
         meshConfig: { outboundTrafficPolicy: { mode: input.outboundTrafficPolicy } },
+        ...(input.ambient ? { profile: AMBIENT_PROFILE } : {}),
     };
 }
 

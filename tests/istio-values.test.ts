@@ -54,6 +54,7 @@ describe("Istio chart values", () => {
             assert.deepStrictEqual(
                 istiodChartValues({
                     istio: { namespace: "istio-system", istiod: scaling(replicas, maxReplicas), proxy: { resources: RESOURCES } },
+                    ambient: false,
                     outboundTrafficPolicy: "REGISTRY_ONLY",
                     nodeLocalDnsAddress: undefined,
                     placement: PLACEMENT,
