@@ -148,7 +148,7 @@ describe("canary routing", () => {
                 template: {
                     metadata: {
                         labels: { app: "helloworld", version: "v1" },
-                        annotations: sidecar("50m", "64Mi"),
+                        annotations: sidecar("50m", "96Mi"),
                     },
                     spec: {
                         securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
