@@ -4,12 +4,15 @@ import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { MESHSTACK_NAMESPACE_LABELS } from "./namespace";
 import type { DataPlane } from "../lib/data-plane";
+import { USE_WAYPOINT_LABEL, WAYPOINT_NAME, waypointGateway } from "../lib/ambient";
 import { GATEWAY_PORT } from "../lib/egress";
 import { ISTIOD_POD_LABELS } from "../lib/istio-values";
-import { IstioObject } from "../lib/objects";
+import { IstioObject, PART_OF } from "../lib/objects";
 import {
     AllowedSource,
     allowFrom,
+    allowFromWaypoint,
+    atWaypoint,
     ClusterDns,
     hostNamespaces,
     NetworkPeer,
@@ -33,6 +36,11 @@ export interface MeshNamespaceArgs {
     name: string;
     /** How its pods join the mesh: its enrolment labels, and whether they have sidecars to scope. */
     dataPlane: DataPlane;
+    /**
+     * (Ambient) the namespace's services need L7: a waypoint for the namespace, its services' traffic
+     * sent through it, and the allow rules enforced there (where the callers' identities are known).
+     */
+    waypoint: boolean;
     /**
      * The namespace exists already: label it (server-side apply of the injection label) instead of
      * creating it, so that `pulumi destroy` never deletes it.
@@ -75,7 +83,11 @@ export class MeshNamespace extends pulumi.ComponentResource {
     constructor(name: string, args: MeshNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:mesh:MeshNamespace", name, {}, opts);
 
-        const labels = { ...MESHSTACK_NAMESPACE_LABELS, ...args.dataPlane.namespaceLabels };
+        const labels = {
+            ...MESHSTACK_NAMESPACE_LABELS,
+            ...args.dataPlane.namespaceLabels,
+            ...(args.waypoint ? { [USE_WAYPOINT_LABEL]: WAYPOINT_NAME } : {}),
+        };
         const namespace = args.adopt
             ? new corev1.NamespacePatch(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this })
             : new corev1.Namespace(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this });
@@ -88,10 +100,22 @@ export class MeshNamespace extends pulumi.ComponentResource {
         for (const group of byWorkload(args.mtlsExceptions)) {
             istio(mtlsExceptionName(group), mtlsException(args.name, args.mtlsMode, group));
         }
+        if (args.waypoint) {
+            new apiextensions.CustomResource(`${name}-waypoint`, { ...waypointGateway(args.name, { ...PART_OF }) }, after);
+        }
         if (args.defaultDeny) {
             istio("deny-all", denyAll(args.name));
             if (args.allowFrom.length > 0) {
                 istio("allow-from", allowFrom(args.name, args.allowFrom));
+            }
+            if (args.waypoint) {
+                // The waypoint allows only the configured callers (none: nothing), and the pods' ztunnel
+                // lets the waypoint through. Callers with sidecars bypass waypoints: the rule above lets them in.
+                istio(
+                    "waypoint-policy",
+                    args.allowFrom.length > 0 ? atWaypoint(allowFrom(args.name, args.allowFrom), WAYPOINT_NAME) : atWaypoint(denyAll(args.name), WAYPOINT_NAME),
+                );
+                istio("allow-from-waypoint", allowFromWaypoint(args.name, WAYPOINT_NAME));
             }
             for (const exception of byWorkload(args.mtlsExceptions).flatMap((group) => group.exceptions)) {
                 istio(`allow-plaintext-${workloadNamePart(exception.workload)}-${exception.port}`, allowPlaintextPort(args.name, exception));

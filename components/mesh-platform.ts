@@ -85,12 +85,15 @@ export class MeshPlatform extends pulumi.ComponentResource {
         const inNamespace = (namespace: string): pulumi.Resource[] => [namespaces.get(namespace)].filter((entry) => entry !== undefined);
         const planes = new Map(args.mesh.namespaces.map((namespace) => [namespace.name, namespaceDataPlane(namespace, istio.dataPlane)]));
         const planeOf = (namespace: string): DataPlane => planes.get(namespace) ?? DATA_PLANES[istio.dataPlane];
+        // In ambient, a namespace with services to route gets a waypoint, which applies their L7.
+        const servedNamespaces = new Set(args.services.map((service) => service.namespace));
         for (const namespace of args.mesh.namespaces) {
             const component = new MeshNamespace(
                 `${name}-ns-${namespace.name}`,
                 {
                     ...namespace,
                     dataPlane: planeOf(namespace.name),
+                    waypoint: planeOf(namespace.name).name === "ambient" && servedNamespaces.has(namespace.name),
                     sidecarHosts: [...(imports.get(namespace.name) ?? []), ...namespace.sidecarHosts],
                     mtlsMode: args.mesh.mtlsMode,
                     istioNamespace: istio.namespace,
@@ -136,7 +139,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
             const pods = demo !== undefined && isDemo ? demo.podsServing(service.weights) : [];
             new MeshService(
                 `${name}-svc-${service.namespace}-${service.name}`,
-                { service, after: [this.controlPlane, ...inNamespace(service.namespace), ...pods] },
+                { service, dataPlane: planeOf(service.namespace).name, after: [this.controlPlane, ...inNamespace(service.namespace), ...pods] },
                 { parent: this, providers: [cluster] },
             );
         }

@@ -10,7 +10,7 @@ import type { PathProblem } from "./problems";
 export interface DataPlaneFacts {
     dataPlane: DataPlaneName;
     namespaces: ReadonlyArray<Pick<MeshNamespaceSettings, "name" | "dataPlane">>;
-    services: ReadonlyArray<{ name: string; namespace: string; sidecar?: object | undefined }>;
+    services: ReadonlyArray<{ name: string; namespace: string; sidecar?: object | undefined; retries?: object | undefined }>;
     /** `meshstack:istio.proxy` is set in the stack file (not only defaulted). */
     proxySet: boolean;
 }
@@ -26,7 +26,7 @@ export function dataPlaneProblems(facts: DataPlaneFacts): PathProblem[] {
     const indexOf = new Map(facts.namespaces.map((namespace, index) => [namespace.name, index]));
     facts.services.forEach((service, index) => {
         const namespaceIndex = indexOf.get(service.namespace);
-        if (service.sidecar === undefined || namespaceIndex === undefined) {
+        if (namespaceIndex === undefined) {
             return;
         }
         const own = facts.namespaces[namespaceIndex].dataPlane;
@@ -34,13 +34,28 @@ export function dataPlaneProblems(facts: DataPlaneFacts): PathProblem[] {
             return;
         }
         const where = own === undefined ? "meshstack:istio.dataPlane" : `meshstack:mesh.namespaces[${namespaceIndex}].dataPlane`;
-        problems.push({
-            path: ["services", index, "sidecar"],
-            message:
-                `sizes a sidecar, and ${show(service.namespace)} runs ambient (${where}): its pods have no sidecar, the ztunnel of ` +
-                `their node carries their traffic. Remove it, or set meshstack:mesh.namespaces[${namespaceIndex}].dataPlane to "sidecar".`,
-            involves: [["services", index, "sidecar"], own === undefined ? ["istio", "dataPlane"] : ["mesh", "namespaces", namespaceIndex, "dataPlane"]],
-        });
+        const planePath = own === undefined ? ["istio", "dataPlane"] : ["mesh", "namespaces", namespaceIndex, "dataPlane"];
+        const back = `set meshstack:mesh.namespaces[${namespaceIndex}].dataPlane to "sidecar"`;
+        if (service.sidecar !== undefined) {
+            problems.push({
+                path: ["services", index, "sidecar"],
+                message:
+                    `sizes a sidecar, and ${show(service.namespace)} runs ambient (${where}): its pods have no sidecar, the ztunnel of ` +
+                    `their node carries their traffic. Remove it, or ${back}.`,
+                involves: [["services", index, "sidecar"], planePath],
+            });
+        }
+        if (service.retries !== undefined) {
+            problems.push({
+                path: ["services", index, "retries"],
+                message:
+                    `${show(service.namespace)} runs ambient (${where}), where the route is an HTTPRoute, and the Gateway API's ` +
+                    `standard channel (v1.6.1, which meshstack installs) has no retry field until v1.7; the waypoint would retry ` +
+                    `by Istio's default instead (2 attempts on connect-failure, refused-stream, unavailable, cancelled, ` +
+                    `retriable-status-codes). Remove the retries, or ${back}.`,
+                involves: [["services", index, "retries"], planePath],
+            });
+        }
     });
     if (facts.proxySet && !sidecarsRun(facts)) {
         problems.push({

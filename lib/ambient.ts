@@ -71,3 +71,40 @@ export function ambientNodeDemand(nodes: number, agents: { ztunnel: { requests: 
         { name: "istio-cni", replicas: nodes, requests: agents.cni.requests },
     ];
 }
+
+/** The name of a namespace's waypoint: its Gateway, and the ServiceAccount Istio runs it as. */
+export const WAYPOINT_NAME = "waypoint";
+
+/** The namespace label that sends its services' traffic through the namespace's waypoint. */
+export const USE_WAYPOINT_LABEL = "istio.io/use-waypoint";
+
+/**
+ * Pulumi waits until istiod has programmed the waypoint (its Deployment and Service made), so that the
+ * routes and policies that name it come after it (`pulumi.com/waitFor`, @pulumi/kubernetes ≥ 4.18).
+ */
+export const WAIT_FOR_PROGRAMMED = { "pulumi.com/waitFor": "condition=Programmed" } as const;
+
+/** A namespace's waypoint, as the Gateway API declares it. */
+export interface WaypointGateway {
+    apiVersion: "gateway.networking.k8s.io/v1";
+    kind: "Gateway";
+    metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: typeof WAIT_FOR_PROGRAMMED };
+    spec: {
+        gatewayClassName: "istio-waypoint";
+        listeners: Array<{ name: "mesh"; port: 15008; protocol: "HBONE" }>;
+    };
+}
+
+/**
+ * The waypoint of an ambient namespace whose services need L7 (weighted routes, timeouts, outlier
+ * detection): one Envoy deployment that istiod creates and sizes (`global.waypoint.resources`), for the
+ * namespace's services (`istio.io/waypoint-for: service`), reached over HBONE on 15008.
+ */
+export function waypointGateway(namespace: string, labels: Record<string, string>): WaypointGateway {
+    return {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "Gateway",
+        metadata: { name: WAYPOINT_NAME, namespace, labels: { ...labels, "istio.io/waypoint-for": "service" }, annotations: { ...WAIT_FOR_PROGRAMMED } },
+        spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] },
+    };
+}

@@ -109,3 +109,84 @@ export function sidecarAnnotations(size: Required<SidecarSize>): Record<string, 
         "sidecar.istio.io/proxyMemoryLimit": size.memoryLimit,
     };
 }
+
+/** The Service of one version of a service (ambient routes to versions by Service, not by subset). */
+export function versionServiceName(settings: { name: string }, version: string): string {
+    return `${settings.name}-${version}`;
+}
+
+/** The pods of one version: the service's `app` label (Istio's convention) and the version's labels. */
+export function versionSelector(settings: { name: string }, version: ServiceVersion): Record<string, string> {
+    return { app: settings.name, ...(version.labels ?? { version: version.name }) };
+}
+
+/** A Service object, as `core/v1` `Service` takes it. */
+export interface ServiceObject {
+    apiVersion: "v1";
+    kind: "Service";
+    metadata: { name: string; namespace: string; labels: Record<string, string> };
+    spec: { selector: Record<string, string>; ports: Array<{ name: string; port: number; targetPort: number }> };
+}
+
+/** One Service per version, in a stable order: the HTTPRoute's backends, and their traffic policy's hosts. */
+export function versionServices(settings: TrafficSettings, labels: Record<string, string>): ServiceObject[] {
+    return byName(settings.versions).map((version) => ({
+        apiVersion: "v1" as const,
+        kind: "Service" as const,
+        metadata: { name: versionServiceName(settings, version.name), namespace: settings.namespace, labels: { ...labels } },
+        spec: { selector: versionSelector(settings, version), ports: [{ name: "http", port: settings.port, targetPort: settings.port }] },
+    }));
+}
+
+/** An HTTPRoute, as the Gateway API (v1, standard channel) takes it. */
+export interface HttpRouteObject {
+    apiVersion: "gateway.networking.k8s.io/v1";
+    kind: "HTTPRoute";
+    metadata: { name: string; namespace: string; labels: Record<string, string> };
+    spec: {
+        parentRefs: Array<{ group: ""; kind: "Service"; name: string; port: number }>;
+        rules: Array<{ backendRefs: Array<{ name: string; port: number; weight: number }>; timeouts?: { request: string } }>;
+    };
+}
+
+/**
+ * The service's route in ambient (the Gateway API's mesh routing, applied by the namespace's waypoint):
+ * attached to the service's own Service, each version's Service at its weight, the timeout on the route.
+ * (Retries have no field in the standard channel of v1.6; config refuses them in ambient.)
+ */
+export function httpRoute(settings: TrafficSettings, labels: Record<string, string>): HttpRouteObject {
+    return {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        metadata: { name: settings.name, namespace: settings.namespace, labels: { ...labels } },
+        spec: {
+            parentRefs: [{ group: "", kind: "Service", name: settings.name, port: settings.port }],
+            rules: [
+                {
+                    backendRefs: byName(settings.versions).map((version) => ({
+                        name: versionServiceName(settings, version.name),
+                        port: settings.port,
+                        weight: settings.weights[version.name] ?? 0,
+                    })),
+                    ...(settings.timeout === undefined ? {} : { timeouts: { request: settings.timeout } }),
+                },
+            ],
+        },
+    };
+}
+
+/**
+ * The traffic policy of each version's Service (outlier detection, connection pool), which the waypoint
+ * applies to the backends the route sends to; none when the service sets no policy.
+ */
+export function versionDestinationRules(settings: TrafficSettings) {
+    const rule = destinationRule(settings);
+    const trafficPolicy = "trafficPolicy" in rule.spec ? rule.spec.trafficPolicy : undefined;
+    if (trafficPolicy === undefined) {
+        return [];
+    }
+    return byName(settings.versions).map((version) => {
+        const name = versionServiceName(settings, version.name);
+        return object("DestinationRule", name, settings.namespace, { host: clusterHost(name, settings.namespace), trafficPolicy });
+    });
+}

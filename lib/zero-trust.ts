@@ -171,6 +171,40 @@ export function allowFrom(
     });
 }
 
+/** A policy's target: the namespace's waypoint (the Gateway), which then enforces it with the callers' own identities. */
+export interface WaypointTarget {
+    group: "gateway.networking.k8s.io";
+    kind: "Gateway";
+    name: string;
+}
+
+/**
+ * `policy`, enforced at the namespace's waypoint instead of at the pods: with a waypoint in the path, the
+ * pods' ztunnel sees the waypoint's identity, and only the waypoint still knows who called.
+ */
+export function atWaypoint<Spec extends object>(policy: IstioObject<Spec>, waypoint: string): IstioObject<Spec & { targetRefs: WaypointTarget[] }> {
+    return {
+        ...policy,
+        metadata: { ...policy.metadata, name: `${policy.metadata.name}-at-waypoint` },
+        spec: { targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: waypoint }], ...policy.spec },
+    };
+}
+
+/**
+ * The ALLOW policy that lets the namespace's waypoint reach its pods: behind a default deny, the pods'
+ * ztunnel sees every call the waypoint forwards as the waypoint's own identity.
+ */
+export function allowFromWaypoint(
+    namespace: string,
+    waypoint: string,
+    trustDomain = "cluster.local",
+): IstioObject<{ action: "ALLOW"; rules: Array<{ from: Array<{ source: { principals: string[] } }> }> }> {
+    return istioObject("security.istio.io/v1", "AuthorizationPolicy", "allow-from-waypoint", namespace, {
+        action: "ALLOW" as const,
+        rules: [{ from: [{ source: { principals: [`${trustDomain}/ns/${namespace}/sa/${waypoint}`] } }] }],
+    });
+}
+
 /**
  * The namespace's Sidecar: its proxies get configuration only for their own namespace, istiod's, the
  * egress gateway's (where the allowlist's ServiceEntries live), kube-system's (cluster DNS) and

@@ -4,29 +4,10 @@
  */
 import * as assert from "assert";
 import { GATEWAY_API } from "../versions";
+import { atWaypoint, denyAll } from "../lib/zero-trust";
 import { ISTIO_REPOSITORY } from "./expected";
-import { sharedRun, stackConfig, stackRun } from "./harness";
-import { at } from "./program-fixtures";
-
-/** A shipped stack's config with `meshstack:<area>` changed by `change`. */
-function withArea(stack: string, area: string, change: (value: Record<string, unknown>) => Record<string, unknown>): Record<string, string> {
-    const config = stackConfig(stack);
-    const key = `meshstack:${area}`;
-    return { ...config, [key]: JSON.stringify(change(JSON.parse(config[key] ?? "{}") as Record<string, unknown>)) };
-}
-
-const ambientDev = () => sharedRun("dev-ambient", "dev", () => withArea("dev", "istio", (istio) => ({ ...istio, dataPlane: "ambient" })));
-
-/** prod with its `backend` namespace moved to ambient (its services declare no sidecar size). */
-const migratingProd = () =>
-    sharedRun("prod-backend-ambient", "prod", () =>
-        withArea("prod", "mesh", (mesh) => ({
-            ...mesh,
-            namespaces: (mesh.namespaces as Array<Record<string, unknown>>).map((namespace) =>
-                namespace.name === "backend" ? { ...namespace, dataPlane: "ambient" } : namespace,
-            ),
-        })),
-    );
+import { stackRun } from "./harness";
+import { ambientDev, at, migratingProd } from "./program-fixtures";
 
 describe("ambient: what is installed", () => {
     it("dev with one key: the Gateway API's CRDs, istiod with the ambient profile, then istio-cni, then ztunnel", async () => {
@@ -63,20 +44,85 @@ describe("ambient: what is installed", () => {
         assert.deepStrictEqual(run.resource("meshstack-istio-ztunnel").dependsOn, ["meshstack-istio-istiod", "meshstack-istio-cni"]);
     });
 
-    it("labels each ambient namespace for ztunnel, gives it no Sidecar, and its services' pods no annotations", async () => {
+    it("dev's shop goes ambient, through its waypoint, with no Sidecar and no annotations; backend stays on sidecars", async () => {
         const run = await ambientDev();
-        for (const namespace of ["shop", "backend"]) {
-            assert.deepStrictEqual(at(run.resource(`meshstack-ns-${namespace}-namespace`).inputs, "metadata.labels"), {
-                "app.kubernetes.io/part-of": "meshstack",
-                "istio.io/dataplane-mode": "ambient",
-            });
-            assert.strictEqual(run.resources.filter((resource) => resource.name === `meshstack-ns-${namespace}-sidecar`).length, 0);
-        }
+        assert.deepStrictEqual(at(run.resource("meshstack-ns-shop-namespace").inputs, "metadata.labels"), {
+            "app.kubernetes.io/part-of": "meshstack",
+            "istio.io/dataplane-mode": "ambient",
+            "istio.io/use-waypoint": "waypoint",
+        });
+        assert.deepStrictEqual(at(run.resource("meshstack-ns-backend-namespace").inputs, "metadata.labels"), {
+            "app.kubernetes.io/part-of": "meshstack",
+            "istio-injection": "enabled",
+        });
         assert.deepStrictEqual(
-            Object.values(run.outputs.services as Record<string, { sidecarAnnotations: object }>).map((service) => service.sidecarAnnotations),
-            [{}, {}, {}],
+            run.resources.filter((resource) => resource.name.endsWith("-sidecar")).map((resource) => resource.name),
+            ["meshstack-ns-backend-sidecar"],
+        );
+        assert.deepStrictEqual(
+            Object.entries(run.outputs.services as Record<string, { sidecarAnnotations: object }>).map(([id, service]) => [id, Object.keys(service.sidecarAnnotations).length]),
+            [
+                ["shop/checkout", 0],
+                ["backend/inventory-service", 4],
+                ["shop/helloworld", 0],
+            ],
         );
         assert.deepStrictEqual(at(run.resource("meshstack-demo-v1").inputs, "spec.template.metadata.annotations"), {});
+    });
+
+    it("a waypoint for the namespace, awaited until istiod has programmed it", async () => {
+        const run = await ambientDev();
+        const waypoint = run.resource("meshstack-ns-shop-waypoint");
+        assert.deepStrictEqual(waypoint.inputs, {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "Gateway",
+            metadata: {
+                name: "waypoint",
+                namespace: "shop",
+                labels: { "app.kubernetes.io/part-of": "meshstack", "istio.io/waypoint-for": "service" },
+                annotations: { "pulumi.com/waitFor": "condition=Programmed" },
+            },
+            spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] },
+        });
+        assert.deepStrictEqual(waypoint.dependsOn, ["meshstack-ns-shop-namespace", "meshstack-istio"]);
+        assert.strictEqual(run.resources.filter((resource) => resource.name === "meshstack-ns-backend-waypoint").length, 0);
+    });
+
+    it("canary routing the Gateway API's way: a Service per version, the weighted HTTPRoute after them", async () => {
+        const run = await ambientDev();
+        assert.deepStrictEqual(run.resource("meshstack-svc-shop-checkout-checkout-v2").inputs, {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: "checkout-v2", namespace: "shop", labels: { "app.kubernetes.io/part-of": "meshstack" } },
+            spec: { selector: { app: "checkout", version: "v2" }, ports: [{ name: "http", port: 8080, targetPort: 8080 }] },
+        });
+        const route = run.resource("meshstack-svc-shop-checkout-http-route");
+        assert.deepStrictEqual(route.inputs, {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "HTTPRoute",
+            metadata: { name: "checkout", namespace: "shop", labels: { "app.kubernetes.io/part-of": "meshstack" } },
+            spec: {
+                parentRefs: [{ group: "", kind: "Service", name: "checkout", port: 8080 }],
+                rules: [
+                    {
+                        backendRefs: [
+                            { name: "checkout-v1", port: 8080, weight: 90 },
+                            { name: "checkout-v2", port: 8080, weight: 10 },
+                        ],
+                    },
+                ],
+            },
+        });
+        assert.deepStrictEqual(route.dependsOn, [
+            "meshstack-istio",
+            "meshstack-ns-shop",
+            "meshstack-svc-shop-checkout-checkout-v1",
+            "meshstack-svc-shop-checkout-checkout-v2",
+        ]);
+        assert.deepStrictEqual(
+            run.resources.filter((resource) => /svc-shop-.*(destination-rule|virtual-service)$/.test(resource.name)).map((resource) => resource.name),
+            [],
+        );
     });
 
     it("a sidecar mesh moving one namespace: ambient's charts, one namespace each way", async () => {
@@ -89,13 +135,60 @@ describe("ambient: what is installed", () => {
             ["shop", "backend"].map((namespace) => at(run.resource(`meshstack-ns-${namespace}-namespace`).inputs, "metadata.labels")),
             [
                 { "app.kubernetes.io/part-of": "meshstack", "istio-injection": "enabled" },
-                { "app.kubernetes.io/part-of": "meshstack", "istio.io/dataplane-mode": "ambient" },
+                { "app.kubernetes.io/part-of": "meshstack", "istio.io/dataplane-mode": "ambient", "istio.io/use-waypoint": "waypoint" },
             ],
         );
         assert.deepStrictEqual(
             run.resources.filter((resource) => resource.name.endsWith("-sidecar")).map((resource) => resource.name),
             ["meshstack-ns-shop-sidecar"],
         );
+    });
+
+    it("the route keeps its timeout, and each version's Service its traffic policy", async () => {
+        const run = await migratingProd();
+        assert.deepStrictEqual(at(run.resource("meshstack-svc-backend-inventory-service-http-route").inputs, "spec.rules"), [
+            { backendRefs: [{ name: "inventory-service-v1", port: 8080, weight: 100 }], timeouts: { request: "2s" } },
+        ]);
+        assert.deepStrictEqual(run.resource("meshstack-svc-backend-inventory-service-inventory-service-v1-destination-rule").inputs, {
+            apiVersion: "networking.istio.io/v1",
+            kind: "DestinationRule",
+            metadata: { name: "inventory-service-v1", namespace: "backend", labels: { "app.kubernetes.io/part-of": "meshstack" } },
+            spec: {
+                host: "inventory-service-v1.backend.svc.cluster.local",
+                trafficPolicy: {
+                    connectionPool: { tcp: { maxConnections: 100 }, http: { http1MaxPendingRequests: 50, maxRequestsPerConnection: 10 } },
+                    outlierDetection: { consecutive5xxErrors: 5, interval: "10s", baseEjectionTime: "30s", maxEjectionPercent: 50 },
+                },
+            },
+        });
+    });
+
+    it("default deny behind a waypoint: the waypoint allows the configured callers, the pods' ztunnel the waypoint and them", async () => {
+        const run = await migratingProd();
+        const policy = (suffix: string) => run.resource(`meshstack-ns-backend-${suffix}`).inputs;
+        const labels = { "app.kubernetes.io/part-of": "meshstack" };
+        const callers = [
+            { source: { namespaces: ["backend"] } },
+            { source: { principals: ["cluster.local/ns/shop/sa/checkout"] } },
+        ];
+        assert.deepStrictEqual(policy("deny-all"), { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: { name: "deny-all", namespace: "backend", labels }, spec: {} });
+        assert.deepStrictEqual(at(policy("allow-from"), "spec"), { action: "ALLOW", rules: [{ from: callers }] });
+        assert.deepStrictEqual(policy("waypoint-policy"), {
+            apiVersion: "security.istio.io/v1",
+            kind: "AuthorizationPolicy",
+            metadata: { name: "allow-from-config-at-waypoint", namespace: "backend", labels },
+            spec: {
+                targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "waypoint" }],
+                action: "ALLOW",
+                rules: [{ from: callers }],
+            },
+        });
+        assert.deepStrictEqual(policy("allow-from-waypoint"), {
+            apiVersion: "security.istio.io/v1",
+            kind: "AuthorizationPolicy",
+            metadata: { name: "allow-from-waypoint", namespace: "backend", labels },
+            spec: { action: "ALLOW", rules: [{ from: [{ source: { principals: ["cluster.local/ns/backend/sa/waypoint"] } }] }] },
+        });
     });
 
     it("a sidecar stack installs none of it", async () => {
@@ -105,5 +198,16 @@ describe("ambient: what is installed", () => {
             [],
         );
         assert.strictEqual(at(run.resource("meshstack-istio-istiod").inputs, "values.profile"), undefined);
+    });
+});
+
+describe("ambient: a waypoint's policy", () => {
+    it("with no caller allowed, the waypoint allows nothing (an ALLOW policy with no rules)", () => {
+        assert.deepStrictEqual(atWaypoint(denyAll("shop"), "waypoint"), {
+            apiVersion: "security.istio.io/v1",
+            kind: "AuthorizationPolicy",
+            metadata: { name: "deny-all-at-waypoint", namespace: "shop", labels: { "app.kubernetes.io/part-of": "meshstack" } },
+            spec: { targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "waypoint" }] },
+        });
     });
 });

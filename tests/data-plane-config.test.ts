@@ -36,6 +36,14 @@ describe("data plane config", () => {
             '  - meshstack:services[0].sidecar: sizes a sidecar, and "shop" runs ambient (meshstack:mesh.namespaces[1].dataPlane): its pods have no sidecar, the ztunnel of their node carries their traffic. Remove it, or set meshstack:mesh.namespaces[1].dataPlane to "sidecar".',
         ],
         [
+            "a service's retries in an ambient namespace",
+            {
+                mesh: { namespaces: [{ name: "shop", dataPlane: "ambient" }] },
+                services: [{ ...SHOP, timeout: "2s", retries: { attempts: 3, perTryTimeout: "500ms" } }],
+            },
+            '  - meshstack:services[0].retries: "shop" runs ambient (meshstack:mesh.namespaces[0].dataPlane), where the route is an HTTPRoute, and the Gateway API\'s standard channel (v1.6.1, which meshstack installs) has no retry field until v1.7; the waypoint would retry by Istio\'s default instead (2 attempts on connect-failure, refused-stream, unavailable, cancelled, retriable-status-codes). Remove the retries, or set meshstack:mesh.namespaces[0].dataPlane to "sidecar".',
+        ],
+        [
             "the mesh's sidecar size where no pod gets a sidecar",
             { istio: { dataPlane: "ambient", proxy: { resources: { requests: { cpu: "50m" } } } }, mesh: { namespaces: [{ name: "shop" }] } },
             '  - meshstack:istio.proxy: sizes the sidecars, and no pod gets one: meshstack:istio.dataPlane is "ambient" and no namespace states "sidecar". Remove it (ztunnel and the waypoints are sized on their own), or set a namespace\'s meshstack:mesh.namespaces[].dataPlane to "sidecar".',

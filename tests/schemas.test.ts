@@ -3,7 +3,8 @@
  * schema (kubernetes-models, ESM-only: loaded with import()). Charts are checked through their values.
  */
 import * as assert from "assert";
-import { RecordedResource, revealed, stackRun } from "./harness";
+import { ProgramRun, RecordedResource, revealed, stackRun } from "./harness";
+import { ambientDev, migratingProd } from "./program-fixtures";
 
 interface Validatable {
     validate(): void;
@@ -43,7 +44,14 @@ async function models(): Promise<Record<string, ModelClass>> {
             import("@kubernetes-models/istio/networking.istio.io/v1/VirtualService"),
             import("@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry"),
         ]);
+    // The Gateway API's (v1 APIs; structural: the CRDs' CEL rules are not run here).
+    const [{ Gateway: GatewayApiGateway }, { HTTPRoute }] = await Promise.all([
+        import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway"),
+        import("@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute"),
+    ]);
     return {
+        "kubernetes:gateway.networking.k8s.io/v1:Gateway": GatewayApiGateway as unknown as ModelClass,
+        "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute": HTTPRoute as unknown as ModelClass,
         "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy as unknown as ModelClass,
         "kubernetes:core/v1:Service": Service as unknown as ModelClass,
         "kubernetes:apps/v1:Deployment": Deployment as unknown as ModelClass,
@@ -72,19 +80,26 @@ async function models(): Promise<Record<string, ModelClass>> {
     };
 }
 
-/** Declared objects: every Kubernetes resource but charts (checked by their values) and reads. */
+/** What renders objects rather than being one: charts (checked by their values) and the Gateway API's release manifest. */
+const RENDERERS = ["kubernetes:helm.sh/v4:Chart", "kubernetes:yaml/v2:ConfigFile"];
+
+/** Declared objects: every Kubernetes resource but renderers and reads. */
 function declaredObjects(resources: RecordedResource[]): RecordedResource[] {
-    return resources.filter(
-        (resource) =>
-            resource.type.startsWith("kubernetes:") && resource.type !== "kubernetes:helm.sh/v4:Chart" && resource.readId === undefined,
-    );
+    return resources.filter((resource) => resource.type.startsWith("kubernetes:") && !RENDERERS.includes(resource.type) && resource.readId === undefined);
 }
 
+const RUNS: Array<[string, () => Promise<ProgramRun>]> = [
+    ["dev", () => stackRun("dev")],
+    ["prod", () => stackRun("prod")],
+    ["dev in ambient", ambientDev],
+    ["prod moving backend to ambient", migratingProd],
+];
+
 describe("schemas", () => {
-    for (const stack of ["dev", "prod"]) {
+    for (const [stack, programRun] of RUNS) {
         it(`${stack}: every object the program declares is valid against its Kubernetes schema`, async () => {
             const byType = await models();
-            const run = await stackRun(stack);
+            const run = await programRun();
             const objects = declaredObjects(run.resources);
             const unchecked = objects.filter((object) => byType[object.type] === undefined).map((object) => object.type);
             assert.deepStrictEqual(unchecked, [], "a Kubernetes type without a schema check");
@@ -98,7 +113,7 @@ describe("schemas", () => {
         });
     }
 
-    it("rejects an invalid Namespace, Job and PeerAuthentication (the checks can fail)", async () => {
+    it("rejects an invalid Namespace, Job, PeerAuthentication and HTTPRoute (the checks can fail)", async () => {
         const byType = await models();
         const Namespace = byType["kubernetes:core/v1:Namespace"];
         const Job = byType["kubernetes:batch/v1:Job"];
@@ -107,6 +122,10 @@ describe("schemas", () => {
         assert.throws(() => new Job({ spec: { template: { spec: { containers: [{ image: "x" }] } } } } as never).validate());
         assert.throws(() =>
             new PeerAuthentication({ metadata: { name: "x", namespace: "y" }, spec: { mtls: { mode: "STRICTT" } } } as never).validate(),
+        );
+        const HTTPRoute = byType["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"];
+        assert.throws(() =>
+            new HTTPRoute({ metadata: { name: "x", namespace: "y" }, spec: { rules: [{ backendRefs: [{ name: "a", weight: -1 }] }] } } as never).validate(),
         );
     });
 });
