@@ -4,7 +4,7 @@
  * addons, at rest (each autoscaler at its minimum) and at most (at its maximum).
  */
 import { addonChartDefaults } from "../lib/addons";
-import { IstioDemandInput, meshDemand, MeshLayout, meshOverhead, WorkloadDemand } from "../lib/capacity";
+import { IstioDemandInput, meshDemand, MeshLayout, meshOverhead, ServiceDemandInput, WorkloadDemand } from "../lib/capacity";
 import { CNI_RESOURCES } from "../lib/ambient";
 import { DATA_PLANES } from "../lib/data-plane";
 import { parseCpu, parseMemory } from "../lib/quantity";
@@ -21,6 +21,8 @@ export interface CostScenario {
     addons: WorkloadDemand[];
     /** The namespaces' data planes and the pool's nodes (ambient's node agents run on each). */
     layout: MeshLayout;
+    /** The services it declares (their pods count among the reference workload's, at their own size). */
+    services: ServiceDemandInput[];
 }
 
 /** One line of the report. */
@@ -39,7 +41,9 @@ export const REFERENCE_PODS = 40;
 export const REFERENCE_SIZE: MeshSize = { meshedPods: REFERENCE_PODS, gatewayPods: 5 };
 
 function totals(istio: IstioDemandInput, scenario: CostScenario): { cpuMillicores: number; memoryMiB: number } {
-    const overhead = meshOverhead(meshDemand(istio, REFERENCE_PODS, [], scenario.addons, scenario.layout), [], 100);
+    const declared = scenario.services.reduce((pods, service) => pods + service.replicas, 0);
+    const others = Math.max(REFERENCE_PODS - declared, 0);
+    const overhead = meshOverhead(meshDemand(istio, others, scenario.services, scenario.addons, scenario.layout), [], 100);
     return { cpuMillicores: overhead.cpuMillicores, memoryMiB: overhead.memoryMiB };
 }
 
@@ -85,9 +89,12 @@ export const CHART_DEFAULTS: CostScenario = {
         // Not installed with sidecars; the ztunnel and cni charts' own requests.
         ztunnel: { resources: { requests: { cpu: "200m", memory: "512Mi" } } },
         cni: { resources: { requests: CNI_RESOURCES.requests } },
+        // istiod chart values.yaml: global.waypoint.resources.requests (one replica).
+        waypoint: { replicas: 1, resources: { requests: { cpu: "100m", memory: "128Mi" } } },
     },
     // The prod stack's three nodes (ambient's node agents only).
     layout: { namespaces: [], nodes: 3 },
+    services: [],
     // Each addon's chart's values.yaml (lib/addons/), Prometheus's memory as above.
     addons: chartDefaultAddons(),
 };

@@ -15,12 +15,13 @@ export function stackScenario(stack: string, dataPlane?: DataPlaneName): CostSce
     const config = configFromPulumi(stackConfig(stack), stack);
     const layout = { namespaces: config.mesh.namespaces, nodes: config.nodePool.nodes.length };
     return dataPlane === undefined
-        ? { name: `meshstack ${stack}`, istio: config.istio, addons: addonDemand(config.observability), layout }
+        ? { name: `meshstack ${stack}`, istio: config.istio, addons: addonDemand(config.observability), layout, services: config.services }
         : {
               name: `meshstack ${stack}, ${dataPlane}`,
               istio: { ...config.istio, dataPlane },
               addons: addonDemand(config.observability),
               layout: { ...layout, namespaces: layout.namespaces.map((namespace) => ({ ...namespace, dataPlane })) },
+              services: config.services,
           };
 }
 

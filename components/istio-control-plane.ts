@@ -16,7 +16,7 @@ import { waitForWebhookCaBundles } from "../lib/webhooks";
 /** Arguments of {@link IstioControlPlane}: the resolved settings it reads, and what the mesh gives it. */
 export interface IstioControlPlaneArgs {
     /** `meshstack:istio`: the release, istiod's namespace and scaling, the sidecar proxy, ambient's node agents. */
-    istio: Pick<MeshIstioArgs, "version" | "namespace" | "istiod" | "proxy" | "ztunnel" | "cni">;
+    istio: Pick<MeshIstioArgs, "version" | "namespace" | "istiod" | "proxy" | "ztunnel" | "cni" | "waypoint">;
     /**
      * Some namespace runs ambient: install the Gateway API's CRDs (waypoints are Gateways), istiod with the
      * ambient profile, Istio's CNI agent and ztunnel.

@@ -4,7 +4,7 @@ import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { MESHSTACK_NAMESPACE_LABELS } from "./namespace";
 import type { DataPlane } from "../lib/data-plane";
-import { USE_WAYPOINT_LABEL, WAYPOINT_NAME, waypointGateway } from "../lib/ambient";
+import { USE_WAYPOINT_LABEL, WAYPOINT_NAME, waypointGateway, waypointOptions } from "../lib/ambient";
 import { GATEWAY_PORT } from "../lib/egress";
 import { ISTIOD_POD_LABELS } from "../lib/istio-values";
 import { IstioObject, PART_OF } from "../lib/objects";
@@ -37,10 +37,11 @@ export interface MeshNamespaceArgs {
     /** How its pods join the mesh: its enrolment labels, and whether they have sidecars to scope. */
     dataPlane: DataPlane;
     /**
-     * (Ambient) the namespace's services need L7: a waypoint for the namespace, its services' traffic
-     * sent through it, and the allow rules enforced there (where the callers' identities are known).
+     * (Ambient) the namespace's services need L7: a waypoint for the namespace (with these replicas), its
+     * services' traffic sent through it, and the allow rules enforced there (where the callers' identities
+     * are known). `undefined`: none.
      */
-    waypoint: boolean;
+    waypoint: { replicas: number } | undefined;
     /**
      * The namespace exists already: label it (server-side apply of the injection label) instead of
      * creating it, so that `pulumi destroy` never deletes it.
@@ -86,7 +87,7 @@ export class MeshNamespace extends pulumi.ComponentResource {
         const labels = {
             ...MESHSTACK_NAMESPACE_LABELS,
             ...args.dataPlane.namespaceLabels,
-            ...(args.waypoint ? { [USE_WAYPOINT_LABEL]: WAYPOINT_NAME } : {}),
+            ...(args.waypoint === undefined ? {} : { [USE_WAYPOINT_LABEL]: WAYPOINT_NAME }),
         };
         const namespace = args.adopt
             ? new corev1.NamespacePatch(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this })
@@ -100,15 +101,16 @@ export class MeshNamespace extends pulumi.ComponentResource {
         for (const group of byWorkload(args.mtlsExceptions)) {
             istio(mtlsExceptionName(group), mtlsException(args.name, args.mtlsMode, group));
         }
-        if (args.waypoint) {
-            new apiextensions.CustomResource(`${name}-waypoint`, { ...waypointGateway(args.name, { ...PART_OF }) }, after);
+        if (args.waypoint !== undefined) {
+            const options = new corev1.ConfigMap(`${name}-waypoint-options`, { ...waypointOptions(args.name, args.waypoint.replicas, PART_OF) }, after);
+            new apiextensions.CustomResource(`${name}-waypoint`, { ...waypointGateway(args.name, { ...PART_OF }) }, { parent: this, dependsOn: [namespace, args.controlPlane, options] });
         }
         if (args.defaultDeny) {
             istio("deny-all", denyAll(args.name));
             if (args.allowFrom.length > 0) {
                 istio("allow-from", allowFrom(args.name, args.allowFrom));
             }
-            if (args.waypoint) {
+            if (args.waypoint !== undefined) {
                 // The waypoint allows only the configured callers (none: nothing), and the pods' ztunnel
                 // lets the waypoint through. Callers with sidecars bypass waypoints: the rule above lets them in.
                 istio(

@@ -93,7 +93,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 {
                     ...namespace,
                     dataPlane: planeOf(namespace.name),
-                    waypoint: planeOf(namespace.name).name === "ambient" && servedNamespaces.has(namespace.name),
+                    waypoint: planeOf(namespace.name).name === "ambient" && servedNamespaces.has(namespace.name) ? { replicas: istio.waypoint.replicas } : undefined,
                     sidecarHosts: [...(imports.get(namespace.name) ?? []), ...namespace.sidecarHosts],
                     mtlsMode: args.mesh.mtlsMode,
                     istioNamespace: istio.namespace,

@@ -7,7 +7,7 @@ import { PREFLIGHT_NAMESPACE } from "../lib/preflight";
 import type { MeshIstioArgs } from "../model";
 import { parseCpu, parseMemory, ResourceQuantities, ResourceRequirements } from "../lib/quantity";
 import { ISTIOD_CPU_RULE, ISTIOD_MEMORY_RULE, istiodRequests, MeshSize } from "../lib/sizing";
-import { CNI_RESOURCES, ZTUNNEL_RESOURCES } from "../lib/ambient";
+import { CNI_RESOURCES, WAYPOINT_RESOURCES, ZTUNNEL_RESOURCES } from "../lib/ambient";
 import { DEFAULT_ISTIO_VERSION, SUPPORTED_ISTIO_MINOR } from "../versions";
 import { Assert, Equal } from "./asserts";
 import { KeyPath, show } from "./keys";
@@ -235,6 +235,14 @@ export function istioSchema(highAvailability: boolean) {
             .prefault({}),
         ztunnel: section({ resources: resourcesSchema(ZTUNNEL_RESOURCES, "ztunnel on each node (ambient)") }).prefault({}),
         cni: section({ resources: resourcesSchema(CNI_RESOURCES, "Istio's CNI agent on each node (ambient)") }).prefault({}),
+        waypoint: section({
+            replicas: documented(wholeNumber(1).default(defaults.istiod.replicas), {
+                description:
+                    "Replicas of each ambient namespace's waypoint (its services' L7). 2 or more adds a PodDisruptionBudget " +
+                    "(maxUnavailable 1). With highAvailability, at least 2.",
+            }),
+            resources: resourcesSchema(WAYPOINT_RESOURCES, "each waypoint (ambient)"),
+        }).prefault({}),
     }).prefault({});
 }
 
@@ -308,6 +316,15 @@ export function istioProblems(istio: MeshIstioArgs, highAvailability: boolean): 
     problems.push(...resourceProblems(istio.egressGateway.resources, [...root, "egressGateway", "resources"]));
     problems.push(...resourceProblems(istio.ztunnel.resources, [...root, "ztunnel", "resources"]));
     problems.push(...resourceProblems(istio.cni.resources, [...root, "cni", "resources"]));
+    problems.push(...resourceProblems(istio.waypoint.resources, [...root, "waypoint", "resources"]));
+    if (highAvailability && istio.waypoint.replicas < 2) {
+        problems.push({
+            path: [...root, "waypoint", "replicas"],
+            message:
+                `${istio.waypoint.replicas} replica cannot stay available through a node drain, which meshstack:highAvailability ` +
+                `requires. Set 2 or more, or set meshstack:highAvailability to false (dev stacks only).`,
+        });
+    }
     return problems;
 }
 

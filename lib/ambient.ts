@@ -28,6 +28,15 @@ export const ZTUNNEL_RESOURCES: ResourceRequirements = {
     limits: { cpu: "2000m", memory: "512Mi" },
 };
 
+/**
+ * A waypoint's default size: Istio's chart (`global.waypoint.resources`). Istio 1.24's figures put a
+ * waypoint at about 0.25 vCPU and 60 MB per 1,000 requests per second: 100m / 128Mi carries some 400.
+ */
+export const WAYPOINT_RESOURCES: ResourceRequirements = {
+    requests: { cpu: "100m", memory: "128Mi" },
+    limits: { cpu: "2000m", memory: "1024Mi" },
+};
+
 /** The CNI node agent's default size: its chart's request (it works when a pod starts, not per request). */
 export const CNI_RESOURCES: ResourceRequirements = {
     requests: { cpu: "100m", memory: "100Mi" },
@@ -92,6 +101,28 @@ export interface WaypointGateway {
     spec: {
         gatewayClassName: "istio-waypoint";
         listeners: Array<{ name: "mesh"; port: 15008; protocol: "HBONE" }>;
+        /** The ConfigMap of {@link waypointOptions}, which istiod merges over the Deployment it makes. */
+        infrastructure: { parametersRef: { group: ""; kind: "ConfigMap"; name: string } };
+    };
+}
+
+/** The name of the ConfigMap that shapes a namespace's waypoint Deployment. */
+export const WAYPOINT_OPTIONS = "waypoint-options";
+
+/**
+ * What istiod merges over the waypoint's Deployment (each key a strategic merge patch of that object):
+ * its replicas, and with two or more a PodDisruptionBudget that lets one go at a time (istiod makes the
+ * budget only when this key is set).
+ */
+export function waypointOptions(namespace: string, replicas: number, labels: Record<string, string>) {
+    return {
+        apiVersion: "v1" as const,
+        kind: "ConfigMap" as const,
+        metadata: { name: WAYPOINT_OPTIONS, namespace, labels: { ...labels } },
+        data: {
+            deployment: `spec:\n  replicas: ${replicas}\n`,
+            ...(replicas >= 2 ? { podDisruptionBudget: "spec:\n  maxUnavailable: 1\n  unhealthyPodEvictionPolicy: AlwaysAllow\n" } : {}),
+        },
     };
 }
 
@@ -105,6 +136,10 @@ export function waypointGateway(namespace: string, labels: Record<string, string
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "Gateway",
         metadata: { name: WAYPOINT_NAME, namespace, labels: { ...labels, "istio.io/waypoint-for": "service" }, annotations: { ...WAIT_FOR_PROGRAMMED } },
-        spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] },
+        spec: {
+            gatewayClassName: "istio-waypoint",
+            listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }],
+            infrastructure: { parametersRef: { group: "", kind: "ConfigMap", name: WAYPOINT_OPTIONS } },
+        },
     };
 }

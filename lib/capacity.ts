@@ -6,6 +6,7 @@
 import { parseCpu, parseMemory, ResourceQuantities } from "./quantity";
 import { DATA_PLANES, DataPlane, namespaceDataPlane, usesAmbient } from "./data-plane";
 import { ambientNodeDemand } from "./ambient";
+import { byText } from "./objects";
 import type { DataPlaneName } from "../model/istio";
 
 /** One workload's share of the mesh: `replicas` pods, each requesting `requests`. */
@@ -125,6 +126,7 @@ export interface IstioDemandInput {
     egressGateway: { maxReplicas: number; resources: { requests: ResourceQuantities } };
     ztunnel: { resources: { requests: ResourceQuantities } };
     cni: { resources: { requests: ResourceQuantities } };
+    waypoint: { replicas: number; resources: { requests: ResourceQuantities } };
 }
 
 /** A declared service's pods, as the budget counts them. */
@@ -145,8 +147,9 @@ export interface MeshLayout {
 /**
  * What the mesh requests at most: a sidecar per other meshed pod (`meshedPods`) and per pod of each
  * declared service (at the size it declares) where the data plane is sidecar, nothing per pod where it
- * is ambient but a ztunnel and a CNI agent per node; istiod and the egress gateway at their autoscalers'
- * maximum (the pre-flight Jobs are short-lived and not counted).
+ * is ambient but a ztunnel and a CNI agent per node, and a waypoint per ambient namespace with services;
+ * istiod and the egress gateway at their autoscalers' maximum (the pre-flight Jobs are short-lived and
+ * not counted).
  */
 export function meshDemand(
     istio: IstioDemandInput,
@@ -172,6 +175,10 @@ export function meshDemand(
         ...(usesAmbient(istio.dataPlane, layout.namespaces)
             ? ambientNodeDemand(layout.nodes, { ztunnel: istio.ztunnel.resources, cni: istio.cni.resources })
             : []),
+        ...[...new Set(services.map((service) => service.namespace))]
+            .filter((namespace) => planeOf(namespace).name === "ambient")
+            .sort(byText)
+            .map((namespace) => ({ name: `waypoint of ${namespace}`, replicas: istio.waypoint.replicas, requests: istio.waypoint.resources.requests })),
         ...addons,
     ];
 }

@@ -8,7 +8,7 @@ import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint }
 import { ResourceRequirements } from "./quantity";
 import type { WorkloadScaling } from "../model/istio";
 import type { ClusterSettings, MeshIstioArgs, MeshSecurityArgs } from "../model";
-import { AMBIENT_PROFILE } from "./ambient";
+import { AMBIENT_PROFILE, WAYPOINT_NAME } from "./ambient";
 export type { WorkloadScaling } from "../model/istio";
 
 /** What the scaling settings imply: an autoscaler when it has room to scale, a PDB when one pod may go. */
@@ -85,6 +85,13 @@ export interface IstiodChartValues {
          */
         proxy: { resources: ResourceRequirements; excludeIPRanges?: string };
         defaultPodDisruptionBudget: { enabled: boolean };
+        /** (Ambient) the waypoints istiod deploys: their size and, like every mesh pod, the pool. */
+        waypoint?: {
+            resources: ResourceRequirements;
+            nodeSelector: Record<string, string>;
+            tolerations: Toleration[];
+            topologySpreadConstraints: TopologySpreadConstraint[];
+        };
     };
     base: {
         validationFailurePolicy: typeof VALIDATION_FAILURE_POLICY;
@@ -109,8 +116,8 @@ export interface IstiodChartValues {
 
 /** Inputs of {@link istiodChartValues}: the resolved settings it reads, and where istiod runs. */
 export interface IstiodValuesInput {
-    /** `meshstack:istio`: its namespace, istiod's scaling and the sidecar proxy's resources. */
-    istio: Pick<MeshIstioArgs, "namespace" | "istiod" | "proxy">;
+    /** `meshstack:istio`: its namespace, istiod's scaling, the sidecar proxy's and the waypoints' resources. */
+    istio: Pick<MeshIstioArgs, "namespace" | "istiod" | "proxy" | "waypoint">;
     /** Some namespace runs ambient. */
     ambient: boolean;
     /** `meshstack:mesh`'s outbound traffic policy. */
@@ -149,6 +156,17 @@ export function istiodChartValues(input: IstiodValuesInput): IstiodChartValues {
                 ...(input.nodeLocalDnsAddress === undefined ? {} : { excludeIPRanges: uncapturedRanges(input.nodeLocalDnsAddress) }),
             },
             defaultPodDisruptionBudget: { enabled: plan.disruptionBudget },
+            ...(input.ambient
+                ? {
+                      waypoint: {
+                          resources: input.istio.waypoint.resources,
+                          nodeSelector: input.placement.nodeSelector,
+                          tolerations: input.placement.tolerations,
+                          // Istio labels a waypoint's pods with its Gateway's name.
+                          topologySpreadConstraints: spreadAcrossNodes({ "gateway.networking.k8s.io/gateway-name": WAYPOINT_NAME }),
+                      },
+                  }
+                : {}),
         },
         base: { validationFailurePolicy: VALIDATION_FAILURE_POLICY },
         replicaCount: scaling.replicas,

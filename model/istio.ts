@@ -41,4 +41,6 @@ export interface MeshIstioArgs {
     ztunnel: { resources: ResourceRequirements };
     /** Istio's CNI agent on every node, which redirects ambient pods' traffic to ztunnel. */
     cni: { resources: ResourceRequirements };
+    /** Each ambient namespace's waypoint (L7 for its services): replicas and size. */
+    waypoint: { replicas: number; resources: ResourceRequirements };
 }

@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { GATEWAY_API } from "../versions";
 import { atWaypoint, denyAll } from "../lib/zero-trust";
-import { ISTIO_REPOSITORY } from "./expected";
+import { expectedSpread, ISTIO_REPOSITORY } from "./expected";
 import { stackRun } from "./harness";
 import { ambientDev, at, migratingProd } from "./program-fixtures";
 
@@ -82,9 +82,22 @@ describe("ambient: what is installed", () => {
                 labels: { "app.kubernetes.io/part-of": "meshstack", "istio.io/waypoint-for": "service" },
                 annotations: { "pulumi.com/waitFor": "condition=Programmed" },
             },
-            spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] },
+            spec: {
+                gatewayClassName: "istio-waypoint",
+                listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }],
+                infrastructure: { parametersRef: { group: "", kind: "ConfigMap", name: "waypoint-options" } },
+            },
         });
-        assert.deepStrictEqual(waypoint.dependsOn, ["meshstack-ns-shop-namespace", "meshstack-istio"]);
+        assert.deepStrictEqual(waypoint.dependsOn, ["meshstack-ns-shop-namespace", "meshstack-istio", "meshstack-ns-shop-waypoint-options"]);
+        // dev: one replica, no disruption budget.
+        assert.deepStrictEqual(at(run.resource("meshstack-ns-shop-waypoint-options").inputs, "data"), { deployment: "spec:\n  replicas: 1\n" });
+        // Like every mesh pod, on the pool; sized by istiod's values.
+        assert.deepStrictEqual(at(run.resource("meshstack-istio-istiod").inputs, "values.global.waypoint"), {
+            resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2000m", memory: "1024Mi" } },
+            nodeSelector: { "meshstack.io/pool": "mesh", "meshstack.io/preflight": "passed" },
+            tolerations: [],
+            topologySpreadConstraints: expectedSpread({ "gateway.networking.k8s.io/gateway-name": "waypoint" }),
+        });
         assert.strictEqual(run.resources.filter((resource) => resource.name === "meshstack-ns-backend-waypoint").length, 0);
     });
 
@@ -142,6 +155,14 @@ describe("ambient: what is installed", () => {
             run.resources.filter((resource) => resource.name.endsWith("-sidecar")).map((resource) => resource.name),
             ["meshstack-ns-shop-sidecar"],
         );
+    });
+
+    it("prod's waypoints: two replicas behind a disruption budget that lets one go at a time", async () => {
+        const run = await migratingProd();
+        assert.deepStrictEqual(at(run.resource("meshstack-ns-backend-waypoint-options").inputs, "data"), {
+            deployment: "spec:\n  replicas: 2\n",
+            podDisruptionBudget: "spec:\n  maxUnavailable: 1\n  unhealthyPodEvictionPolicy: AlwaysAllow\n",
+        });
     });
 
     it("the route keeps its timeout, and each version's Service its traffic policy", async () => {

@@ -80,6 +80,7 @@ describe("config", () => {
                     },
                     ztunnel: { resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "2000m", memory: "512Mi" } } },
                     cni: { resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "500m", memory: "512Mi" } } },
+                    waypoint: { replicas: 2, resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2000m", memory: "1024Mi" } } },
                 },
             };
             assert.deepStrictEqual(parse({}), expected);
@@ -148,7 +149,7 @@ describe("config", () => {
                 name: "an unknown key with no near match",
                 raw: { istio: { telemetry: true } },
                 problem:
-                    "  - meshstack:istio.telemetry: unknown key. Known keys here: version, namespace, dataPlane, proxy, istiod, egressGateway, ztunnel, cni.",
+                    "  - meshstack:istio.telemetry: unknown key. Known keys here: version, namespace, dataPlane, proxy, istiod, egressGateway, ztunnel, cni, waypoint.",
             },
             {
                 name: "a misspelt nested key",
@@ -295,7 +296,7 @@ describe("config", () => {
                     'meshstack: the config of stack "prod" has 1 problem; nothing was changed. Fix them in ' +
                         "Pulumi.prod.yaml:\n" +
                         '  - meshstack:istio.versoin: unknown key. Did you mean "version"? Known keys here: version, ' +
-                        "namespace, dataPlane, proxy, istiod, egressGateway, ztunnel, cni.",
+                        "namespace, dataPlane, proxy, istiod, egressGateway, ztunnel, cni, waypoint.",
                 );
                 assert.deepStrictEqual(error.declared, []);
                 return true;

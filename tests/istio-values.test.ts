@@ -53,7 +53,7 @@ describe("Istio chart values", () => {
         it(`istiod ${replicas} to ${maxReplicas}: autoscaleEnabled ${autoscale}, PDB ${budget}`, () => {
             assert.deepStrictEqual(
                 istiodChartValues({
-                    istio: { namespace: "istio-system", istiod: scaling(replicas, maxReplicas), proxy: { resources: RESOURCES } },
+                    istio: { namespace: "istio-system", istiod: scaling(replicas, maxReplicas), proxy: { resources: RESOURCES }, waypoint: { replicas: 1, resources: RESOURCES } },
                     ambient: false,
                     outboundTrafficPolicy: "REGISTRY_ONLY",
                     nodeLocalDnsAddress: undefined,

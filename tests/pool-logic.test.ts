@@ -146,6 +146,7 @@ describe("capacity budget", () => {
         egressGateway: { maxReplicas: 4, ...requests("100m", "128Mi") },
         ztunnel: requests("50m", "64Mi"),
         cni: requests("100m", "100Mi"),
+        waypoint: { replicas: 2, ...requests("100m", "128Mi") },
     });
     const services = [
         { name: "a", namespace: "shop", replicas: 2 },
@@ -171,7 +172,17 @@ describe("capacity budget", () => {
                 ...control,
             ],
         ],
-        ["ambient: nothing per pod, a ztunnel and a CNI agent per node", "ambient", [{ name: "shop" }, { name: "backend" }], [...control, ...agents]],
+        [
+            "ambient: nothing per pod, a ztunnel and a CNI agent per node, a waypoint per namespace with services",
+            "ambient",
+            [{ name: "shop" }, { name: "backend" }],
+            [
+                ...control,
+                ...agents,
+                { name: "waypoint of backend", replicas: 2, requests: { cpu: "100m", memory: "128Mi" } },
+                { name: "waypoint of shop", replicas: 2, requests: { cpu: "100m", memory: "128Mi" } },
+            ],
+        ],
         [
             "a sidecar mesh migrating one namespace to ambient",
             "sidecar",
@@ -181,13 +192,19 @@ describe("capacity budget", () => {
                 { name: "sidecars of backend/b", replicas: 3, requests: { cpu: "20m", memory: "32Mi" } },
                 ...control,
                 ...agents,
+                { name: "waypoint of shop", replicas: 2, requests: { cpu: "100m", memory: "128Mi" } },
             ],
         ],
         [
             "an ambient mesh keeping one namespace on sidecars",
             "ambient",
             [{ name: "shop", dataPlane: "sidecar" }, { name: "backend" }],
-            [{ name: "sidecars of shop/a", replicas: 2, requests: { cpu: "50m", memory: "64Mi" } }, ...control, ...agents],
+            [
+                { name: "sidecars of shop/a", replicas: 2, requests: { cpu: "50m", memory: "64Mi" } },
+                ...control,
+                ...agents,
+                { name: "waypoint of backend", replicas: 2, requests: { cpu: "100m", memory: "128Mi" } },
+            ],
         ],
     ];
     for (const [name, dataPlane, namespaces, expected] of layouts) {
