@@ -24,6 +24,7 @@ export const egressGatewaySelector = outputs.egressGatewaySelector;
 export const poolNodes = outputs.poolNodes;
 export const storageClassName = outputs.storageClassName;
 export const meshNamespaces = outputs.meshNamespaces;
+export const dataPlanes = outputs.dataPlanes;
 export const mtls = outputs.mtls;
 export const egress = outputs.egress;
 export const services = outputs.services;

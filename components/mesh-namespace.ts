@@ -3,8 +3,8 @@ import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { MESHSTACK_NAMESPACE_LABELS } from "./namespace";
-import type { DataPlane } from "../lib/data-plane";
-import { USE_WAYPOINT_LABEL, WAYPOINT_NAME, waypointGateway, waypointOptions } from "../lib/ambient";
+import { DataPlane, enrolmentLabels } from "../lib/data-plane";
+import { WAYPOINT_NAME, waypointGateway, waypointOptions } from "../lib/ambient";
 import { GATEWAY_PORT } from "../lib/egress";
 import { ISTIOD_POD_LABELS } from "../lib/istio-values";
 import { IstioObject, PART_OF } from "../lib/objects";
@@ -84,11 +84,7 @@ export class MeshNamespace extends pulumi.ComponentResource {
     constructor(name: string, args: MeshNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:mesh:MeshNamespace", name, {}, opts);
 
-        const labels = {
-            ...MESHSTACK_NAMESPACE_LABELS,
-            ...args.dataPlane.namespaceLabels,
-            ...(args.waypoint === undefined ? {} : { [USE_WAYPOINT_LABEL]: WAYPOINT_NAME }),
-        };
+        const labels = { ...MESHSTACK_NAMESPACE_LABELS, ...enrolmentLabels(args.dataPlane, args.waypoint === undefined ? undefined : WAYPOINT_NAME) };
         const namespace = args.adopt
             ? new corev1.NamespacePatch(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this })
             : new corev1.Namespace(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this });

@@ -5,7 +5,8 @@ import { ADDONS, addonDemand, addonLocalVolumes, volumesByAddon } from "../lib/a
 import { meshDemand, meshOverhead } from "../lib/capacity";
 import { clusterProviderArgs } from "../lib/providers";
 import { EgressGateway } from "./egress-gateway";
-import { DATA_PLANES, DataPlane, namespaceDataPlane, usesAmbient } from "../lib/data-plane";
+import { DATA_PLANES, DataPlane, enrolmentLabels, namespaceDataPlane, usesAmbient } from "../lib/data-plane";
+import { WAYPOINT_NAME } from "../lib/ambient";
 import { serviceHost } from "../lib/traffic";
 import { sidecarImports } from "../lib/zero-trust";
 import { EgressAllowlist } from "./egress-allowlist";
@@ -87,13 +88,15 @@ export class MeshPlatform extends pulumi.ComponentResource {
         const planeOf = (namespace: string): DataPlane => planes.get(namespace) ?? DATA_PLANES[istio.dataPlane];
         // In ambient, a namespace with services to route gets a waypoint, which applies their L7.
         const servedNamespaces = new Set(args.services.map((service) => service.namespace));
+        const waypointOf = (namespace: string): string | undefined =>
+            planeOf(namespace).name === "ambient" && servedNamespaces.has(namespace) ? WAYPOINT_NAME : undefined;
         for (const namespace of args.mesh.namespaces) {
             const component = new MeshNamespace(
                 `${name}-ns-${namespace.name}`,
                 {
                     ...namespace,
                     dataPlane: planeOf(namespace.name),
-                    waypoint: planeOf(namespace.name).name === "ambient" && servedNamespaces.has(namespace.name) ? { replicas: istio.waypoint.replicas } : undefined,
+                    waypoint: waypointOf(namespace.name) === undefined ? undefined : { replicas: istio.waypoint.replicas },
                     sidecarHosts: [...(imports.get(namespace.name) ?? []), ...namespace.sidecarHosts],
                     mtlsMode: args.mesh.mtlsMode,
                     istioNamespace: istio.namespace,
@@ -180,6 +183,23 @@ export class MeshPlatform extends pulumi.ComponentResource {
             poolNodes: pool.nodeNames,
             storageClassName: pool.storageClassName,
             meshNamespaces: pulumi.output(args.mesh.namespaces.map((namespace) => namespace.name)),
+            dataPlanes: pulumi.output(
+                Object.fromEntries(
+                    args.mesh.namespaces.map((namespace) => {
+                        const plane = planeOf(namespace.name);
+                        const waypoint = waypointOf(namespace.name);
+                        return [
+                            namespace.name,
+                            {
+                                dataPlane: plane.name,
+                                namespaceLabels: enrolmentLabels(plane, waypoint),
+                                podOptOut: { ...plane.podOptOut },
+                                ...(waypoint === undefined ? {} : { waypoint }),
+                            },
+                        ];
+                    }),
+                ),
+            ),
             mtls: pulumi.output({
                 mode: args.mesh.mtlsMode,
                 exceptions: args.mesh.namespaces.flatMap((namespace) => namespace.mtlsExceptions.map((exception) => ({ namespace: namespace.name, ...exception }))),

@@ -6,7 +6,7 @@
  */
 
 /** The version of this contract; it is also an output. */
-export const OUTPUTS_VERSION = 1;
+export const OUTPUTS_VERSION = 2;
 
 /** An allowed external host (the `egress` output). */
 export interface EgressHost {
@@ -40,6 +40,18 @@ export interface ServiceOutput {
     sidecarAnnotations: Record<string, string>;
 }
 
+/** How one mesh namespace's pods join the mesh (the `dataPlanes` output). */
+export interface DataPlaneOutput {
+    /** `sidecar` (a proxy injected into each pod) or `ambient` (the node's ztunnel; a waypoint for L7). */
+    dataPlane: "sidecar" | "ambient";
+    /** The labels meshstack puts on the namespace: a pod joins by running in it. */
+    namespaceLabels: Record<string, string>;
+    /** The label that keeps one pod out of the mesh. */
+    podOptOut: Record<string, string>;
+    /** (Ambient) the waypoint its services' traffic goes through, when it has services; none otherwise. */
+    waypoint?: string;
+}
+
 /** One workload's part of the mesh overhead. */
 export interface WorkloadOverheadOutput {
     name: string;
@@ -70,6 +82,8 @@ export interface MeshstackOutputs {
     storageClassName: string;
     /** The application namespaces in the mesh. */
     meshNamespaces: string[];
+    /** Per mesh namespace, how its pods join: what app teams label, and what they must not annotate. */
+    dataPlanes: Record<string, DataPlaneOutput>;
     /** The mTLS mode and every exception. */
     mtls: { mode: "STRICT" | "PERMISSIVE"; exceptions: MtlsExceptionOutput[] };
     /** The outbound traffic policy and the external hosts the mesh may reach. */
@@ -102,6 +116,7 @@ export const OUTPUT_NAMES: ReadonlyArray<keyof MeshstackOutputs> = [
     "poolNodes",
     "storageClassName",
     "meshNamespaces",
+    "dataPlanes",
     "mtls",
     "egress",
     "services",

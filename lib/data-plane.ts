@@ -9,6 +9,7 @@ import type { DataPlaneName } from "../model/istio";
 import type { ResourceQuantities, ResourceRequirements } from "../model/resources";
 import type { SidecarSize } from "../model/services";
 import { sidecarAnnotations, sidecarSize } from "./traffic";
+import { USE_WAYPOINT_LABEL } from "./ambient";
 
 /** How pods join the mesh. */
 export interface DataPlane {
@@ -60,4 +61,12 @@ export function namespaceDataPlane(namespace: { dataPlane?: DataPlaneName | unde
 /** Whether any part of the mesh runs ambient: then ztunnel and istio-cni are installed. */
 export function usesAmbient(mesh: DataPlaneName, namespaces: ReadonlyArray<{ dataPlane?: DataPlaneName | undefined }>): boolean {
     return mesh === "ambient" || namespaces.some((namespace) => namespace.dataPlane === "ambient");
+}
+
+/**
+ * The labels a mesh namespace carries: its data plane's enrolment and, in ambient with a waypoint, the one
+ * that sends its services' traffic through it (`istio.io/use-waypoint`).
+ */
+export function enrolmentLabels(plane: DataPlane, waypoint: string | undefined): Record<string, string> {
+    return { ...plane.namespaceLabels, ...(waypoint === undefined ? {} : { [USE_WAYPOINT_LABEL]: waypoint }) };
 }

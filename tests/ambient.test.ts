@@ -68,6 +68,16 @@ describe("ambient: what is installed", () => {
             ],
         );
         assert.deepStrictEqual(at(run.resource("meshstack-demo-v1").inputs, "spec.template.metadata.annotations"), {});
+        // What app teams read: label nothing more, annotate nothing, and the waypoint their L7 goes through.
+        assert.deepStrictEqual(run.outputs.dataPlanes, {
+            shop: {
+                dataPlane: "ambient",
+                namespaceLabels: { "istio.io/dataplane-mode": "ambient", "istio.io/use-waypoint": "waypoint" },
+                podOptOut: { "istio.io/dataplane-mode": "none" },
+                waypoint: "waypoint",
+            },
+            backend: { dataPlane: "sidecar", namespaceLabels: { "istio-injection": "enabled" }, podOptOut: { "sidecar.istio.io/inject": "false" } },
+        });
     });
 
     it("a waypoint for the namespace, awaited until istiod has programmed it", async () => {

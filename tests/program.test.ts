@@ -319,8 +319,9 @@ describe("the program", () => {
             it(`${stack}: exports the mesh's names and hosts`, () => {
                 const { meshOverhead, mtls, egress, services, ...names } = run().outputs;
                 assert.ok(meshOverhead !== undefined && mtls !== undefined && egress !== undefined && services !== undefined);
+                const sidecars = { dataPlane: "sidecar", namespaceLabels: { "istio-injection": "enabled" }, podOptOut: { "sidecar.istio.io/inject": "false" } };
                 assert.deepStrictEqual(names, {
-                    outputsVersion: 1,
+                    outputsVersion: 2,
                     istioVersion: "1.31.1",
                     istioNamespace: "istio-system",
                     istiodHost: "istiod.istio-system.svc.cluster.local",
@@ -330,6 +331,7 @@ describe("the program", () => {
                     poolNodes: NODES[stack],
                     storageClassName: "meshstack-nvme",
                     meshNamespaces: ["shop", "backend"],
+                    dataPlanes: { shop: sidecars, backend: sidecars },
                     observability: {
                         prometheusUrl: "http://prometheus.istio-system.svc.cluster.local:9090",
                         kialiUrl: "http://kiali.istio-system.svc.cluster.local:20001",
