@@ -372,10 +372,58 @@ const noExposedServices: ResourceRule = {
 };
 
 /** Every per-resource rule. */
+/**
+ * An HTTPRoute attached to a Service is mesh (L7) routing, which in ambient only a waypoint applies:
+ * without one, ztunnel carries the traffic at L4 and the route's weights and timeout are silently
+ * ignored. Every such route's namespace must be a namespace of the stack that sends its services through
+ * a waypoint (`istio.io/use-waypoint`) the stack declares there (a Gateway of class `istio-waypoint`),
+ * and its weights add up to 100.
+ */
+const ambientRoutesHaveWaypoint: StackRule = {
+    name: "meshstack-ambient-routes-have-waypoint",
+    description: "An HTTPRoute on a Service goes through a waypoint the stack declares in its namespace, and its weights add up to 100.",
+    check(resources) {
+        const waypoints = new Set(
+            resources
+                .filter((resource) => isKind(resource, "gateway.networking.k8s.io", "Gateway") && at(resource.props, "spec", "gatewayClassName") === "istio-waypoint")
+                .map((gateway) => `${String(at(gateway.props, "metadata", "namespace") ?? "default")}/${String(at(gateway.props, "metadata", "name"))}`),
+        );
+        const useWaypoint = new Map(
+            resources
+                .filter((resource) => /^kubernetes:core\/v1:Namespace(Patch)?$/.test(resource.type))
+                .map((namespace) => [String(at(namespace.props, "metadata", "name")), at(namespace.props, "metadata", "labels", "istio.io/use-waypoint")]),
+        );
+        return resources
+            .filter((resource) => isKind(resource, "gateway.networking.k8s.io", "HTTPRoute"))
+            .flatMap((route) => {
+                const namespace = String(at(route.props, "metadata", "namespace") ?? "default");
+                const onService = list(at(route.props, "spec", "parentRefs")).some((parent) => at(parent, "kind") === "Service");
+                if (!onService) return [];
+                const messages: string[] = [];
+                const waypoint = useWaypoint.get(namespace);
+                if (typeof waypoint !== "string" || !waypoints.has(`${namespace}/${waypoint}`)) {
+                    messages.push(
+                        `routes a Service of namespace "${namespace}", which sends its services through no waypoint this stack declares: ` +
+                            `ztunnel would ignore the route's weights and timeout. Keep the namespace in meshstack:mesh.namespaces (meshstack gives ` +
+                            `an ambient namespace with services its waypoint), or route it with sidecars.`,
+                    );
+                }
+                for (const rule of list(at(route.props, "spec", "rules"))) {
+                    const weights = list(at(rule, "backendRefs")).map((backend) => at(backend, "weight"));
+                    const total = weights.reduce<number>((sum, weight) => sum + (typeof weight === "number" ? weight : 1), 0);
+                    if (weights.length > 1 && total !== 100) {
+                        messages.push(`the backend weights add up to ${total}, not 100. Make meshstack:services[].weights add up to 100.`);
+                    }
+                }
+                return messages.map((message) => ({ urn: route.urn, message: `HTTPRoute ${objectName(route)} ${message}` }));
+            });
+    },
+};
+
 export const RESOURCE_RULES: readonly ResourceRule[] = [mtlsStrict, istioChartsPinned, productionRegistryOnly, productionHighAvailability, containerResources, noExposedServices];
 
 /** Every stack-wide rule. */
-export const STACK_RULES: readonly StackRule[] = [canaryRoutes, canaryRolloutOrder];
+export const STACK_RULES: readonly StackRule[] = [canaryRoutes, canaryRolloutOrder, ambientRoutesHaveWaypoint];
 
 /** Runs every rule over a stack's resources: what the pack would report. */
 export function evaluate(resources: readonly PolicyResource[], context: PolicyContext): Array<Violation & { rule: string }> {

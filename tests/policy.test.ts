@@ -7,7 +7,8 @@ import { evaluate, OFFICIAL_ISTIO_REPOSITORIES, PolicyContext, PolicyResource, R
 import { ISTIO_CHART_REPOSITORY } from "../versions";
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_ROOT, stackRun } from "./harness";
+import { ProgramRun, PROJECT_ROOT, stackRun } from "./harness";
+import { ambientDev, migratingProd } from "./program-fixtures";
 
 const PROD: PolicyContext = { production: true, allowedExposedServices: [] };
 const DEV: PolicyContext = { production: false, allowedExposedServices: [] };
@@ -39,8 +40,8 @@ function istiod(values: object, extra: object = {}): PolicyResource {
  * A program run as the policy engine sees it. Dependencies as the SDK registers them: a component in
  * `dependsOn` stands for every resource below it.
  */
-async function programResources(stack: string): Promise<PolicyResource[]> {
-    const run = await stackRun(stack);
+async function programResources(stack: string, programRun: () => Promise<ProgramRun> = () => stackRun(stack)): Promise<PolicyResource[]> {
+    const run = await programRun();
     const urn = (name: string): string => {
         const resource = run.resource(name);
         return `urn:pulumi:${stack}::meshstack::${resource.type}::${resource.name}`;
@@ -74,6 +75,42 @@ describe("policy pack", () => {
         const excepted = peerAuthentication({ portLevelMtls: { "9000": { mode: "PERMISSIVE" } } }, { "meshstack.io/mtls-exception-reason": "legacy probe" });
         assert.deepStrictEqual(check("meshstack-mtls-strict", excepted), []);
         assert.strictEqual(check("meshstack-mtls-strict", peerAuthentication({ portLevelMtls: { "9000": { mode: "PERMISSIVE" } } }, { "meshstack.io/mtls-exception-reason": " " })).length, 1);
+    });
+
+    it("ambient: an HTTPRoute on a Service needs the waypoint its namespace uses, and weights that add up to 100", () => {
+        const rule = STACK_RULES.find((candidate) => candidate.name === "meshstack-ambient-routes-have-waypoint");
+        assert.ok(rule);
+        const namespace = (labels: Record<string, string>) => resource("kubernetes:core/v1:Namespace", { metadata: { name: "shop", labels } }, "ns");
+        const waypoint = resource("kubernetes:gateway.networking.k8s.io/v1:Gateway", { metadata: { name: "waypoint", namespace: "shop" }, spec: { gatewayClassName: "istio-waypoint" } }, "wp");
+        const route = (weights: number[]) =>
+            resource(
+                "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+                {
+                    metadata: { name: "checkout", namespace: "shop" },
+                    spec: {
+                        parentRefs: [{ group: "", kind: "Service", name: "checkout", port: 8080 }],
+                        rules: [{ backendRefs: weights.map((weight, index) => ({ name: `checkout-v${index + 1}`, port: 8080, weight })) }],
+                    },
+                },
+                "route",
+            );
+        const enrolled = namespace({ "istio.io/dataplane-mode": "ambient", "istio.io/use-waypoint": "waypoint" });
+        assert.deepStrictEqual(rule.check([enrolled, waypoint, route([90, 10])], PROD), []);
+        const noWaypoint =
+            'HTTPRoute shop/checkout routes a Service of namespace "shop", which sends its services through no waypoint this stack declares: ' +
+            "ztunnel would ignore the route's weights and timeout. Keep the namespace in meshstack:mesh.namespaces (meshstack gives an " +
+            "ambient namespace with services its waypoint), or route it with sidecars.";
+        assert.deepStrictEqual(
+            [
+                rule.check([enrolled, route([90, 10])], PROD),
+                rule.check([namespace({ "istio.io/dataplane-mode": "ambient" }), waypoint, route([90, 10])], PROD),
+            ].map((violations) => violations.map((violation) => violation.message)),
+            [[noWaypoint], [noWaypoint]],
+        );
+        assert.deepStrictEqual(
+            rule.check([enrolled, waypoint, route([90, 20])], PROD).map((violation) => violation.message),
+            ["HTTPRoute shop/checkout the backend weights add up to 110, not 100. Make meshstack:services[].weights add up to 100."],
+        );
     });
 
     it("canary rollout order: a route to a version waits for the stack's own Deployment of it", () => {
@@ -244,6 +281,18 @@ describe("policy pack", () => {
             for (const type of [PA, CHART, "kubernetes:networking.istio.io/v1:VirtualService", "kubernetes:networking.istio.io/v1:DestinationRule"]) {
                 assert.ok(types.has(type), type);
             }
+        });
+    }
+
+    const ambientRuns: Array<[string, string, () => Promise<ProgramRun>, boolean]> = [
+        ["dev in ambient", "dev", ambientDev, false],
+        ["prod moving backend to ambient", "prod", migratingProd, true],
+    ];
+    for (const [name, stack, programRun, production] of ambientRuns) {
+        it(`${name}: the program declares nothing any rule rejects, its HTTPRoutes checked`, async () => {
+            const resources = await programResources(stack, programRun);
+            assert.deepStrictEqual(evaluate(resources, { production, allowedExposedServices: [] }), []);
+            assert.ok(resources.some((resource) => resource.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"));
         });
     }
 
