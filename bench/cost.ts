@@ -13,7 +13,11 @@ import { stackConfig } from "../runner/program";
 /** A shipped stack's scenario, from its resolved config; with `dataPlane`, the same stack on that data plane. */
 export function stackScenario(stack: string, dataPlane?: DataPlaneName): CostScenario {
     const config = configFromPulumi(stackConfig(stack), stack);
-    const layout = { namespaces: config.mesh.namespaces, nodes: config.nodePool.nodes.length };
+    const layout = {
+        namespaces: config.mesh.namespaces,
+        nodes: config.nodePool.nodes.length,
+        egressWaypoint: config.mesh.egress.length > 0 ? config.istio.egressGateway.namespace : undefined,
+    };
     return dataPlane === undefined
         ? { name: `meshstack ${stack}`, istio: config.istio, addons: addonDemand(config.observability), layout, services: config.services }
         : {

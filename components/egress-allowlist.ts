@@ -1,4 +1,8 @@
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import { EGRESS_WAYPOINT_NAME, USE_WAYPOINT_LABEL, waypointGateway, waypointOptions } from "../lib/ambient";
+import { PART_OF } from "../lib/objects";
+import { allowFrom, atWaypoint } from "../lib/zero-trust";
 import * as pulumi from "@pulumi/pulumi";
 import {
     EgressEntry,
@@ -24,6 +28,11 @@ export interface EgressAllowlistArgs {
      * istiod's validating webhook serves.
      */
     egressGateway: pulumi.Resource;
+    /**
+     * Some namespace runs ambient: its pods' traffic to an allowed host goes through the egress waypoint
+     * (with these replicas), which only the mesh namespaces (`from`) may use. `undefined`: sidecars only.
+     */
+    ambient: { waypointReplicas: number; from: string[] } | undefined;
 }
 
 /**
@@ -46,9 +55,36 @@ export class EgressAllowlist extends pulumi.ComponentResource {
                 after,
             );
         }
+        // Ambient: ztunnel does not apply the routes to the egress gateway; the ServiceEntries send ambient
+        // pods' traffic to a waypoint here instead (sidecars never go through waypoints: they keep the routes).
+        const waypointed = args.ambient !== undefined && args.entries.length > 0;
+        const entryAfter = { ...after, dependsOn: [args.egressGateway] };
+        if (args.ambient !== undefined && waypointed) {
+            const options = new corev1.ConfigMap(
+                `${name}-waypoint-options`,
+                { ...waypointOptions(args.namespace, args.ambient.waypointReplicas, PART_OF, EGRESS_WAYPOINT_NAME) },
+                after,
+            );
+            const waypoint = new apiextensions.CustomResource(
+                `${name}-waypoint`,
+                { ...waypointGateway(args.namespace, { ...PART_OF }, EGRESS_WAYPOINT_NAME) },
+                { parent: this, dependsOn: [args.egressGateway, options] },
+            );
+            new apiextensions.CustomResource(
+                `${name}-waypoint-policy`,
+                { ...atWaypoint(allowFrom(args.namespace, args.ambient.from.map((namespace) => ({ namespace }))), EGRESS_WAYPOINT_NAME) },
+                { parent: this, dependsOn: [waypoint] },
+            );
+            entryAfter.dependsOn = [args.egressGateway, waypoint];
+        }
         for (const entry of args.entries) {
             const id = entryName(entry.host);
-            new apiextensions.CustomResource(`${name}-${id}-service-entry`, serviceEntry(entry, args.namespace), after);
+            const entryObject = serviceEntry(entry, args.namespace);
+            new apiextensions.CustomResource(
+                `${name}-${id}-service-entry`,
+                waypointed ? { ...entryObject, metadata: { ...entryObject.metadata, labels: { ...entryObject.metadata.labels, [USE_WAYPOINT_LABEL]: EGRESS_WAYPOINT_NAME } } } : entryObject,
+                entryAfter,
+            );
             new apiextensions.CustomResource(`${name}-${id}-route`, egressVirtualService(entry, args.namespace, args.gatewayHost), after);
         }
 

@@ -1,4 +1,4 @@
-import { clusterHost } from "../lib/objects";
+import { clusterHost, PRIVILEGED_NAMESPACE } from "../lib/objects";
 import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as helm from "@pulumi/kubernetes/helm/v4";
 import * as yaml from "@pulumi/kubernetes/yaml/v2";
@@ -65,7 +65,8 @@ export class IstioControlPlane extends pulumi.ComponentResource {
         super("meshstack:istio:IstioControlPlane", name, {}, opts);
         const { istio } = args;
 
-        const namespace = meshNamespace(`${name}-namespace`, istio.namespace, this);
+        // Ambient's node agents (istio-cni, ztunnel) run privileged, in istiod's namespace.
+        const namespace = meshNamespace(`${name}-namespace`, istio.namespace, this, args.ambient ? PRIVILEGED_NAMESPACE : {});
 
         // The namespace is passed as a plain string (ordering comes from dependsOn): an unknown input
         // would make `pulumi preview` show the chart without its objects.

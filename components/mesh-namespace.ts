@@ -4,7 +4,7 @@ import * as networkingv1 from "@pulumi/kubernetes/networking/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { MESHSTACK_NAMESPACE_LABELS } from "./namespace";
 import { DataPlane, enrolmentLabels } from "../lib/data-plane";
-import { WAYPOINT_NAME, waypointGateway, waypointOptions } from "../lib/ambient";
+import { USE_WAYPOINT_LABEL, WAYPOINT_NAME, waypointGateway, waypointOptions } from "../lib/ambient";
 import { GATEWAY_PORT } from "../lib/egress";
 import { ISTIOD_POD_LABELS } from "../lib/istio-values";
 import { IstioObject, PART_OF } from "../lib/objects";
@@ -84,7 +84,9 @@ export class MeshNamespace extends pulumi.ComponentResource {
     constructor(name: string, args: MeshNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshstack:mesh:MeshNamespace", name, {}, opts);
 
-        const labels = { ...MESHSTACK_NAMESPACE_LABELS, ...enrolmentLabels(args.dataPlane, args.waypoint === undefined ? undefined : WAYPOINT_NAME) };
+        // The waypoint label comes last (below), once the waypoint is programmed: set with the rest, it would
+        // send a live namespace's traffic to a waypoint that does not exist yet.
+        const labels = { ...MESHSTACK_NAMESPACE_LABELS, ...enrolmentLabels(args.dataPlane, undefined) };
         const namespace = args.adopt
             ? new corev1.NamespacePatch(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this })
             : new corev1.Namespace(`${name}-namespace`, { metadata: { name: args.name, labels } }, { parent: this });
@@ -99,7 +101,16 @@ export class MeshNamespace extends pulumi.ComponentResource {
         }
         if (args.waypoint !== undefined) {
             const options = new corev1.ConfigMap(`${name}-waypoint-options`, { ...waypointOptions(args.name, args.waypoint.replicas, PART_OF) }, after);
-            new apiextensions.CustomResource(`${name}-waypoint`, { ...waypointGateway(args.name, { ...PART_OF }) }, { parent: this, dependsOn: [namespace, args.controlPlane, options] });
+            const waypoint = new apiextensions.CustomResource(
+                `${name}-waypoint`,
+                { ...waypointGateway(args.name, { ...PART_OF }) },
+                { parent: this, dependsOn: [namespace, args.controlPlane, options] },
+            );
+            new corev1.NamespacePatch(
+                `${name}-use-waypoint`,
+                { metadata: { name: args.name, labels: { [USE_WAYPOINT_LABEL]: WAYPOINT_NAME } } },
+                { parent: this, dependsOn: [waypoint] },
+            );
         }
         if (args.defaultDeny) {
             istio("deny-all", denyAll(args.name));

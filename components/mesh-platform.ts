@@ -6,7 +6,7 @@ import { meshDemand, meshOverhead } from "../lib/capacity";
 import { clusterProviderArgs } from "../lib/providers";
 import { EgressGateway } from "./egress-gateway";
 import { DATA_PLANES, DataPlane, enrolmentLabels, namespaceDataPlane, usesAmbient } from "../lib/data-plane";
-import { WAYPOINT_NAME } from "../lib/ambient";
+import { egressWaypointPeer, WAYPOINT_NAME } from "../lib/ambient";
 import { serviceHost } from "../lib/traffic";
 import { sidecarImports } from "../lib/zero-trust";
 import { EgressAllowlist } from "./egress-allowlist";
@@ -58,11 +58,12 @@ export class MeshPlatform extends pulumi.ComponentResource {
             { parent: this, providers: [cluster] },
         );
 
+        const ambient = usesAmbient(istio.dataPlane, args.mesh.namespaces);
         this.controlPlane = new IstioControlPlane(
             `${name}-istio`,
             {
                 istio,
-                ambient: usesAmbient(istio.dataPlane, args.mesh.namespaces),
+                ambient,
                 mesh: args.mesh,
                 nodeLocalDnsAddress: args.cluster.nodeLocalDnsAddress,
                 retainedProvider: retained,
@@ -102,7 +103,11 @@ export class MeshPlatform extends pulumi.ComponentResource {
                     istioNamespace: istio.namespace,
                     egressNamespace: egressNamespace,
                     egressGatewaySelector: egressGateway.selectorLabels,
-                    egressExtra: prometheusClients.has(namespace.name) ? [prometheusPeer(istio.namespace)] : [],
+                    egressExtra: [
+                        ...(prometheusClients.has(namespace.name) ? [prometheusPeer(istio.namespace)] : []),
+                        // Ambient pods leave through the egress waypoint, over HBONE.
+                        ...(planeOf(namespace.name).name === "ambient" && args.mesh.egress.length > 0 ? [egressWaypointPeer(egressNamespace)] : []),
+                    ],
                     dns: { nodeLocalAddress: args.cluster.nodeLocalDnsAddress },
                     controlPlane: this.controlPlane,
                 },
@@ -168,6 +173,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 gatewayHost: egressGateway.hostName,
                 gatewaySelector: egressGateway.selectorLabels,
                 egressGateway,
+                ambient: ambient ? { waypointReplicas: istio.waypoint.replicas, from: args.mesh.namespaces.map((namespace) => namespace.name) } : undefined,
             },
             { parent: this, providers: [cluster] },
         );
@@ -217,6 +223,7 @@ export class MeshPlatform extends pulumi.ComponentResource {
                     meshDemand(istio, budget.meshedPods, args.services, addonDemand(args.observability), {
                         namespaces: args.mesh.namespaces,
                         nodes: args.nodePool.nodes.length,
+                        egressWaypoint: args.mesh.egress.length > 0 ? egressNamespace : undefined,
                     }),
                     args.nodePool.nodes,
                     budget.maxMeshPercent,

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LocalVolumeRequest } from "../lib/local-volume";
 import { meshNamespace } from "./namespace";
 import { LocalVolume } from "./local-volume";
-import { PART_OF } from "../lib/objects";
+import { PART_OF, PRIVILEGED_NAMESPACE } from "../lib/objects";
 import {
     MESH_PRIORITY,
     MESH_PRIORITY_CLASS,
@@ -119,10 +119,8 @@ export class NodePool extends pulumi.ComponentResource {
         // and the local volumes' folders.
         const nodeJobs =
             args.preflight.enabled || args.localVolumes.length > 0
-                ? meshNamespace(`${name}-preflight-namespace`, PREFLIGHT_NAMESPACE, this, {
-                      // The baseline and restricted Pod Security levels forbid any hostPath.
-                      "pod-security.kubernetes.io/enforce": "privileged",
-                  })
+                ? // The baseline and restricted Pod Security levels forbid any hostPath.
+                  meshNamespace(`${name}-preflight-namespace`, PREFLIGHT_NAMESPACE, this, PRIVILEGED_NAMESPACE)
                 : undefined;
 
         this.ready = [priorityClass, ...nodes];

@@ -88,7 +88,14 @@ function crossFieldProblems(config: MeshConfig): PathProblem[] {
     return [
         ...nodePoolProblems(config.nodePool, config.highAvailability),
         ...istioProblems(config.istio, config.highAvailability),
-        ...budgetProblems(config.nodePool, config.istio, config.services, addonDemand(config.observability), config.mesh.namespaces),
+        ...budgetProblems(
+            config.nodePool,
+            config.istio,
+            config.services,
+            addonDemand(config.observability),
+            config.mesh.namespaces,
+            config.mesh.egress.length > 0 ? config.istio.egressGateway.namespace : undefined,
+        ),
         ...meshProblems(config.mesh, config.highAvailability, {
             istioNamespace: config.istio.namespace,
             egressNamespace: config.istio.egressGateway.namespace,

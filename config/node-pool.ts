@@ -224,8 +224,9 @@ export function budgetProblems(
     services: Parameters<typeof meshDemand>[2],
     addons: Parameters<typeof meshDemand>[3],
     namespaces: MeshLayout["namespaces"],
+    egressWaypoint: MeshLayout["egressWaypoint"],
 ): PathProblem[] {
-    const layout = { namespaces, nodes: pool.nodes.length };
+    const layout = { namespaces, nodes: pool.nodes.length, egressWaypoint };
     const overhead = meshOverhead(meshDemand(istio, pool.budget.meshedPods, services, addons, layout), pool.nodes, pool.budget.maxMeshPercent);
     if (!overBudget(overhead)) {
         return [];

@@ -5,6 +5,7 @@
  * `helm template`).
  */
 import type { WorkloadDemand } from "./capacity";
+import { NetworkPeer, NetworkPort, podsIn } from "./zero-trust";
 import type { ResourceQuantities, ResourceRequirements } from "./quantity";
 
 /**
@@ -106,19 +107,30 @@ export interface WaypointGateway {
     };
 }
 
-/** The name of the ConfigMap that shapes a namespace's waypoint Deployment. */
-export const WAYPOINT_OPTIONS = "waypoint-options";
+/** The name of the ConfigMap that shapes a waypoint's Deployment. */
+export function waypointOptionsName(waypoint: string): string {
+    return `${waypoint}-options`;
+}
+
+/**
+ * The waypoint in the egress gateway's namespace that the allowlist's ServiceEntries send ambient pods'
+ * traffic through: ztunnel does not apply the routes that take sidecars' traffic to the egress gateway.
+ */
+export const EGRESS_WAYPOINT_NAME = "egress-waypoint";
+
+/** The label of a waypoint's pods (Istio's), with its Gateway's name. */
+export const WAYPOINT_POD_LABEL = "gateway.networking.k8s.io/gateway-name";
 
 /**
  * What istiod merges over the waypoint's Deployment (each key a strategic merge patch of that object):
  * its replicas, and with two or more a PodDisruptionBudget that lets one go at a time (istiod makes the
  * budget only when this key is set).
  */
-export function waypointOptions(namespace: string, replicas: number, labels: Record<string, string>) {
+export function waypointOptions(namespace: string, replicas: number, labels: Record<string, string>, waypoint = WAYPOINT_NAME) {
     return {
         apiVersion: "v1" as const,
         kind: "ConfigMap" as const,
-        metadata: { name: WAYPOINT_OPTIONS, namespace, labels: { ...labels } },
+        metadata: { name: waypointOptionsName(waypoint), namespace, labels: { ...labels } },
         data: {
             deployment: `spec:\n  replicas: ${replicas}\n`,
             ...(replicas >= 2 ? { podDisruptionBudget: "spec:\n  maxUnavailable: 1\n  unhealthyPodEvictionPolicy: AlwaysAllow\n" } : {}),
@@ -131,15 +143,23 @@ export function waypointOptions(namespace: string, replicas: number, labels: Rec
  * detection): one Envoy deployment that istiod creates and sizes (`global.waypoint.resources`), for the
  * namespace's services (`istio.io/waypoint-for: service`), reached over HBONE on 15008.
  */
-export function waypointGateway(namespace: string, labels: Record<string, string>): WaypointGateway {
+export function waypointGateway(namespace: string, labels: Record<string, string>, waypoint = WAYPOINT_NAME): WaypointGateway {
     return {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "Gateway",
-        metadata: { name: WAYPOINT_NAME, namespace, labels: { ...labels, "istio.io/waypoint-for": "service" }, annotations: { ...WAIT_FOR_PROGRAMMED } },
+        metadata: { name: waypoint, namespace, labels: { ...labels, "istio.io/waypoint-for": "service" }, annotations: { ...WAIT_FOR_PROGRAMMED } },
         spec: {
             gatewayClassName: "istio-waypoint",
             listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }],
-            infrastructure: { parametersRef: { group: "", kind: "ConfigMap", name: WAYPOINT_OPTIONS } },
+            infrastructure: { parametersRef: { group: "", kind: "ConfigMap", name: waypointOptionsName(waypoint) } },
         },
     };
+}
+
+/** HBONE: the port ztunnel and waypoints take tunnelled traffic on. */
+export const HBONE_PORT = 15008;
+
+/** What an ambient namespace's network policy lets its pods reach to leave the mesh: the egress waypoint's pods, over HBONE. */
+export function egressWaypointPeer(egressNamespace: string): { to: NetworkPeer[]; ports: NetworkPort[] } {
+    return { to: [podsIn(egressNamespace, { [WAYPOINT_POD_LABEL]: EGRESS_WAYPOINT_NAME })], ports: [{ protocol: "TCP", port: HBONE_PORT }] };
 }

@@ -142,6 +142,8 @@ export interface ServiceDemandInput {
 export interface MeshLayout {
     namespaces: ReadonlyArray<{ name: string; dataPlane?: DataPlaneName | undefined }>;
     nodes: number;
+    /** The egress waypoint's namespace, when ambient pods leave the mesh through one (an allowlist, and ambient in use). */
+    egressWaypoint?: string | undefined;
 }
 
 /**
@@ -179,6 +181,9 @@ export function meshDemand(
             .filter((namespace) => planeOf(namespace).name === "ambient")
             .sort(byText)
             .map((namespace) => ({ name: `waypoint of ${namespace}`, replicas: istio.waypoint.replicas, requests: istio.waypoint.resources.requests })),
+        ...(layout.egressWaypoint !== undefined && usesAmbient(istio.dataPlane, layout.namespaces)
+            ? [{ name: `egress waypoint of ${layout.egressWaypoint}`, replicas: istio.waypoint.replicas, requests: istio.waypoint.resources.requests }]
+            : []),
         ...addons,
     ];
 }

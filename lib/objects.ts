@@ -7,6 +7,12 @@ import type * as pulumi from "@pulumi/pulumi";
 /** Labels on every object meshstack declares. */
 export const PART_OF: Readonly<Record<string, string>> = { "app.kubernetes.io/part-of": "meshstack" };
 
+/**
+ * The Pod Security level of a namespace whose pods work on the node itself (hostPath, host networking,
+ * NET_ADMIN): the baseline and restricted levels refuse them, and the DaemonSet or Job would never start.
+ */
+export const PRIVILEGED_NAMESPACE: Readonly<Record<string, string>> = { "pod-security.kubernetes.io/enforce": "privileged" };
+
 /** An Istio custom resource, as Pulumi's `CustomResource` takes it. */
 export interface IstioObject<Spec> {
     apiVersion: string;

@@ -388,10 +388,12 @@ const ambientRoutesHaveWaypoint: StackRule = {
                 .filter((resource) => isKind(resource, "gateway.networking.k8s.io", "Gateway") && at(resource.props, "spec", "gatewayClassName") === "istio-waypoint")
                 .map((gateway) => `${String(at(gateway.props, "metadata", "namespace") ?? "default")}/${String(at(gateway.props, "metadata", "name"))}`),
         );
+        // From the Namespace or a patch of it, whichever sets the label.
         const useWaypoint = new Map(
             resources
                 .filter((resource) => /^kubernetes:core\/v1:Namespace(Patch)?$/.test(resource.type))
-                .map((namespace) => [String(at(namespace.props, "metadata", "name")), at(namespace.props, "metadata", "labels", "istio.io/use-waypoint")]),
+                .map((namespace) => [String(at(namespace.props, "metadata", "name")), at(namespace.props, "metadata", "labels", "istio.io/use-waypoint")] as const)
+                .filter(([, waypoint]) => typeof waypoint === "string"),
         );
         return resources
             .filter((resource) => isKind(resource, "gateway.networking.k8s.io", "HTTPRoute"))

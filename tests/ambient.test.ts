@@ -19,6 +19,11 @@ describe("ambient: what is installed", () => {
             ["retain and adopt CustomResourceDefinition"],
         );
         assert.strictEqual(at(run.resource("meshstack-istio-istiod").inputs, "values.profile"), "ambient");
+        // istio-cni and ztunnel run privileged: a baseline Pod Security default would refuse them.
+        assert.deepStrictEqual(at(run.resource("meshstack-istio-namespace").inputs, "metadata.labels"), {
+            "app.kubernetes.io/part-of": "meshstack",
+            "pod-security.kubernetes.io/enforce": "privileged",
+        });
         assert.ok(run.resource("meshstack-istio-istiod").dependsOn.includes("meshstack-istio-gateway-api"));
         assert.deepStrictEqual(run.resource("meshstack-istio-cni").inputs, {
             chart: "cni",
@@ -49,8 +54,13 @@ describe("ambient: what is installed", () => {
         assert.deepStrictEqual(at(run.resource("meshstack-ns-shop-namespace").inputs, "metadata.labels"), {
             "app.kubernetes.io/part-of": "meshstack",
             "istio.io/dataplane-mode": "ambient",
-            "istio.io/use-waypoint": "waypoint",
         });
+        // The waypoint label last, once the waypoint is programmed.
+        const useWaypoint = run.resource("meshstack-ns-shop-use-waypoint");
+        assert.deepStrictEqual(
+            [useWaypoint.type, useWaypoint.inputs, useWaypoint.dependsOn],
+            ["kubernetes:core/v1:NamespacePatch", { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { "istio.io/use-waypoint": "waypoint" } } }, ["meshstack-ns-shop-waypoint"]],
+        );
         assert.deepStrictEqual(at(run.resource("meshstack-ns-backend-namespace").inputs, "metadata.labels"), {
             "app.kubernetes.io/part-of": "meshstack",
             "istio-injection": "enabled",
@@ -158,7 +168,7 @@ describe("ambient: what is installed", () => {
             ["shop", "backend"].map((namespace) => at(run.resource(`meshstack-ns-${namespace}-namespace`).inputs, "metadata.labels")),
             [
                 { "app.kubernetes.io/part-of": "meshstack", "istio-injection": "enabled" },
-                { "app.kubernetes.io/part-of": "meshstack", "istio.io/dataplane-mode": "ambient", "istio.io/use-waypoint": "waypoint" },
+                { "app.kubernetes.io/part-of": "meshstack", "istio.io/dataplane-mode": "ambient" },
             ],
         );
         assert.deepStrictEqual(
@@ -229,6 +239,55 @@ describe("ambient: what is installed", () => {
             [],
         );
         assert.strictEqual(at(run.resource("meshstack-istio-istiod").inputs, "values.profile"), undefined);
+        assert.deepStrictEqual(at(run.resource("meshstack-istio-namespace").inputs, "metadata.labels"), { "app.kubernetes.io/part-of": "meshstack" });
+    });
+});
+
+describe("ambient: leaving the mesh", () => {
+    it("the allowlist's hosts go through an egress waypoint that only the mesh namespaces may use", async () => {
+        const run = await ambientDev();
+        assert.deepStrictEqual(at(run.resource("meshstack-egress-allowlist-waypoint").inputs, "metadata"), {
+            name: "egress-waypoint",
+            namespace: "istio-egress",
+            labels: { "app.kubernetes.io/part-of": "meshstack", "istio.io/waypoint-for": "service" },
+            annotations: { "pulumi.com/waitFor": "condition=Programmed" },
+        });
+        assert.deepStrictEqual(at(run.resource("meshstack-egress-allowlist-waypoint").inputs, "spec.infrastructure"), {
+            parametersRef: { group: "", kind: "ConfigMap", name: "egress-waypoint-options" },
+        });
+        assert.deepStrictEqual(at(run.resource("meshstack-egress-allowlist-waypoint-policy").inputs, "spec"), {
+            targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "egress-waypoint" }],
+            action: "ALLOW",
+            rules: [{ from: [{ source: { namespaces: ["backend"] } }, { source: { namespaces: ["shop"] } }] }],
+        });
+        const entry = run.resource("meshstack-egress-allowlist-api-stripe-com-service-entry");
+        assert.deepStrictEqual(at(entry.inputs, "metadata.labels"), { "app.kubernetes.io/part-of": "meshstack", "istio.io/use-waypoint": "egress-waypoint" });
+        assert.deepStrictEqual(entry.dependsOn, ["meshstack-egress", "meshstack-egress-allowlist-waypoint"]);
+        // Sidecars never go through waypoints: their route to the egress gateway stays.
+        assert.strictEqual(run.resource("meshstack-egress-allowlist-api-stripe-com-route").type, "kubernetes:networking.istio.io/v1:VirtualService");
+    });
+
+    it("an ambient namespace's pods may reach the egress waypoint over HBONE; a sidecar namespace's may not need to", async () => {
+        const run = await ambientDev();
+        const lastRule = (namespace: string) => (at(run.resource(`meshstack-ns-${namespace}-egress-lockdown`).inputs, "spec.egress") as unknown[]).slice(-1)[0];
+        const hbone = {
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-egress" } }, podSelector: { matchLabels: { "gateway.networking.k8s.io/gateway-name": "egress-waypoint" } } }],
+            ports: [{ protocol: "TCP", port: 15008 }],
+        };
+        assert.deepStrictEqual(lastRule("shop"), hbone);
+        assert.notDeepStrictEqual(lastRule("backend"), hbone);
+        assert.deepStrictEqual(
+            (run.outputs.meshOverhead as { workloads: Array<{ name: string }> }).workloads.map((workload) => workload.name).filter((name) => /waypoint|ztunnel|cni/.test(name)),
+            ["ztunnel", "istio-cni", "waypoint of shop", "egress waypoint of istio-egress"],
+        );
+    });
+
+    it("a sidecar stack keeps its ServiceEntries unlabelled and declares no egress waypoint", async () => {
+        const run = await stackRun("prod");
+        assert.deepStrictEqual(at(run.resource("meshstack-egress-allowlist-api-stripe-com-service-entry").inputs, "metadata.labels"), {
+            "app.kubernetes.io/part-of": "meshstack",
+        });
+        assert.strictEqual(run.resources.filter((resource) => resource.name.startsWith("meshstack-egress-allowlist-waypoint")).length, 0);
     });
 });
 
