@@ -45,6 +45,7 @@ export function fetchText(url: string): Promise<string> {
 }
 
 /** Waits until every Deployment is rolled out. */
-export function rolledOut(deployments: ReadonlyArray<[string, string]>): void {
-    for (const [namespace, deployment] of deployments) must("rollout", "status", "-n", namespace, `deploy/${deployment}`, "--timeout=300s");
+export function rolledOut(workloads: ReadonlyArray<[string, string]>): void {
+    // A bare name is a Deployment; `daemonset/<name>` names a DaemonSet.
+    for (const [namespace, workload] of workloads) must("rollout", "status", "-n", namespace, workload.includes("/") ? workload : `deploy/${workload}`, "--timeout=300s");
 }

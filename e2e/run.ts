@@ -7,6 +7,9 @@
  *   npm run e2e:check -- ha                 the e2e-ha stack (Pulumi.e2e-ha.yaml): gates, placement,
  *                                           autoscalers, budgets, default deny, Prometheus's volume
  *   npm run e2e:check -- ha-volume-kept     after destroy and a new up of e2e-ha: Prometheus kept its data
+ * With MESHSTACK_E2E_DATA_PLANE=ambient, the same checks on the e2e-ambient stack (Pulumi.e2e-ambient.yaml):
+ * the mesh's rollouts include ztunnel, istio-cni and the waypoints, and egress is counted at the egress
+ * waypoint, which carries ambient pods' traffic out.
  */
 import { haChecks, haVolumeKept } from "./ha";
 import { CheckFailed, fetchText, kubectl, must, rolledOut, sleep, withPortForward } from "./kube";
@@ -22,6 +25,10 @@ const CANARY_PERCENT = 10; // meshstack:services[helloworld].weights.v2
 const TOLERANCE_PERCENT = 6; // about 3.5 standard deviations of the binomial at 300 requests
 const CURL_IMAGE = "docker.io/curlimages/curl:8.11.1"; // the demo client's (versions.ts)
 const HELLO_URL = `http://helloworld.${MESH_NS}:5000/hello`;
+/** The data plane of the stack under test (the workflow sets it for e2e-ambient). */
+const AMBIENT = process.env.MESHSTACK_E2E_DATA_PLANE === "ambient";
+/** Where the allowlisted host's connections leave the mesh: the egress gateway, or in ambient the egress waypoint. */
+const EXIT = AMBIENT ? "egress-waypoint" : "istio-egressgateway";
 
 function client(...command: string[]): { code: number; stdout: string; stderr: string } {
     return kubectl("exec", "-n", MESH_NS, "deploy/helloworld-client", "-c", "client", "--", ...command);
@@ -36,9 +43,17 @@ function waitForMesh(): string {
         [MESH_NS, "helloworld-v1"],
         [MESH_NS, "helloworld-v2"],
         [MESH_NS, "helloworld-client"],
+        ...(AMBIENT
+            ? ([
+                  [ISTIO_NS, "daemonset/ztunnel"],
+                  [ISTIO_NS, "daemonset/istio-cni-node"],
+                  [MESH_NS, "waypoint"],
+                  [EGRESS_NS, "egress-waypoint"],
+              ] as Array<[string, string]>)
+            : []),
     ];
     rolledOut(rollouts);
-    return "the mesh and the demo are up";
+    return `the mesh (${AMBIENT ? "ambient" : "sidecars"}) and the demo are up`;
 }
 
 function strictMtls(): string {
@@ -56,7 +71,7 @@ function strictMtls(): string {
 }
 
 function egressConnections(): number {
-    return tcpConnectionsTo(must("exec", "-n", EGRESS_NS, "deploy/istio-egressgateway", "--", "pilot-agent", "request", "GET", "stats/prometheus"), ALLOWED_HOST);
+    return tcpConnectionsTo(must("exec", "-n", EGRESS_NS, `deploy/${EXIT}`, "--", "pilot-agent", "request", "GET", "stats/prometheus"), ALLOWED_HOST);
 }
 
 function egress(): string {
@@ -64,10 +79,10 @@ function egress(): string {
     const allowed = client("curl", "-sS", "--max-time", "15", "-o", "/dev/null", `https://${ALLOWED_HOST}/`);
     if (allowed.code !== 0) throw new CheckFailed(`the meshed client cannot reach ${ALLOWED_HOST} (curl exit ${allowed.code})`);
     const after = egressConnections();
-    if (after <= before) throw new CheckFailed(`${ALLOWED_HOST} answered, but not through the egress gateway (${before} → ${after} connections)`);
+    if (after <= before) throw new CheckFailed(`${ALLOWED_HOST} answered, but not through ${EXIT} (${before} → ${after} connections)`);
     const blocked = client("curl", "-sS", "--max-time", "15", "-o", "/dev/null", `https://${BLOCKED_HOST}/`);
     if (blocked.code === 0) throw new CheckFailed(`${BLOCKED_HOST} is not on the allowlist, but the meshed client reached it`);
-    return `egress: ${ALLOWED_HOST} through the egress gateway (${before} → ${after} connections), ${BLOCKED_HOST} refused (curl exit ${blocked.code})`;
+    return `egress: ${ALLOWED_HOST} through ${EXIT} (${before} → ${after} connections), ${BLOCKED_HOST} refused (curl exit ${blocked.code})`;
 }
 
 /** `count` requests from the client, as helloworld answered them. */
@@ -110,10 +125,13 @@ async function kialiGraph(): Promise<string> {
 }
 
 function crdsRetained(): string {
-    for (const crd of ["virtualservices.networking.istio.io", "destinationrules.networking.istio.io", "peerauthentications.security.istio.io"]) {
+    const istio = ["virtualservices.networking.istio.io", "destinationrules.networking.istio.io", "peerauthentications.security.istio.io"];
+    // In ambient, the Gateway API's too: the waypoints and routes are its objects.
+    const gatewayApi = AMBIENT ? ["gateways.gateway.networking.k8s.io", "httproutes.gateway.networking.k8s.io"] : [];
+    for (const crd of [...istio, ...gatewayApi]) {
         if (kubectl("get", "crd", crd).code !== 0) throw new CheckFailed(`CRD ${crd} was deleted with the stack`);
     }
-    return "Istio's CRDs outlived pulumi destroy";
+    return AMBIENT ? "Istio's and the Gateway API's CRDs outlived pulumi destroy" : "Istio's CRDs outlived pulumi destroy";
 }
 
 /** The checks of each mode. */

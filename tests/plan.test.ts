@@ -29,7 +29,7 @@ function rendered(stack: string): Promise<string> {
 }
 
 describe("plan", () => {
-    for (const stack of ["dev", "prod", "e2e", "e2e-ha"]) {
+    for (const stack of ["dev", "prod", "e2e", "e2e-ambient", "e2e-ha"]) {
         it(`plans/${stack}.yaml is the program's plan (run \`npm run plan:update\`)`, async () => {
             assert.strictEqual(fs.readFileSync(planFile(stack), "utf8"), await rendered(stack));
         });
@@ -112,14 +112,14 @@ describe("plan", () => {
     });
 
     it("ships a plan for every stack file, and no other", () => {
-        assert.deepStrictEqual(shippedStacks(), ["dev", "e2e", "e2e-ha", "prod"]);
-        assert.deepStrictEqual(fs.readdirSync(planFile("dev").replace(/dev\.yaml$/, "")).sort(), ["dev.yaml", "e2e-ha.yaml", "e2e.yaml", "prod.yaml"]);
+        assert.deepStrictEqual(shippedStacks(), ["dev", "e2e", "e2e-ambient", "e2e-ha", "prod"]);
+        assert.deepStrictEqual(fs.readdirSync(planFile("dev").replace(/dev\.yaml$/, "")).sort(), ["dev.yaml", "e2e-ambient.yaml", "e2e-ha.yaml", "e2e.yaml", "prod.yaml"]);
     });
 
     it("names the stacks that exist for an unknown one", async () => {
         const captured = io();
         assert.strictEqual(await plan(["staging"], captured.io), 2);
-        assert.deepStrictEqual(captured.err, ['meshstack: no stack "staging": there is no Pulumi.staging.yaml. Stacks: dev, e2e, e2e-ha, prod.\n']);
+        assert.deepStrictEqual(captured.err, ['meshstack: no stack "staging": there is no Pulumi.staging.yaml. Stacks: dev, e2e, e2e-ambient, e2e-ha, prod.\n']);
         assert.deepStrictEqual(captured.out, []);
     });
 

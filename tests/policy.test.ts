@@ -272,7 +272,7 @@ describe("policy pack", () => {
         assert.deepStrictEqual(config, Object.fromEntries(rules.map((rule) => [rule, { productionStacks: ["prod", "e2e-ha"] }])));
     });
 
-    for (const stack of ["dev", "prod", "e2e", "e2e-ha"]) {
+    for (const stack of ["dev", "prod", "e2e", "e2e-ambient", "e2e-ha"]) {
         it(`${stack}: the program declares nothing any rule rejects`, async () => {
             const resources = await programResources(stack);
             assert.deepStrictEqual(evaluate(resources, { production: stack === "prod" || stack === "e2e-ha", allowedExposedServices: [] }), []);

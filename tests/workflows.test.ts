@@ -96,7 +96,7 @@ describe("CI workflows", () => {
 
     it("name only stacks that have a Pulumi.<stack>.yaml, and use the policy pack that is in the repo", () => {
         const stacks = [...workflows.values()].flatMap((flow) => Object.values(flow.jobs).flatMap(stacksOf));
-        assert.deepStrictEqual([...new Set(stacks)].sort(), ["dev", "e2e", "e2e-ha", "prod"]);
+        assert.deepStrictEqual([...new Set(stacks)].sort(), ["dev", "e2e", "e2e-ambient", "e2e-ha", "prod"]);
         assert.deepStrictEqual(stacks.filter((stack) => !fs.existsSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`))), []);
         const packs = allSteps.map(([, step]) => step.with?.policyPacks ?? /--policy-pack (\S+)/.exec(step.run ?? "")?.[1]).filter((pack) => pack !== undefined);
         assert.deepStrictEqual([...new Set(packs)], ["./policy"]);
@@ -200,6 +200,25 @@ describe("CI workflows", () => {
         const stack = parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.e2e.yaml"), "utf8")) as { config: Record<string, Array<{ weights: object }>> };
         assert.deepStrictEqual(stack.config["meshstack:services"][0].weights, { v1: 100, v2: 0 });
         assert.ok(!JSON.stringify(flow).includes("secrets."));
+    });
+
+    it("e2e-ambient: the e2e job's steps on the ambient data plane, on its own cluster, checked for ambient", () => {
+        const jobs = workflow("e2e").jobs;
+        const job = jobs["e2e-ambient"];
+        const plain = jobs.e2e;
+        assert.deepStrictEqual(job.env?.MESHSTACK_E2E_DATA_PLANE, "ambient");
+        // The same steps, for the other stack and cluster (and ztunnel's log on failure).
+        const asAmbient = (text: string): string =>
+            text.replace(/--stack e2e /g, "--stack e2e-ambient ").replace("pulumi stack init e2e\n", "pulumi stack init e2e-ambient\n").replace(/meshstack-e2e\b/g, "meshstack-e2e-ambient");
+        assert.deepStrictEqual(
+            job.steps.map((step) => (step.run ?? "").replace("          kubectl logs -n istio-system daemonset/ztunnel --tail=100 || true\n", "").replace("kubectl logs -n istio-system daemonset/ztunnel --tail=100 || true\n", "")),
+            plain.steps.map((step) => asAmbient(step.run ?? "")),
+        );
+        const stack = parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.e2e-ambient.yaml"), "utf8")) as { config: Record<string, unknown> };
+        assert.deepStrictEqual(
+            [(stack.config["meshstack:istio"] as { dataPlane: string }).dataPlane, (stack.config["meshstack:cluster"] as { context: string }).context],
+            ["ambient", "kind-meshstack-e2e-ambient"],
+        );
     });
 
     it("e2e-ha: the production shape on three kind workers, gated, autoscaled, previewed read-only, its volume through destroy and up", () => {
