@@ -11,7 +11,7 @@
  * the mesh's rollouts include ztunnel, istio-cni and the waypoints, and egress is counted at the egress
  * waypoint, which carries ambient pods' traffic out.
  */
-import { haChecks, haVolumeKept } from "./ha";
+import { defaultDeny, haChecks, haVolumeKept } from "./ha";
 import { CheckFailed, fetchText, kubectl, must, rolledOut, sleep, withPortForward } from "./kube";
 import { canarySample, graphEdges, plainTextOutcome, tcpConnectionsTo, withinTolerance } from "./parse";
 
@@ -137,7 +137,7 @@ function crdsRetained(): string {
 /** The checks of each mode. */
 const MODES: Record<string, ReadonlyArray<() => string | Promise<string>>> = {
     "before-shift": [waitForMesh, canaryIdle],
-    all: [waitForMesh, strictMtls, egress, canary, kialiGraph],
+    all: [waitForMesh, strictMtls, egress, canary, kialiGraph, ...(AMBIENT ? [() => defaultDeny(0)] : [])],
     "crds-retained": [crdsRetained],
     ha: haChecks,
     "ha-volume-kept": [haVolumeKept],
