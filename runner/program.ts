@@ -281,6 +281,14 @@ export async function runProgram(
 
     let outputs: Record<string, unknown> | undefined;
     let failure: unknown;
+    // The SDK rejects a second promise with the program's error (its stack resource's): left alone, Node
+    // would print the error again as an uncaught rejection after the caller has reported it. Rejections
+    // of the program's own error are the caller's to report; any other one fails the run.
+    const strays: unknown[] = [];
+    const onRejection = (reason: unknown): void => {
+        strays.push(reason);
+    };
+    process.on("unhandledRejection", onRejection);
     try {
         outputs = await pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation((args) => {
@@ -301,6 +309,13 @@ export async function runProgram(
     }
     // Registrations still in flight (charts wait for their dependsOn) finish before we read them.
     await pulumi.runtime.disconnect();
+    // Node reports a promise left rejected once the microtasks of its turn have run.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("unhandledRejection", onRejection);
+    const others = strays.filter((reason) => reason !== failure);
+    if (others.length > 0) {
+        throw new Error(`the program left ${others.length} promise(s) rejected: ${others.map(String).join("; ")}`);
+    }
     if (failure !== undefined) {
         const declared = [...inputs.values()].filter((entry) => entry.type !== STACK_TYPE).map((entry) => entry.name);
         throw new ProgramFailure(failure, declared);

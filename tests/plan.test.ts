@@ -133,6 +133,20 @@ describe("plan", () => {
         ]);
         assert.deepStrictEqual(captured.out, []);
     });
+
+    it("prints the config error once: the run takes the SDK's second rejection of it, and leaves none behind", async () => {
+        const listeners = process.listenerCount("unhandledRejection");
+        const config = (stack: string): Record<string, string> => ({ ...stackConfig(stack), "meshstack:istio": JSON.stringify({ versoin: "1" }) });
+        assert.strictEqual(await plan(["dev"], io().io, config), 1);
+        const late: unknown[] = [];
+        const listener = (reason: unknown): void => {
+            late.push(reason);
+        };
+        process.on("unhandledRejection", listener);
+        await new Promise((resolve) => setImmediate(resolve));
+        process.off("unhandledRejection", listener);
+        assert.deepStrictEqual([late, process.listenerCount("unhandledRejection")], [[], listeners]);
+    });
 });
 
 describe("outputs contract", () => {
