@@ -11,6 +11,7 @@ import {
     egressVirtualService,
     entryName,
     serviceEntry,
+    splitEgressVirtualServices,
 } from "../lib/egress";
 
 /** Arguments of {@link EgressAllowlist}. All are resolved by the config module. */
@@ -30,9 +31,10 @@ export interface EgressAllowlistArgs {
     egressGateway: pulumi.Resource;
     /**
      * Some namespace runs ambient: its pods' traffic to an allowed host goes through the egress waypoint
-     * (with these replicas), which only the mesh namespaces (`from`) may use. `undefined`: sidecars only.
+     * (with these replicas), which only the mesh namespaces (`from`) may use; the sidecars' routes live in
+     * `meshRoutesNamespace` (istiod's, which every Sidecar imports). `undefined`: sidecars only.
      */
-    ambient: { waypointReplicas: number; from: string[] } | undefined;
+    ambient: { waypointReplicas: number; from: string[]; meshRoutesNamespace: string } | undefined;
 }
 
 /**
@@ -85,7 +87,14 @@ export class EgressAllowlist extends pulumi.ComponentResource {
                 waypointed ? { ...entryObject, metadata: { ...entryObject.metadata, labels: { ...entryObject.metadata.labels, [USE_WAYPOINT_LABEL]: EGRESS_WAYPOINT_NAME } } } : entryObject,
                 entryAfter,
             );
-            new apiextensions.CustomResource(`${name}-${id}-route`, egressVirtualService(entry, args.namespace, args.gatewayHost), after);
+            if (args.ambient === undefined) {
+                new apiextensions.CustomResource(`${name}-${id}-route`, egressVirtualService(entry, args.namespace, args.gatewayHost), after);
+            } else {
+                // The sidecars' half away from the egress waypoint, which would apply it (splitEgressVirtualServices).
+                const routes = splitEgressVirtualServices(entry, args.namespace, args.gatewayHost, args.ambient.meshRoutesNamespace);
+                new apiextensions.CustomResource(`${name}-${id}-route`, routes.gateway, after);
+                new apiextensions.CustomResource(`${name}-${id}-mesh-route`, routes.mesh, after);
+            }
         }
 
         this.entries = pulumi.output(args.entries.map((entry) => ({ ...entry })));

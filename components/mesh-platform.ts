@@ -173,7 +173,9 @@ export class MeshPlatform extends pulumi.ComponentResource {
                 gatewayHost: egressGateway.hostName,
                 gatewaySelector: egressGateway.selectorLabels,
                 egressGateway,
-                ambient: ambient ? { waypointReplicas: istio.waypoint.replicas, from: args.mesh.namespaces.map((namespace) => namespace.name) } : undefined,
+                ambient: ambient
+                    ? { waypointReplicas: istio.waypoint.replicas, from: args.mesh.namespaces.map((namespace) => namespace.name), meshRoutesNamespace: istio.namespace }
+                    : undefined,
             },
             { parent: this, providers: [cluster] },
         );

@@ -91,29 +91,45 @@ export function egressGatewayDestinationRule(entries: readonly EgressEntry[], na
 
 /** The route of one entry: from every sidecar (`mesh`) to the gateway, and from the gateway out. */
 export function egressVirtualService(entry: EgressEntry, namespace: string, gatewayHost: string) {
+    return egressRoutes(entry, namespace, gatewayHost, ["mesh", EGRESS_GATEWAY_OBJECT]);
+}
+
+/**
+ * The same routes split in two, for a mesh with ambient namespaces: the egress gateway's half stays in
+ * `namespace` (the egress gateway's), the sidecars' half (`mesh`) goes to `meshNamespace`. The egress
+ * waypoint applies every `mesh` VirtualService of its own namespace: left there, that half would send
+ * ambient pods' traffic from the waypoint to the egress gateway instead of to the host.
+ */
+export function splitEgressVirtualServices(entry: EgressEntry, namespace: string, gatewayHost: string, meshNamespace: string) {
+    return { gateway: egressRoutes(entry, namespace, gatewayHost, [EGRESS_GATEWAY_OBJECT]), mesh: egressRoutes(entry, meshNamespace, gatewayHost, ["mesh"]) };
+}
+
+/** The VirtualService with the routes of `binds`: `mesh` (sidecars to the egress gateway) and the egress gateway (to the host). */
+function egressRoutes(entry: EgressEntry, namespace: string, gatewayHost: string, binds: ReadonlyArray<"mesh" | typeof EGRESS_GATEWAY_OBJECT>) {
     const gateway = EGRESS_GATEWAY_OBJECT;
     const toGateway = { host: gatewayHost, subset: entryName(entry.host), port: { number: GATEWAY_PORT } };
     const toHost = { host: entry.host, port: { number: entry.port } };
     const name = `egress-${entryName(entry.host)}`;
+    const mesh = binds.includes("mesh");
+    const viaGateway = binds.includes(gateway);
     if (entry.protocol === "TLS") {
         return object("VirtualService", name, namespace, {
             hosts: [entry.host],
-            gateways: ["mesh", gateway],
+            gateways: [...binds],
             tls: [
-                { match: [{ gateways: ["mesh"], port: entry.port, sniHosts: [entry.host] }], route: [{ destination: toGateway }] },
-                {
-                    match: [{ gateways: [gateway], port: GATEWAY_PORT, sniHosts: [entry.host] }],
-                    route: [{ destination: toHost, weight: 100 }],
-                },
+                ...(mesh ? [{ match: [{ gateways: ["mesh"], port: entry.port, sniHosts: [entry.host] }], route: [{ destination: toGateway }] }] : []),
+                ...(viaGateway
+                    ? [{ match: [{ gateways: [gateway], port: GATEWAY_PORT, sniHosts: [entry.host] }], route: [{ destination: toHost, weight: 100 }] }]
+                    : []),
             ],
         });
     }
     return object("VirtualService", name, namespace, {
         hosts: [entry.host],
-        gateways: ["mesh", gateway],
+        gateways: [...binds],
         http: [
-            { match: [{ gateways: ["mesh"], port: entry.port }], route: [{ destination: toGateway, weight: 100 }] },
-            { match: [{ gateways: [gateway], port: GATEWAY_PORT }], route: [{ destination: toHost, weight: 100 }] },
+            ...(mesh ? [{ match: [{ gateways: ["mesh"], port: entry.port }], route: [{ destination: toGateway, weight: 100 }] }] : []),
+            ...(viaGateway ? [{ match: [{ gateways: [gateway], port: GATEWAY_PORT }], route: [{ destination: toHost, weight: 100 }] }] : []),
         ],
     });
 }

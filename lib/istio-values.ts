@@ -4,11 +4,11 @@
  * error here instead of a value Helm silently ignores. Key paths were checked against the Istio 1.31
  * charts' values (`base`, `istiod`, `gateway`).
  */
-import { PodPlacement, spreadAcrossNodes, Toleration, TopologySpreadConstraint } from "./placement";
+import { PodPlacement, spreadAcrossNodes, spreadEachAcrossNodes, Toleration, TopologySpreadConstraint } from "./placement";
 import { ResourceRequirements } from "./quantity";
 import type { WorkloadScaling } from "../model/istio";
 import type { ClusterSettings, MeshIstioArgs, MeshSecurityArgs } from "../model";
-import { AMBIENT_PROFILE, WAYPOINT_NAME } from "./ambient";
+import { AMBIENT_PROFILE, WAYPOINT_POD_LABEL } from "./ambient";
 export type { WorkloadScaling } from "../model/istio";
 
 /** What the scaling settings imply: an autoscaler when it has room to scale, a PDB when one pod may go. */
@@ -162,8 +162,8 @@ export function istiodChartValues(input: IstiodValuesInput): IstiodChartValues {
                           resources: input.istio.waypoint.resources,
                           nodeSelector: input.placement.nodeSelector,
                           tolerations: input.placement.tolerations,
-                          // Istio labels a waypoint's pods with its Gateway's name.
-                          topologySpreadConstraints: spreadAcrossNodes({ "gateway.networking.k8s.io/gateway-name": WAYPOINT_NAME }),
+                          // Istio labels a waypoint's pods with its Gateway's name: each waypoint spread on its own.
+                          topologySpreadConstraints: spreadEachAcrossNodes(WAYPOINT_POD_LABEL),
                       },
                   }
                 : {}),

@@ -44,7 +44,9 @@ export interface TopologySpreadConstraint {
     topologyKey: string;
     whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway";
     nodeTaintsPolicy: "Honor" | "Ignore";
-    labelSelector: { matchLabels: Record<string, string> };
+    labelSelector: { matchLabels: Record<string, string> } | { matchExpressions: Array<{ key: string; operator: "Exists" }> };
+    /** Keys whose value on the incoming pod narrows the selector to the pods that share it (Kubernetes ≥ 1.27). */
+    matchLabelKeys?: string[];
 }
 
 /** The labels meshstack puts on every node of the pool named `pool`. */
@@ -77,6 +79,24 @@ export function poolPlacement(pool: string, taints: readonly PoolTaint[], gated:
         tolerations: tolerationsOf(taints),
         priorityClassName: MESH_PRIORITY_CLASS,
     };
+}
+
+/**
+ * {@link spreadAcrossNodes} for every workload whose pods carry `key`, each spread on its own: the pods
+ * with the incoming pod's value of `key` (`matchLabelKeys`). For pods a controller makes from one
+ * template for many workloads (istiod's waypoints, told apart by their Gateway's name).
+ */
+export function spreadEachAcrossNodes(key: string): TopologySpreadConstraint[] {
+    return [
+        {
+            maxSkew: 1,
+            topologyKey: "kubernetes.io/hostname",
+            whenUnsatisfiable: "DoNotSchedule",
+            nodeTaintsPolicy: "Honor",
+            labelSelector: { matchExpressions: [{ key, operator: "Exists" }] },
+            matchLabelKeys: [key],
+        },
+    ];
 }
 
 /**

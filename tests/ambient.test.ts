@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { GATEWAY_API } from "../versions";
 import { atWaypoint, denyAll } from "../lib/zero-trust";
-import { expectedSpread, ISTIO_REPOSITORY } from "./expected";
+import { ISTIO_REPOSITORY } from "./expected";
 import { stackRun } from "./harness";
 import { ambientDev, at, migratingProd } from "./program-fixtures";
 
@@ -116,7 +116,17 @@ describe("ambient: what is installed", () => {
             resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2000m", memory: "1024Mi" } },
             nodeSelector: { "meshstack.io/pool": "mesh", "meshstack.io/preflight": "passed" },
             tolerations: [],
-            topologySpreadConstraints: expectedSpread({ "gateway.networking.k8s.io/gateway-name": "waypoint" }),
+            // Each waypoint (this one, the egress one) spread on its own.
+            topologySpreadConstraints: [
+                {
+                    maxSkew: 1,
+                    topologyKey: "kubernetes.io/hostname",
+                    whenUnsatisfiable: "DoNotSchedule",
+                    nodeTaintsPolicy: "Honor",
+                    labelSelector: { matchExpressions: [{ key: "gateway.networking.k8s.io/gateway-name", operator: "Exists" }] },
+                    matchLabelKeys: ["gateway.networking.k8s.io/gateway-name"],
+                },
+            ],
         });
         assert.strictEqual(run.resources.filter((resource) => resource.name === "meshstack-ns-backend-waypoint").length, 0);
     });
@@ -263,8 +273,28 @@ describe("ambient: leaving the mesh", () => {
         const entry = run.resource("meshstack-egress-allowlist-api-stripe-com-service-entry");
         assert.deepStrictEqual(at(entry.inputs, "metadata.labels"), { "app.kubernetes.io/part-of": "meshstack", "istio.io/use-waypoint": "egress-waypoint" });
         assert.deepStrictEqual(entry.dependsOn, ["meshstack-egress", "meshstack-egress-allowlist-waypoint"]);
-        // Sidecars never go through waypoints: their route to the egress gateway stays.
-        assert.strictEqual(run.resource("meshstack-egress-allowlist-api-stripe-com-route").type, "kubernetes:networking.istio.io/v1:VirtualService");
+        // Sidecars never go through waypoints: their route to the egress gateway stays, in istiod's namespace,
+        // where the egress waypoint (which applies its own namespace's mesh routes) does not take it.
+        assert.deepStrictEqual(run.resource("meshstack-egress-allowlist-api-stripe-com-mesh-route").inputs, {
+            apiVersion: "networking.istio.io/v1",
+            kind: "VirtualService",
+            metadata: { name: "egress-api-stripe-com", namespace: "istio-system", labels: { "app.kubernetes.io/part-of": "meshstack" } },
+            spec: {
+                hosts: ["api.stripe.com"],
+                gateways: ["mesh"],
+                tls: [
+                    {
+                        match: [{ gateways: ["mesh"], port: 443, sniHosts: ["api.stripe.com"] }],
+                        route: [{ destination: { host: "istio-egressgateway.istio-egress.svc.cluster.local", subset: "api-stripe-com", port: { number: 443 } } }],
+                    },
+                ],
+            },
+        });
+        assert.deepStrictEqual(at(run.resource("meshstack-egress-allowlist-api-stripe-com-route").inputs, "spec"), {
+            hosts: ["api.stripe.com"],
+            gateways: ["meshstack-egress"],
+            tls: [{ match: [{ gateways: ["meshstack-egress"], port: 443, sniHosts: ["api.stripe.com"] }], route: [{ destination: { host: "api.stripe.com", port: { number: 443 } }, weight: 100 }] }],
+        });
     });
 
     it("an ambient namespace's pods may reach the egress waypoint over HBONE; a sidecar namespace's may not need to", async () => {
