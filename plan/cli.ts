@@ -1,8 +1,9 @@
 /**
- * `npm run plan -- <stack> [--out <file>]` and `npm run plan:update`: the desired state of a stack,
- * offline (no cluster, no credentials, no Pulumi CLI): the real program with `Pulumi.<stack>.yaml`
- * under the mock engine. The plan goes to stdout (or the file), the summary to stderr. Bad config gives
- * the same one error as `pulumi up`, and exit code 1.
+ * `npm run plan -- <stack> [--full | --out <file>]` and `npm run plan:update`: the desired state of a
+ * stack, offline (no cluster, no credentials, no Pulumi CLI): the real program with `Pulumi.<stack>.yaml`
+ * under the mock engine. By default the summary (stdout); with `--full` the whole plan (stdout, the
+ * summary on stderr); with `--out` the plan in the file and the summary on stdout. Bad config gives the
+ * same one error as `pulumi up`, and exit code 1.
  */
 import "../runner/defer-sdk-deps";
 import * as fs from "fs";
@@ -44,6 +45,7 @@ export async function plan(
     config: (stack: string) => Record<string, string> = stackConfig,
 ): Promise<number> {
     const update = argv.includes("--update");
+    const full = argv.includes("--full");
     let out: string | undefined;
     const positional: string[] = [];
     for (let index = 0; index < argv.length; index++) {
@@ -56,7 +58,7 @@ export async function plan(
     const known = shippedStacks();
     const stacks = update ? known : positional;
     if (stacks.length !== 1 && !update) {
-        io.err(`usage: npm run plan -- <stack> [--out <file>]; stacks: ${known.join(", ")}\n`);
+        io.err(`usage: npm run plan -- <stack> [--full | --out <file>]; stacks: ${known.join(", ")}\n`);
         return 2;
     }
     for (const stack of stacks) {
@@ -67,14 +69,18 @@ export async function plan(
         try {
             const run = await runProgram(stack, config(stack));
             const rendered = renderPlan(stack, run);
+            const summary = `${summarizePlan(stack, run)}\n`;
             const target = update ? planFile(stack) : out;
-            if (target === undefined) {
-                io.out(rendered);
-            } else {
+            if (target !== undefined) {
                 fs.mkdirSync(path.dirname(target), { recursive: true });
                 fs.writeFileSync(target, rendered);
+                (update ? io.err : io.out)(summary);
+            } else if (full) {
+                io.out(rendered);
+                io.err(summary);
+            } else {
+                io.out(summary);
             }
-            io.err(`${summarizePlan(stack, run)}\n`);
         } catch (error) {
             io.err(`${error instanceof ProgramFailure ? error.message : String(error)}\n`);
             return 1;

@@ -4,10 +4,12 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { OUTPUT_NAMES } from "../contract/outputs";
 import { plan, planFile, shippedStacks } from "../plan/cli";
 import { named } from "../lib/crd-protection";
-import { REDACTED, renderPlan } from "../plan/render";
+import { REDACTED, renderPlan, summarizePlan } from "../plan/render";
 import { MOCK_RANDOM_PASSWORD, ProgramRun, stackConfig, stackRun } from "./harness";
 
 function io(): { out: string[]; err: string[]; io: { out(text: string): void; err(text: string): void } } {
@@ -109,6 +111,20 @@ describe("plan", () => {
             documents.map((document) => document.split("\n").filter((line) => /^[^\s]/.test(line))),
             run.resources.map((resource) => [`${resource.name}:`]),
         );
+    });
+
+    it("prints the summary by default, the whole plan with --full, and writes it to a file with --out", async () => {
+        const summary = `${summarizePlan("e2e", await stackRun("e2e"))}\n`;
+        const plain = io();
+        assert.strictEqual(await plan(["e2e"], plain.io), 0);
+        assert.deepStrictEqual([plain.out, plain.err], [[summary], []]);
+        const full = io();
+        assert.strictEqual(await plan(["e2e", "--full"], full.io), 0);
+        assert.deepStrictEqual([full.out, full.err], [[await rendered("e2e")], [summary]]);
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "meshstack-plan-")), "e2e.yaml");
+        const written = io();
+        assert.strictEqual(await plan(["e2e", "--out", file], written.io), 0);
+        assert.deepStrictEqual([fs.readFileSync(file, "utf8"), written.out, written.err], [await rendered("e2e"), [summary], []]);
     });
 
     it("ships a plan for every stack file, and no other", () => {
