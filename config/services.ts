@@ -135,7 +135,7 @@ function serviceSchema() {
                     docDefault: "Istio's",
                 }),
             }).optional(),
-            { description: "Retries; attempts × perTryTimeout may not exceed timeout.", docDefault: "Istio's" },
+            { description: "Retries; the first try and the retries, (attempts + 1) × perTryTimeout, may not exceed timeout.", docDefault: "Istio's" },
         ),
         outlierDetection: documented(
             section({
