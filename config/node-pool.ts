@@ -105,7 +105,7 @@ export function nodePoolSchema() {
         taints: documented(list(taintSchema(), "taints").default([]), {
             description:
                 "Taints put on every pool node, so that only pods that tolerate them (meshstack's) run there. " +
-                "meshstack then owns the nodes' whole taint list (see the README).",
+                "meshstack then owns the nodes' whole taint list (see docs/node-pool.md).",
         }),
         storageClass: section({
             name: documented(text(checkStorageClassName).default("meshstack-nvme"), {
@@ -121,7 +121,7 @@ export function nodePoolSchema() {
             enabled: documented(flag().default(true), {
                 description:
                     "Run the pre-flight gates before Istio is installed. Can be switched off only without " +
-                    "highAvailability (a laptop cluster); see the README for what that risks.",
+                    "highAvailability (a laptop cluster); see docs/node-pool.md for what that risks.",
             }),
             maxStealPercent: documented(decimal(0, 100).default(2), {
                 description: "CPU steal time above this share, over the sample window, fails a node.",

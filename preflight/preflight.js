@@ -154,7 +154,7 @@ function report(node, measured, limits) {
             `${limits.fsyncWriteBytes} bytes (limit ${limits.maxFsyncP99Ms.toFixed(2)} ms)  ${mark(verdict.fsyncPassed)}`,
         verdict.passed
             ? "verdict: PASS, the node may run the mesh"
-            : "verdict: FAIL, meshstack will not install the mesh on this node (see the README: pre-flight gates)",
+            : "verdict: FAIL, meshstack will not install the mesh on this node (see docs/node-pool.md: pre-flight gates)",
     ].join("\n");
 }
 
@@ -197,7 +197,7 @@ function measureFsync(dir, writes, bytes) {
         const code = /** @type {NodeJS.ErrnoException} */ (error).code;
         throw new PreflightError(
             `cannot create a test folder in ${dir} (${code}). The folder must exist on the node's NVMe mount and be ` +
-                `writable by the gate's user (see the README: pre-flight gates).`,
+                `writable by the gate's user (see docs/node-pool.md: pre-flight gates).`,
         );
     }
     const samples = [];

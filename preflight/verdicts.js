@@ -72,8 +72,8 @@ function quorum(verdicts, required, mustPass) {
             met
                 ? "verdict: PASS, the mesh may be installed on the passed nodes"
                 : passed < required
-                  ? "verdict: FAIL, too few nodes passed to run the mesh's replicas (see the README: pre-flight gates)"
-                  : "verdict: FAIL, a node that must pass did not (see the README: pre-flight gates)",
+                  ? "verdict: FAIL, too few nodes passed to run the mesh's replicas (see docs/node-pool.md: pre-flight gates)"
+                  : "verdict: FAIL, a node that must pass did not (see docs/node-pool.md: pre-flight gates)",
         ].join("\n"),
     };
 }

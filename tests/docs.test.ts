@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { configFromPulumi } from "../config";
-import { configRows, renderConfigTable, renderStackFileSchema, STACK_SCHEMA_FILE } from "../config/docs";
+import { CONFIG_REFERENCE_FILE, configRows, renderConfigTable, renderStackFileSchema, STACK_SCHEMA_FILE } from "../config/docs";
 import { PROJECT_ROOT } from "./harness";
 
 const STACKS = ["dev", "prod"];
@@ -24,13 +24,13 @@ describe("generated docs", () => {
         assert.strictEqual(committed, renderStackFileSchema());
     });
 
-    it("the README's config reference is what the schema renders (run `npm run docs`)", () => {
-        const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
-        assert.ok(readme.includes(renderConfigTable()), "README.md's config table differs from the schema");
+    it("the config reference is what the schema renders (run `npm run docs`)", () => {
+        const reference = fs.readFileSync(path.join(PROJECT_ROOT, CONFIG_REFERENCE_FILE), "utf8");
+        assert.ok(reference.includes(renderConfigTable()), `${CONFIG_REFERENCE_FILE}'s config table differs from the schema`);
     });
 
-    it("the README's example error is the error meshstack gives for that config", () => {
-        const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    it("the config reference's example error is the error meshstack gives for that config", () => {
+        const readme = fs.readFileSync(path.join(PROJECT_ROOT, CONFIG_REFERENCE_FILE), "utf8");
         const pool = { nodes: [1, 2].map((n) => ({ name: `mesh-${n}`, vcpus: 16, memory: "64Gi" })) };
         const config = {
             "meshstack:nodePool": JSON.stringify(pool),

@@ -142,7 +142,7 @@ describe("pre-flight script", () => {
                     "meshstack pre-flight gate, node mesh-1",
                     "  CPU steal:     4.26 % over 10 s (limit 2.00 %)  TOO HIGH",
                     "  fdatasync p99: 1.50 ms over 2000 writes of 2300 bytes (limit 10.00 ms)  ok",
-                    "verdict: FAIL, meshstack will not install the mesh on this node (see the README: pre-flight gates)",
+                    "verdict: FAIL, meshstack will not install the mesh on this node (see docs/node-pool.md: pre-flight gates)",
                 ].join("\n"),
             );
         });
@@ -191,7 +191,7 @@ describe("pre-flight script", () => {
             assert.throws(() => script.measureFsync("/nonexistent/meshstack", 1, 2300), {
                 message:
                     "cannot create a test folder in /nonexistent/meshstack (ENOENT). The folder must exist on the node's " +
-                    "NVMe mount and be writable by the gate's user (see the README: pre-flight gates).",
+                    "NVMe mount and be writable by the gate's user (see docs/node-pool.md: pre-flight gates).",
             });
         });
 
@@ -282,7 +282,7 @@ describe("pre-flight script", () => {
                     labels: { "meshstack.io/preflight": "error" },
                     annotations: {
                         "meshstack.io/preflight-result":
-                            "the check could not run: cannot create a test folder in /nonexistent/meshstack (ENOENT). The folder must exist on the node's NVMe mount and be writable by the gate's user (see the README: pre-flight gates).",
+                            "the check could not run: cannot create a test folder in /nonexistent/meshstack (ENOENT). The folder must exist on the node's NVMe mount and be writable by the gate's user (see docs/node-pool.md: pre-flight gates).",
                     },
                 },
             });

@@ -102,7 +102,7 @@ describe("pre-flight verdicts", () => {
                     "  mesh-2: failed, CPU steal 4.00 % TOO HIGH",
                     "  mesh-3: error, the gate's Job failed (DeadlineExceeded): kubectl logs -n meshstack-preflight job/preflight-mesh-3",
                     "  mesh-9: missing, no such node",
-                    "verdict: FAIL, too few nodes passed to run the mesh's replicas (see the README: pre-flight gates)",
+                    "verdict: FAIL, too few nodes passed to run the mesh's replicas (see docs/node-pool.md: pre-flight gates)",
                 ],
             ],
             [
@@ -114,7 +114,7 @@ describe("pre-flight verdicts", () => {
                     "  mesh-1: passed, CPU steal 0.10 %",
                     "  mesh-2: failed, CPU steal 4.00 % TOO HIGH",
                     "  mesh-2 must pass: it holds the local volume prometheus",
-                    "verdict: FAIL, a node that must pass did not (see the README: pre-flight gates)",
+                    "verdict: FAIL, a node that must pass did not (see docs/node-pool.md: pre-flight gates)",
                 ],
             ],
         ];
