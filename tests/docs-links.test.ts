@@ -7,6 +7,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { configRows } from "../config/docs";
+import { OUTPUT_NAMES } from "../contract/outputs";
 import { PROJECT_ROOT } from "./harness";
 
 /** The documents a user or contributor reads. */
@@ -114,5 +115,37 @@ describe("documents", () => {
                     .map((named) => `${file}: ${named}`),
             );
         assert.deepStrictEqual(missing, []);
+    });
+});
+
+describe("documents that follow the code", () => {
+    it("the architecture's component table has every component: its file, type token and each child it names", () => {
+        const table = read("docs/architecture.md");
+        const rows = new Map(
+            [...table.matchAll(/^\| `(\w+)` \| `(components\/[\w-]+\.ts)` \| `([\w:]+)` \| (.*) \|$/gm)].map((match) => [match[2], { name: match[1], token: match[3], children: match[4] }]),
+        );
+        const problems: string[] = [];
+        const files = fs.readdirSync(path.join(PROJECT_ROOT, "components")).filter((file) => file.endsWith(".ts"));
+        for (const file of files) {
+            const source = read(path.join("components", file));
+            const token = /super\("(meshstack:[\w:]+)"/.exec(source)?.[1];
+            if (token === undefined) continue;
+            const row = rows.get(`components/${file}`);
+            if (row === undefined || row.token !== token || !new RegExp(`class ${row.name}\\b`).test(source)) {
+                problems.push(`components/${file}: no row with its class and ${token}`);
+                continue;
+            }
+            for (const match of source.matchAll(/`\$\{name\}-([^`]*)`/g)) {
+                const pattern = match[1].split(/\$\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&")).join("(?:<[^`]+>|[\\w.-]+)");
+                if (!new RegExp("`<name>-" + pattern + "`").test(row.children)) problems.push(`components/${file}: child \`<name>-${match[1]}\` is not in its row`);
+            }
+        }
+        assert.deepStrictEqual(problems, []);
+        assert.strictEqual(rows.size, files.filter((file) => read(path.join("components", file)).includes('super("meshstack:')).length);
+    });
+
+    it("the outputs reference has a row for each output of the contract, in its order", () => {
+        const names = [...read("docs/reference/outputs.md").matchAll(/^\| `(\w+)` \| /gm)].map((match) => match[1]);
+        assert.deepStrictEqual(names, [...OUTPUT_NAMES]);
     });
 });
