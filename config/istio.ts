@@ -302,14 +302,7 @@ export function istioProblems(istio: MeshIstioArgs, highAvailability: boolean): 
                 ],
             });
         }
-        if (highAvailability && replicas < 2) {
-            problems.push({
-                path: [...path, "replicas"],
-                message:
-                    `${replicas} replica cannot stay available through a node drain, which meshstack:highAvailability ` +
-                    `requires. Set 2 or more, or set meshstack:highAvailability to false (dev stacks only).`,
-            });
-        }
+        problems.push(...highAvailabilityReplicaProblems(replicas, highAvailability, [...path, "replicas"]));
     }
     problems.push(...resourceProblems(istio.proxy.resources, [...root, "proxy", "resources"]));
     problems.push(...resourceProblems(istio.istiod.resources, [...root, "istiod", "resources"]));
@@ -317,15 +310,22 @@ export function istioProblems(istio: MeshIstioArgs, highAvailability: boolean): 
     problems.push(...resourceProblems(istio.ztunnel.resources, [...root, "ztunnel", "resources"]));
     problems.push(...resourceProblems(istio.cni.resources, [...root, "cni", "resources"]));
     problems.push(...resourceProblems(istio.waypoint.resources, [...root, "waypoint", "resources"]));
-    if (highAvailability && istio.waypoint.replicas < 2) {
-        problems.push({
-            path: [...root, "waypoint", "replicas"],
-            message:
-                `${istio.waypoint.replicas} replica cannot stay available through a node drain, which meshstack:highAvailability ` +
-                `requires. Set 2 or more, or set meshstack:highAvailability to false (dev stacks only).`,
-        });
-    }
+    problems.push(...highAvailabilityReplicaProblems(istio.waypoint.replicas, highAvailability, [...root, "waypoint", "replicas"]));
     return problems;
+}
+
+/** A workload with one replica in a highly available stack: a node drain would take it down. */
+function highAvailabilityReplicaProblems(replicas: number, highAvailability: boolean, path: KeyPath): PathProblem[] {
+    return highAvailability && replicas < 2
+        ? [
+              {
+                  path,
+                  message:
+                      `${replicas} replica cannot stay available through a node drain, which meshstack:highAvailability ` +
+                      `requires. Set 2 or more, or set meshstack:highAvailability to false (dev stacks only).`,
+              },
+          ]
+        : [];
 }
 
 /** A request above its limit, which Kubernetes rejects. */

@@ -55,6 +55,13 @@ describe("data plane config", () => {
         });
     }
 
+    it("refuses one waypoint replica in a highly available stack, as it does istiod's", () => {
+        assert.strictEqual(
+            errorOf({ highAvailability: true, istio: { waypoint: { replicas: 1 } } }),
+            `${HEADER_ONE}\n  - meshstack:istio.waypoint.replicas: 1 replica cannot stay available through a node drain, which meshstack:highAvailability requires. Set 2 or more, or set meshstack:highAvailability to false (dev stacks only).`,
+        );
+    });
+
     it("accepts the same keys where sidecars still run", () => {
         const config = parse({
             istio: { dataPlane: "ambient", proxy: { resources: { requests: { cpu: "50m" } } } },
