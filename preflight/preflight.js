@@ -290,11 +290,11 @@ async function main() {
     });
     /** @param {number} seconds */
     const sleep = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    const api = retrying(inClusterApi(), sleep);
+    // The quorum wraps the API in `retrying` itself; the gate gets it wrapped here (one retry loop each).
     process.exitCode =
         process.env.PREFLIGHT_MODE === "quorum"
-            ? await quorumCheck(process.env, api, sleep)
-            : await gate(process.env, api, sleep, () => fs.readFileSync("/proc/stat", "utf8"));
+            ? await quorumCheck(process.env, inClusterApi(), sleep)
+            : await gate(process.env, retrying(inClusterApi(), sleep), sleep, () => fs.readFileSync("/proc/stat", "utf8"));
 }
 
 module.exports = { PreflightError, parseProcStat, stealPercent, percentile, evaluate, report, limitsFrom, measureFsync, recorded, gate };
