@@ -245,12 +245,13 @@ function recorded(measured, limits) {
  * The gate: measures, prints the report, records the verdict on the node. Returns the exit code: 0 once
  * the verdict (passed, failed or error) is recorded, 3 when it could not be.
  * @param {Readonly<Record<string, string | undefined>>} env
- * @param {import("./verdicts").Api} api
+ * @param {import("./verdicts").Api} impatient  the API, tried again by `retrying`
  * @param {(seconds: number) => Promise<void>} sleep
  * @param {() => string} procStat
  * @returns {Promise<number>}
  */
-async function gate(env, api, sleep, procStat) {
+async function gate(env, impatient, sleep, procStat) {
+    const api = retrying(impatient, sleep);
     const node = env.NODE_NAME ?? "(unknown node)";
     /** @type {import("./verdicts").Recorded} */
     let verdict;
@@ -290,11 +291,12 @@ async function main() {
     });
     /** @param {number} seconds */
     const sleep = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    // The quorum wraps the API in `retrying` itself; the gate gets it wrapped here (one retry loop each).
+    // The gate and the quorum each try a transient failure again themselves (`retrying`, once).
+    const api = inClusterApi();
     process.exitCode =
         process.env.PREFLIGHT_MODE === "quorum"
-            ? await quorumCheck(process.env, inClusterApi(), sleep)
-            : await gate(process.env, retrying(inClusterApi(), sleep), sleep, () => fs.readFileSync("/proc/stat", "utf8"));
+            ? await quorumCheck(process.env, api, sleep)
+            : await gate(process.env, api, sleep, () => fs.readFileSync("/proc/stat", "utf8"));
 }
 
 module.exports = { PreflightError, parseProcStat, stealPercent, percentile, evaluate, report, limitsFrom, measureFsync, recorded, gate };

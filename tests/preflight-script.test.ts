@@ -288,6 +288,15 @@ describe("pre-flight script", () => {
             });
         });
 
+        it("tries a verdict the API server answers 503 five times, 5 s apart, then fails the Job", async () => {
+            const server = fakeApi(() => ({ status: 503, body: "unavailable" }));
+            const slept: number[] = [];
+            const { value } = await quietly(() =>
+                script.gate({ ...env, STEAL_SAMPLE_SECONDS: "0" }, server.api, (seconds) => Promise.resolve(void slept.push(seconds)), () => ""),
+            );
+            assert.deepStrictEqual([value, server.calls.length, slept], [3, 5, [5, 5, 5, 5]]);
+        });
+
         it("fails the Job (exit 3) only when the verdict cannot be written", async () => {
             const server = fakeApi(() => ({ status: 403, body: '{"reason":"Forbidden"}' }));
             const { value, err } = await quietly(() =>
