@@ -18,7 +18,7 @@ describe("canary routing", () => {
     let dev: ProgramRun;
     let prod: ProgramRun;
 
-    before(async () => ({ dev, prod } = await shippedRuns()));
+    beforeEach(async () => ({ dev, prod } = await shippedRuns()));
 
     it("checkout: a subset per version, 90 % to v1 and 10 % to v2", () => {
         const host = "checkout.shop.svc.cluster.local";

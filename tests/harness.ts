@@ -7,12 +7,43 @@ import { ProgramRun, runProgram, stackConfig } from "../runner/program";
 export * from "../runner/program";
 
 const sharedRuns = new Map<string, Promise<ProgramRun>>();
+let sharedRunsScope = "";
+
+/**
+ * Stryker's instrumenter context (`globalThis.__stryker__`) while `npm run mutation` runs the tests
+ * (CONTRIBUTING.md); `undefined` otherwise.
+ */
+interface MutationContext {
+    /** The mutant switched on for this mocha run; `undefined` in the dry run that measures coverage. */
+    activeMutant?: string;
+    /** In the dry run, the test that is running (set by Stryker's root `beforeEach`). */
+    currentTestId?: string;
+}
+
+/**
+ * How long a shared run may be shared: the whole test process, except under mutation testing, where
+ * the tests load once and run again for each mutant: a run computed with one mutant switched on (or
+ * none) would hide the next mutant from every test. There a run is shared within one mutant's run of
+ * the tests; and in the dry run, within one test, so that Stryker sees which tests execute which code
+ * (coverage it would otherwise credit to the first test that read the run).
+ */
+export function sharedRunScope(context: MutationContext | undefined): string {
+    if (context === undefined) {
+        return "";
+    }
+    return context.activeMutant === undefined ? `test ${context.currentTestId ?? ""}` : `mutant ${context.activeMutant}`;
+}
 
 /**
  * A run evaluated once per test process under `key` and shared by every test that reads it (a run is
- * ~80 ms; the suite has a time budget).
+ * ~80 ms; the suite has a time budget); see {@link sharedRunScope} for mutation testing.
  */
 export function sharedRun(key: string, stack: string, config: () => Record<string, string>): Promise<ProgramRun> {
+    const scope = sharedRunScope((globalThis as { __stryker__?: MutationContext }).__stryker__);
+    if (scope !== sharedRunsScope) {
+        sharedRuns.clear();
+        sharedRunsScope = scope;
+    }
     let run = sharedRuns.get(key);
     if (run === undefined) {
         run = runProgram(stack, config());
@@ -63,7 +94,10 @@ export function overriddenProdRun(): Promise<ProgramRun> {
     return sharedRun("prod-overridden", "prod", overriddenProdConfig);
 }
 
-/** The dev and prod stacks' shared runs, for a suite's `before`: `before(async () => ({ dev, prod } = await shippedRuns()));`. */
+/**
+ * The dev and prod stacks' shared runs, for a suite's `beforeEach` (not `before`: mutation testing credits
+ * a `before` hook's code to the previous test): `beforeEach(async () => ({ dev, prod } = await shippedRuns()));`.
+ */
 export async function shippedRuns(): Promise<{ dev: ProgramRun; prod: ProgramRun }> {
     return { dev: await stackRun("dev"), prod: await stackRun("prod") };
 }

@@ -52,7 +52,7 @@ describe("node pool", () => {
     let dev: ProgramRun;
     let prod: ProgramRun;
 
-    before(async () => ({ dev, prod } = await shippedRuns()));
+    beforeEach(async () => ({ dev, prod } = await shippedRuns()));
 
     it("reads each node before patching it, so that a misspelt node fails the preview", () => {
         const reads = prod.resources.filter((resource) => resource.readId !== undefined).map((resource) => [resource.type, resource.readId]);

@@ -63,7 +63,7 @@ describe("observability", () => {
     let dev: ProgramRun;
     let prod: ProgramRun;
 
-    before(async () => ({ dev, prod } = await shippedRuns()));
+    beforeEach(async () => ({ dev, prod } = await shippedRuns()));
 
     it("prod: Prometheus from prometheus-community 29.27.0, 15 days on a 50Gi NVMe volume", () => {
         assert.deepStrictEqual(prod.resource("meshstack-observability-prometheus").inputs, {

@@ -18,7 +18,7 @@ describe("pre-flight gates", () => {
     let dev: ProgramRun;
     let prod: ProgramRun;
 
-    before(async () => ({ dev, prod } = await shippedRuns()));
+    beforeEach(async () => ({ dev, prod } = await shippedRuns()));
 
     it("ships the very script files the unit tests load", () => {
         assert.deepStrictEqual(prod.resource("meshstack-pool-preflight-script").inputs, {

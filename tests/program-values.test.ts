@@ -6,9 +6,9 @@ import { ProgramRun, shippedRuns } from "./harness";
 let dev: ProgramRun;
 let prod: ProgramRun;
 
-before(async () => ({ dev, prod } = await shippedRuns()));
-
 describe("dev", () => {
+    beforeEach(async () => ({ dev, prod } = await shippedRuns()));
+
     it("runs one small istiod without autoscaler or disruption budget", () => {
         assert.deepStrictEqual(dev.resource("meshstack-istio-istiod").inputs, {
             chart: "istiod",
@@ -67,6 +67,8 @@ describe("dev", () => {
 });
 
 describe("prod", () => {
+    beforeEach(async () => ({ dev, prod } = await shippedRuns()));
+
     it("runs istiod with 2 to 5 replicas and a disruption budget", () => {
         assert.deepStrictEqual(prod.resource("meshstack-istio-istiod").inputs.values, {
             global: {

@@ -80,7 +80,7 @@ describe("the program", () => {
     let dev: ProgramRun;
     let prod: ProgramRun;
 
-    before(async () => ({ dev, prod } = await shippedRuns()));
+    beforeEach(async () => ({ dev, prod } = await shippedRuns()));
 
     describe("in every stack", () => {
         for (const stack of ["dev", "prod"]) {

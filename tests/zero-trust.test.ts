@@ -18,7 +18,7 @@ describe("zero trust", () => {
     let dev: ProgramRun;
     let prod: ProgramRun;
 
-    before(async () => ({ dev, prod } = await shippedRuns()));
+    beforeEach(async () => ({ dev, prod } = await shippedRuns()));
 
     it("enforces STRICT mTLS mesh-wide, in istiod's (root) namespace", () => {
         for (const run of [dev, prod]) {
@@ -214,7 +214,7 @@ describe("zero trust", () => {
 describe("egress allowlist", () => {
     let dev: ProgramRun;
 
-    before(async () => {
+    beforeEach(async () => {
         dev = await stackRun("dev");
     });
 
