@@ -80,6 +80,14 @@ export function stackSchema(highAvailability: boolean): ReturnType<typeof buildS
     return built;
 }
 
+/**
+ * Forgets the schemas built so far. For the tests under mutation testing (tests/harness.ts), which run
+ * again for each mutant in one process: a schema built with one mutant switched on must not serve the next.
+ */
+export function forgetStackSchemas(): void {
+    SCHEMAS.clear();
+}
+
 /** The stack's resolved config. */
 export type MeshConfig = z.output<ReturnType<typeof buildStackSchema>>;
 

@@ -2,6 +2,7 @@
  * The tests' access to the program runner (runner/program.ts), and the runs they share: each shipped
  * stack's, and the overridden prod config's, evaluated once per test process.
  */
+import { forgetStackSchemas } from "../config";
 import { ProgramRun, runProgram, stackConfig } from "../runner/program";
 
 export * from "../runner/program";
@@ -35,15 +36,25 @@ export function sharedRunScope(context: MutationContext | undefined): string {
 }
 
 /**
+ * Starts a new scope (see {@link sharedRunScope}) when Stryker's has changed: forgets the shared runs and
+ * the program's built config schemas. A no-op under `npm test`. Every test calls it first
+ * (tests/mutation-scope.test.ts); so does {@link sharedRun}.
+ */
+export function syncMutationScope(): void {
+    const scope = sharedRunScope((globalThis as { __stryker__?: MutationContext }).__stryker__);
+    if (scope !== sharedRunsScope) {
+        sharedRuns.clear();
+        forgetStackSchemas();
+        sharedRunsScope = scope;
+    }
+}
+
+/**
  * A run evaluated once per test process under `key` and shared by every test that reads it (a run is
  * ~80 ms; the suite has a time budget); see {@link sharedRunScope} for mutation testing.
  */
 export function sharedRun(key: string, stack: string, config: () => Record<string, string>): Promise<ProgramRun> {
-    const scope = sharedRunScope((globalThis as { __stryker__?: MutationContext }).__stryker__);
-    if (scope !== sharedRunsScope) {
-        sharedRuns.clear();
-        sharedRunsScope = scope;
-    }
+    syncMutationScope();
     let run = sharedRuns.get(key);
     if (run === undefined) {
         run = runProgram(stack, config());

@@ -1,6 +1,12 @@
-/** The shared runs' scope: the whole process, one mutant's run of the tests, or one test of the dry run. */
+/**
+ * The shared runs' scope: the whole process, one mutant's run of the tests, or one test of Stryker's dry
+ * run. The root hook below starts each test in the right one.
+ */
 import * as assert from "assert";
-import { sharedRunScope } from "./harness";
+import { sharedRunScope, syncMutationScope } from "./harness";
+
+// A root hook (outside any describe): before every test of every file.
+beforeEach(syncMutationScope);
 
 describe("sharedRunScope", () => {
     const cases: Array<[string, Parameters<typeof sharedRunScope>[0], string]> = [
