@@ -30,7 +30,8 @@ export function workloadNamePart(workload: string): string {
     const safe = workload
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, "-")
-        .replace(/^-+|-+$/g, "");
+        // Each run is one "-" by now: at most one at either end.
+        .replace(/^-|-$/g, "");
     return `${safe === "" ? "workload" : safe}-${createHash("sha256").update(workload).digest("hex").slice(0, 6)}`;
 }
 

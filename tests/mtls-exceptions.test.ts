@@ -13,6 +13,9 @@ describe("mTLS exceptions", () => {
         ["my-app", "my-app"],
         ["reports.v2", "reports-v2-5622c7"],
         ["a..b", "a-b-f62b42"],
+        ["a", "a"],
+        ["_Legacy_", "legacy-67c78b"],
+        ["___", "workload-bda251"],
     ];
     for (const [workload, part] of names) {
         it(`names the objects of workload ${JSON.stringify(workload)} with ${JSON.stringify(part)}`, () => {

@@ -133,6 +133,30 @@ describe("capacity budget", () => {
         });
     }
 
+    // 300Mi of a 1Gi pool is 29.3 %; memory is held to the budget as CPU is.
+    const memoryShares: Array<[string, string, number, boolean]> = [
+        ["memory below the budget", "300Mi", 30, true],
+        ["memory exactly at the budget (256Mi of 1Gi against 25 %)", "256Mi", 25, true],
+        ["memory just above the budget", "257Mi", 25, false],
+    ];
+    for (const [name, memory, max, within] of memoryShares) {
+        it(`${name}: within budget ${within}`, () => {
+            const overhead = meshOverhead([{ name: "x", replicas: 1, requests: { cpu: "100m", memory } }], [{ vcpus: 4, memory: "1Gi" }], max);
+            assert.strictEqual(overhead.withinBudget, within);
+        });
+    }
+
+    it("shares of a pool without nodes are 0, and any demand is over its budget", () => {
+        const overhead = meshOverhead([{ name: "x", replicas: 1, requests: { cpu: "100m", memory: "1Mi" } }], [], 30);
+        assert.deepStrictEqual([overhead.sharePercent, overhead.withinBudget], [{ cpu: 0, memory: 0 }, false]);
+    });
+
+    it("refuses a quantity that config validation should have refused", () => {
+        assert.throws(() => meshOverhead([{ name: "x", replicas: 1, requests: { cpu: "lots", memory: "1Mi" } }], [{ vcpus: 4, memory: "1Gi" }], 30), {
+            message: 'not a quantity: "lots" (config validation should have refused it)',
+        });
+    });
+
     it("rounds shares from per-mille, the same way every time (28.75 % is 28.8)", () => {
         const overhead = meshOverhead([{ name: "x", replicas: 1, requests: { cpu: "1150m", memory: "0" } }], [{ vcpus: 4, memory: "1Gi" }], 30);
         assert.deepStrictEqual(overhead.sharePercent, { cpu: 28.8, memory: 0 });

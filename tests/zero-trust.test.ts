@@ -3,7 +3,8 @@
  * default, the egress allowlist through the egress gateway, the audit outputs, and the bad input refused.
  */
 import * as assert from "assert";
-import { allowPlaintextPort, sidecarImports } from "../lib/zero-trust";
+import { entryName } from "../lib/egress";
+import { allowFrom, allowPlaintextPort, sidecarImports, sidecarScope } from "../lib/zero-trust";
 import { overriddenProdRun, ProgramRun, stackRun, shippedRuns } from "./harness";
 
 const PART_OF = { "app.kubernetes.io/part-of": "meshstack" };
@@ -305,4 +306,41 @@ describe("egress allowlist", () => {
             }),
         );
     });
+});
+
+describe("zero-trust objects in a stable order", () => {
+    const sources = [{ namespace: "web", serviceAccount: "api" }, { namespace: "web" }, { namespace: "web", serviceAccount: "1-batch" }];
+    const orders = [sources, [...sources].reverse(), [sources[1], sources[2], sources[0]]];
+    for (const [index, order] of orders.entries()) {
+        it(`lists the callers of an ALLOW policy the same way whatever their order (${index + 1}): the namespace first, then its service accounts`, () => {
+            assert.deepStrictEqual(allowFrom("shop", order).spec.rules, [
+                {
+                    from: [
+                        { source: { namespaces: ["web"] } },
+                        { source: { principals: ["cluster.local/ns/web/sa/1-batch"] } },
+                        { source: { principals: ["cluster.local/ns/web/sa/api"] } },
+                    ],
+                },
+            ]);
+        });
+    }
+
+    it("adds a Sidecar's extra hosts once each, sorted, after the hosts it always has", () => {
+        assert.deepStrictEqual(sidecarScope("shop", "istio-system", "istio-egress", ["b/x.com", "./*", "a/y.com", "b/x.com"]).spec, {
+            egress: [{ hosts: ["./*", "istio-system/*", "istio-egress/*", "kube-system/*", "a/y.com", "b/x.com"] }],
+        });
+    });
+});
+
+describe("the names of an allowlisted host's objects", () => {
+    // At most 50 characters: the objects' names add a prefix (`egress-`), and a DNS label holds 63.
+    const cases: Array<[string, string, string]> = [
+        ["a host of 50 characters: its dots as dashes", `${"a".repeat(46)}.com`, `${"a".repeat(46)}-com`],
+        ["a host of 51: cut to 41, with a hash of the host", `${"a".repeat(47)}.com`, `${"a".repeat(41)}-32f8049d`],
+        ["a cut after a dot: no dash before the hash's", `${"a".repeat(20)}.${"b".repeat(19)}.example.com`, `${"a".repeat(20)}-${"b".repeat(19)}-706bb79d`],
+        ["a cut inside a label's dashes (xn--): none of them kept", `${"a".repeat(39)}--b.example.com`, `${"a".repeat(39)}-ec9180e4`],
+    ];
+    for (const [title, host, name] of cases) {
+        it(title, () => assert.strictEqual(entryName(host), name));
+    }
 });
