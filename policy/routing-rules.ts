@@ -36,10 +36,9 @@ const canaryRoutes: StackRule = {
                     const messages: string[] = [];
                     const weights = destinations.map((destination) => at(destination, "weight"));
                     const total = weights.reduce<number>((sum, weight) => sum + (typeof weight === "number" ? weight : 0), 0);
-                    if (destinations.length > 1 || weights.some((weight) => weight !== undefined)) {
-                        if (total !== 100 && !(destinations.length === 1 && weights[0] === undefined)) {
-                            messages.push(`${where}: the route weights add up to ${total}, not 100. Make meshstack:services[].weights add up to 100.`);
-                        }
+                    // Weights count with several destinations, or once one is set: a lone destination without one gets all the traffic.
+                    if ((destinations.length > 1 || weights.some((weight) => weight !== undefined)) && total !== 100) {
+                        messages.push(`${where}: the route weights add up to ${total}, not 100. Make meshstack:services[].weights add up to 100.`);
                     }
                     for (const destination of destinations) {
                         const subset = at(destination, "destination", "subset");
@@ -58,10 +57,10 @@ const canaryRoutes: StackRule = {
     },
 };
 
-/** Everything `urn` depends on, directly or through other resources of the stack. */
-function dependenciesOf(urn: string, byUrn: ReadonlyMap<string, PolicyResource>): Set<string> {
+/** Everything `resource` depends on, directly or through other resources of the stack. */
+function dependenciesOf(resource: PolicyResource, byUrn: ReadonlyMap<string, PolicyResource>): Set<string> {
     const seen = new Set<string>();
-    const pending = [...(byUrn.get(urn)?.dependencies ?? [])];
+    const pending = [...(resource.dependencies ?? [])];
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
         if (!seen.has(next)) {
             seen.add(next);
@@ -96,7 +95,7 @@ const canaryRolloutOrder: StackRule = {
             .filter((resource) => isKind(resource, "networking.istio.io", "VirtualService"))
             .flatMap((service) => {
                 const namespace = String(at(service.props, "metadata", "namespace") ?? "default");
-                const waitsFor = dependenciesOf(service.urn, byUrn);
+                const waitsFor = dependenciesOf(service, byUrn);
                 return routeLists(at(service.props, "spec")).flatMap(([, destinations]) =>
                     destinations.flatMap((destination) => {
                         const weight = at(destination, "weight");
