@@ -1,6 +1,7 @@
 /**
  * The policy pack's rules (policy/rules.ts): each with a resource that passes and one that fails, with
- * the exact message, and the shipped stacks' programs, which must pass every rule.
+ * the exact message, and the shipped stacks' programs, which must pass every rule. The routing rules'
+ * tables: tests/policy-routing.test.ts.
  */
 import * as assert from "assert";
 import { evaluate, OFFICIAL_ISTIO_REPOSITORIES, PolicyContext, PolicyResource, RESOURCE_RULES, STACK_RULES, stackOfUrn } from "../policy/rules";
@@ -9,13 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ProgramRun, PROJECT_ROOT, stackRun } from "./harness";
 import { ambientDev, migratingProd } from "./program-fixtures";
-
-const PROD: PolicyContext = { production: true, allowedExposedServices: [] };
-const DEV: PolicyContext = { production: false, allowedExposedServices: [] };
-
-function resource(type: string, props: Record<string, unknown>, name = "r"): PolicyResource {
-    return { type, name, urn: `urn:pulumi:prod::meshstack::${type}::${name}`, props };
-}
+import { DEV, PROD, resource } from "./policy-fixtures";
 
 function check(rule: string, subject: PolicyResource, context: PolicyContext = PROD): string[] {
     const found = RESOURCE_RULES.find((candidate) => candidate.name === rule);
@@ -75,118 +70,6 @@ describe("policy pack", () => {
         const excepted = peerAuthentication({ portLevelMtls: { "9000": { mode: "PERMISSIVE" } } }, { "meshstack.io/mtls-exception-reason": "legacy probe" });
         assert.deepStrictEqual(check("meshstack-mtls-strict", excepted), []);
         assert.strictEqual(check("meshstack-mtls-strict", peerAuthentication({ portLevelMtls: { "9000": { mode: "PERMISSIVE" } } }, { "meshstack.io/mtls-exception-reason": " " })).length, 1);
-    });
-
-    it("ambient: an HTTPRoute on a Service needs the waypoint its namespace uses, and weights that add up to 100", () => {
-        const rule = STACK_RULES.find((candidate) => candidate.name === "meshstack-ambient-routes-have-waypoint");
-        assert.ok(rule);
-        const namespace = (labels: Record<string, string>) => resource("kubernetes:core/v1:Namespace", { metadata: { name: "shop", labels } }, "ns");
-        const waypoint = resource("kubernetes:gateway.networking.k8s.io/v1:Gateway", { metadata: { name: "waypoint", namespace: "shop" }, spec: { gatewayClassName: "istio-waypoint" } }, "wp");
-        const route = (weights: number[]) =>
-            resource(
-                "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
-                {
-                    metadata: { name: "checkout", namespace: "shop" },
-                    spec: {
-                        parentRefs: [{ group: "", kind: "Service", name: "checkout", port: 8080 }],
-                        rules: [{ backendRefs: weights.map((weight, index) => ({ name: `checkout-v${index + 1}`, port: 8080, weight })) }],
-                    },
-                },
-                "route",
-            );
-        const enrolled = namespace({ "istio.io/dataplane-mode": "ambient", "istio.io/use-waypoint": "waypoint" });
-        assert.deepStrictEqual(rule.check([enrolled, waypoint, route([90, 10])], PROD), []);
-        const noWaypoint =
-            'HTTPRoute shop/checkout routes a Service of namespace "shop", which sends its services through no waypoint this stack declares: ' +
-            "ztunnel would ignore the route's weights and timeout. Keep the namespace in meshstack:mesh.namespaces (meshstack gives an " +
-            "ambient namespace with services its waypoint), or route it with sidecars.";
-        assert.deepStrictEqual(
-            [
-                rule.check([enrolled, route([90, 10])], PROD),
-                rule.check([namespace({ "istio.io/dataplane-mode": "ambient" }), waypoint, route([90, 10])], PROD),
-            ].map((violations) => violations.map((violation) => violation.message)),
-            [[noWaypoint], [noWaypoint]],
-        );
-        assert.deepStrictEqual(
-            rule.check([enrolled, waypoint, route([90, 20])], PROD).map((violation) => violation.message),
-            ["HTTPRoute shop/checkout the backend weights add up to 110, not 100. Make meshstack:services[].weights add up to 100."],
-        );
-    });
-
-    it("canary rollout order: a route to a version waits for the stack's own Deployment of it", () => {
-        const rule = STACK_RULES.find((candidate) => candidate.name === "meshstack-canary-rollout-order");
-        assert.ok(rule);
-        const destinationRule = resource("kubernetes:networking.istio.io/v1:DestinationRule", {
-            metadata: { name: "helloworld", namespace: "shop" },
-            spec: { host: "helloworld.shop.svc.cluster.local", subsets: [{ name: "v1", labels: { version: "v1" } }, { name: "v2", labels: { version: "v2" } }] },
-        });
-        const deployment = (name: string, labels: Record<string, string>, namespace = "shop"): PolicyResource =>
-            resource("kubernetes:apps/v1:Deployment", { metadata: { name, namespace }, spec: { template: { metadata: { labels } } } }, name);
-        const v2 = deployment("helloworld-v2", { app: "helloworld", version: "v2" });
-        const others = [
-            deployment("checkout-v2", { app: "checkout", version: "v2" }),
-            deployment("helloworld-v2-elsewhere", { app: "helloworld", version: "v2" }, "backend"),
-        ];
-        const virtualService = (v2Weight: number, dependencies: string[]): PolicyResource => ({
-            ...resource(
-                "kubernetes:networking.istio.io/v1:VirtualService",
-                {
-                    metadata: { name: "helloworld", namespace: "shop" },
-                    spec: {
-                        http: [
-                            {
-                                route: [
-                                    { destination: { host: "helloworld.shop.svc.cluster.local", subset: "v1" }, weight: 100 - v2Weight },
-                                    { destination: { host: "helloworld.shop.svc.cluster.local", subset: "v2" }, weight: v2Weight },
-                                ],
-                            },
-                        ],
-                    },
-                },
-                "vs",
-            ),
-            dependencies,
-        });
-        assert.deepStrictEqual(rule.check([destinationRule, v2, ...others, virtualService(10, [])], PROD), [
-            {
-                urn: "urn:pulumi:prod::meshstack::kubernetes:networking.istio.io/v1:VirtualService::vs",
-                message:
-                    'VirtualService shop/helloworld sends 10 % to subset "v2" of helloworld.shop.svc.cluster.local without waiting for the ' +
-                    "stack's Deployment shop/helloworld-v2, whose pods serve it: until they run, that share gets 503s. Make the route depend " +
-                    "on the Deployment, or ship the version at weight 0 and shift once its pods run.",
-            },
-        ]);
-        // At weight 0 it may come first; depending on the Deployment (directly, or through another resource) it may send traffic.
-        assert.deepStrictEqual(rule.check([destinationRule, v2, virtualService(0, [])], PROD), []);
-        assert.deepStrictEqual(rule.check([destinationRule, v2, virtualService(10, [v2.urn])], PROD), []);
-        const between = { ...resource("kubernetes:core/v1:Service", { metadata: { name: "helloworld", namespace: "shop" } }, "between"), dependencies: [v2.urn] };
-        assert.deepStrictEqual(rule.check([destinationRule, v2, between, virtualService(10, [between.urn])], PROD), []);
-    });
-
-    it("canary routes: weights add up to 100 and name declared subsets", () => {
-        const rule = STACK_RULES.find((candidate) => candidate.name === "meshstack-canary-routes");
-        assert.ok(rule);
-        const destinationRule = resource("kubernetes:networking.istio.io/v1:DestinationRule", {
-            metadata: { name: "checkout", namespace: "shop" },
-            spec: { host: "checkout", subsets: [{ name: "v1" }, { name: "v2" }] },
-        });
-        const virtualService = (route: object[]): PolicyResource =>
-            resource("kubernetes:networking.istio.io/v1:VirtualService", { metadata: { name: "checkout", namespace: "shop" }, spec: { http: [{ route }] } }, "vs");
-        const to = (subset: string, weight?: number): object => ({ destination: { host: "checkout.shop.svc.cluster.local", subset }, ...(weight === undefined ? {} : { weight }) });
-        assert.deepStrictEqual(rule.check([destinationRule, virtualService([to("v1", 90), to("v2", 10)])], PROD), []);
-        assert.deepStrictEqual(rule.check([destinationRule, virtualService([to("v1")])], PROD), []);
-        assert.deepStrictEqual(rule.check([destinationRule, virtualService([to("v1", 90), to("v3", 20)])], PROD), [
-            {
-                urn: "urn:pulumi:prod::meshstack::kubernetes:networking.istio.io/v1:VirtualService::vs",
-                message: "VirtualService shop/checkout http[0]: the route weights add up to 110, not 100. Make meshstack:services[].weights add up to 100.",
-            },
-            {
-                urn: "urn:pulumi:prod::meshstack::kubernetes:networking.istio.io/v1:VirtualService::vs",
-                message:
-                    'VirtualService shop/checkout http[0]: subset "v3" of checkout.shop.svc.cluster.local is declared by no DestinationRule in this stack. ' +
-                    "Add it to the DestinationRule of checkout.shop.svc.cluster.local (meshstack:services[].versions) or route to a declared subset.",
-            },
-        ]);
     });
 
     it("Istio charts: the official repository at an exact version", () => {
