@@ -23,3 +23,15 @@ export function stackRuleMessages(rule: string, resources: readonly PolicyResour
     assert.ok(found, rule);
     return found.check(resources, PROD).map((violation) => violation.message);
 }
+
+/** A case of a rule's table: a title, what the rule checks, and the messages it reports on it. */
+export type RuleCase<T> = [string, T, string[]];
+
+/** A rule's table: a test per case, that the rule reports exactly the case's messages on its input. */
+export function ruleTable<T>(rule: string, cases: ReadonlyArray<RuleCase<T>>, messagesOf: (input: T) => string[]): void {
+    describe(rule, () => {
+        for (const [title, input, messages] of cases) {
+            it(title, () => assert.deepStrictEqual(messagesOf(input), messages));
+        }
+    });
+}

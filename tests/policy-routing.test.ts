@@ -2,19 +2,14 @@
  * The policy pack's routing rules (policy/routing-rules.ts): a table of stacks per rule, each with the
  * exact messages the rule reports on it.
  */
-import * as assert from "assert";
 import { PolicyResource } from "../policy/rules";
-import { resource, stackRuleMessages, withoutNamespace } from "./policy-fixtures";
+import { resource, RuleCase, ruleTable, stackRuleMessages, withoutNamespace } from "./policy-fixtures";
 
 /** A title, a stack's resources, and the messages the rule reports on them. */
-type Case = [string, PolicyResource[], string[]];
+type Case = RuleCase<PolicyResource[]>;
 
 function table(rule: string, cases: readonly Case[]): void {
-    describe(rule, () => {
-        for (const [title, resources, messages] of cases) {
-            it(title, () => assert.deepStrictEqual(stackRuleMessages(rule, resources), messages));
-        }
-    });
+    ruleTable(rule, cases, (resources) => stackRuleMessages(rule, resources));
 }
 
 const ISTIO = "kubernetes:networking.istio.io/v1";
