@@ -1,4 +1,4 @@
-/** Resources as the policy engine shows them, for the policy pack's tests, and the contexts the rules run in. */
+/** The policy pack tests' fixtures: resources as the policy engine shows them, the contexts the rules run in, and the rules' tables. */
 import * as assert from "assert";
 import { PolicyContext, PolicyResource, STACK_RULES } from "../policy/rules";
 
