@@ -1,14 +1,15 @@
 /**
- * The tests' access to the program runner (runner/program.ts), and the runs they share: each shipped
- * stack's, and the overridden prod config's, evaluated once per test process.
+ * The tests' access to the program runner (runner/program.ts), and what they share: each shipped stack's
+ * run, the overridden prod config's, and anything else costly ({@link shared}), evaluated once per test
+ * process (once per mutant under mutation testing).
  */
 import { forgetStackSchemas } from "../config";
 import { ProgramRun, runProgram, stackConfig } from "../runner/program";
 
 export * from "../runner/program";
 
-const sharedRuns = new Map<string, Promise<ProgramRun>>();
-let sharedRunsScope = "";
+const sharedValues = new Map<string, Promise<unknown>>();
+let sharedScope = "";
 
 /**
  * Stryker's instrumenter context (`globalThis.__stryker__`) while `npm run mutation` runs the tests
@@ -38,15 +39,30 @@ export function sharedRunScope(context: MutationContext | undefined): string {
 /**
  * Starts a new scope (see {@link sharedRunScope}) when Stryker's has changed: forgets the shared runs and
  * the program's built config schemas. A no-op under `npm test`. Every test calls it first
- * (tests/mutation-scope.test.ts); so does {@link sharedRun}.
+ * (tests/mutation-scope.test.ts); so does {@link shared}.
  */
 export function syncMutationScope(): void {
     const scope = sharedRunScope((globalThis as { __stryker__?: MutationContext }).__stryker__);
-    if (scope !== sharedRunsScope) {
-        sharedRuns.clear();
+    if (scope !== sharedScope) {
+        sharedValues.clear();
         forgetStackSchemas();
-        sharedRunsScope = scope;
+        sharedScope = scope;
     }
+}
+
+/**
+ * The value under `key`, computed once per scope (see {@link sharedRunScope}) and shared by every test
+ * that reads it. Whatever a test caches from the program's output must be cached here, never in a
+ * module's own map: a value computed under one mutant would judge the next.
+ */
+export function shared<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    syncMutationScope();
+    let value = sharedValues.get(key) as Promise<T> | undefined;
+    if (value === undefined) {
+        value = compute();
+        sharedValues.set(key, value);
+    }
+    return value;
 }
 
 /**
@@ -54,13 +70,7 @@ export function syncMutationScope(): void {
  * ~80 ms; the suite has a time budget); see {@link sharedRunScope} for mutation testing.
  */
 export function sharedRun(key: string, stack: string, config: () => Record<string, string>): Promise<ProgramRun> {
-    syncMutationScope();
-    let run = sharedRuns.get(key);
-    if (run === undefined) {
-        run = runProgram(stack, config());
-        sharedRuns.set(key, run);
-    }
-    return run;
+    return shared(`run ${key}`, () => runProgram(stack, config()));
 }
 
 /** The run of the program with a shipped stack file's config, shared. */

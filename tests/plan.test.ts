@@ -10,7 +10,7 @@ import { OUTPUT_NAMES } from "../contract/outputs";
 import { plan, planFile, shippedStacks } from "../plan/cli";
 import { named } from "../lib/crd-protection";
 import { REDACTED, renderPlan, summarizePlan } from "../plan/render";
-import { MOCK_RANDOM_PASSWORD, ProgramRun, stackConfig, stackRun } from "./harness";
+import { MOCK_RANDOM_PASSWORD, ProgramRun, shared, stackConfig, stackRun } from "./harness";
 
 function io(): { out: string[]; err: string[]; io: { out(text: string): void; err(text: string): void } } {
     const out: string[] = [];
@@ -18,16 +18,9 @@ function io(): { out: string[]; err: string[]; io: { out(text: string): void; er
     return { out, err, io: { out: (text) => out.push(text), err: (text) => err.push(text) } };
 }
 
-const renders = new Map<string, Promise<string>>();
-
-/** The plan of a shipped stack, rendered once. */
+/** The plan of a shipped stack, rendered once (per mutant under mutation testing). */
 function rendered(stack: string): Promise<string> {
-    let plan = renders.get(stack);
-    if (plan === undefined) {
-        plan = stackRun(stack).then((run) => renderPlan(stack, run));
-        renders.set(stack, plan);
-    }
-    return plan;
+    return shared(`plan ${stack}`, async () => renderPlan(stack, await stackRun(stack)));
 }
 
 describe("plan", () => {
