@@ -6,7 +6,7 @@ import * as assert from "assert";
 import { expectedSpread } from "./expected";
 import { grouped, meshDemand, meshOverhead, overBudget, WorkloadDemand } from "../lib/capacity";
 import { poolNodeLabels, poolPlacement, PoolTaint, spreadAcrossNodes, Toleration, tolerationsOf } from "../lib/placement";
-import { preflightJobName, requiredPassedNodes } from "../lib/preflight";
+import { preflightJobName, preflightJobRules, preflightNodeRules, requiredPassedNodes } from "../lib/preflight";
 
 describe("pool placement", () => {
     it("labels pool nodes with the pool, dedicated CPU and NVMe", () => {
@@ -84,12 +84,35 @@ describe("pool placement", () => {
             // sha256 of the node name, first 8 hex digits: 3b296e81 (`echo -n <name> | sha256sum`).
             "preflight-a-very-long-node-name-in-a-datacenter-with-a-3b296e81",
         ],
+        // The cut falls just after a dot: the dash it became goes, one dash before the hash.
+        ["storage-node-0042.rack-17.zone-b.datacenter.xn--mnchen-3ya.de", "preflight-storage-node-0042-rack-17-zone-b-datacenter-1a7e202e"],
+        // The cut falls after the two dashes of a punycode label (xn--): both go.
+        ["storage-node-0042.rack-17.zone-b.dc-fra.xn--mnchen-3ya.de", "preflight-storage-node-0042-rack-17-zone-b-dc-fra-xn-95ec4dd5"],
     ];
     for (const [node, job] of jobNames) {
         it(`names the gate of ${node} ${job}`, () => {
             const name = preflightJobName(node);
             assert.strictEqual(name, job);
             assert.ok(name.length <= 63, String(name.length));
+        });
+    }
+
+    // The config's order of the nodes is no order of the rules: the same pool gives the same rules.
+    const rules: Array<[string, string[], string[], string[]]> = [
+        ["nodes in order", ["mesh-1", "mesh-2"], ["mesh-1", "mesh-2"], ["preflight-mesh-1", "preflight-mesh-2"]],
+        ["nodes the other way round", ["mesh-2", "mesh-1"], ["mesh-1", "mesh-2"], ["preflight-mesh-1", "preflight-mesh-2"]],
+        // "a-c" sorts before "a.b" ("-" is U+002D, "." U+002E), but a.b's Job, preflight-a-b-…, before a-c's.
+        ["a dotted name: each list in the order of its own names", ["a-c", "a.b"], ["a-c", "a.b"], ["preflight-a-b-2e7336dc", "preflight-a-c"]],
+    ];
+    for (const [name, nodes, nodeNames, jobNames] of rules) {
+        it(`lets the gates patch their nodes and read their Jobs by name, sorted: ${name}`, () => {
+            assert.deepStrictEqual(
+                [preflightNodeRules(nodes), preflightJobRules(nodes)],
+                [
+                    [{ apiGroups: [""], resources: ["nodes"], resourceNames: nodeNames, verbs: ["get", "patch"] }],
+                    [{ apiGroups: ["batch"], resources: ["jobs"], resourceNames: jobNames, verbs: ["get"] }],
+                ],
+            );
         });
     }
 });
