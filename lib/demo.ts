@@ -54,7 +54,8 @@ function demoDeployment(
                     nodeSelector: placement.nodeSelector,
                     tolerations: placement.tolerations,
                     containers: [{ ...pod.container, securityContext: RESTRICTED }],
-                    ...(pod.volumes === undefined ? {} : { volumes: pod.volumes }),
+                    // None for the client: Pulumi sends no key whose value is undefined.
+                    volumes: pod.volumes,
                 },
             },
         },

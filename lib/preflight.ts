@@ -129,7 +129,8 @@ interface GatePod {
 /** The parts every gate pod shares: the account, the script, the user, the hardened container. */
 function gatePodSpec(input: GatePod): inputs.core.v1.PodSpec {
     return {
-        ...(input.nodeName === undefined ? {} : { nodeName: input.nodeName }),
+        // None for the quorum: Pulumi sends no key whose value is undefined, and the scheduler places it.
+        nodeName: input.nodeName,
         restartPolicy: "Never",
         // The script stops on SIGTERM; a replaced gate must not measure beside its successor.
         terminationGracePeriodSeconds: 5,
