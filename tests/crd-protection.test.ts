@@ -1,7 +1,7 @@
 import * as apiextensionsv1 from "@pulumi/kubernetes/apiextensions/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
-import { CUSTOM_RESOURCE_DEFINITION_TYPE, retainAndAdoptCustomResourceDefinitions } from "../lib/crd-protection";
+import { CUSTOM_RESOURCE_DEFINITION_TYPE, retainAndAdopt, retainAndAdoptCustomResourceDefinitions } from "../lib/crd-protection";
 
 /** A stand-in provider: the transform only passes the reference on. */
 const RETAINED = { marker: "retained provider" } as unknown as pulumi.ProviderResource;
@@ -30,6 +30,24 @@ describe("CRD protection transform", () => {
         const sdkType = (apiextensionsv1.CustomResourceDefinition as unknown as { __pulumiType: string }).__pulumiType;
         assert.strictEqual(sdkType, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");
         assert.notStrictEqual(transform(transformArgs(sdkType)), undefined);
+    });
+
+    it("names itself for the plan after the kinds it protects", () => {
+        assert.strictEqual(transform.name, "retain and adopt CustomResourceDefinition");
+    });
+
+    it("protects several types at once, named after each kind", () => {
+        const webhook = "kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration";
+        const both = retainAndAdopt([CUSTOM_RESOURCE_DEFINITION_TYPE, webhook], RETAINED);
+        assert.deepStrictEqual(
+            [both.name, both(transformArgs(webhook))?.opts, both(transformArgs(CUSTOM_RESOURCE_DEFINITION_TYPE))?.opts, both(transformArgs("kubernetes:apps/v1:Deployment"))],
+            [
+                "retain and adopt CustomResourceDefinition, ValidatingWebhookConfiguration",
+                { retainOnDelete: true, provider: RETAINED },
+                { retainOnDelete: true, provider: RETAINED },
+                undefined,
+            ],
+        );
     });
 
     const untouched = [
