@@ -38,6 +38,8 @@ describe("local volumes", () => {
         ],
         ["persistence off: none", { enabled: false, size: "8Gi" }, POOL, undefined],
         ["a provisioner that places volumes itself: none", ON, { ...POOL, storageClass: { name: "meshstack-nvme", provisioner: "rancher.io/local-path" } }, undefined],
+        // Config refuses a class the stack does not declare; the pool's volumes are for the pool's class only.
+        ["a claim on a class other than the pool's: none", { ...ON, storageClass: "fast-ssd" }, POOL, undefined],
     ];
     for (const [name, persistence, pool, expected] of cases) {
         it(`Prometheus's volume, ${name}`, () => {
