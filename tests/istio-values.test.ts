@@ -6,6 +6,7 @@ import {
     istiodChartValues,
     scalingPlan,
     ScalingPlan,
+    uncapturedRanges,
     WorkloadScaling,
 } from "../lib/istio-values";
 import { PodPlacement } from "../lib/placement";
@@ -33,6 +34,17 @@ describe("Istio chart values", () => {
     for (const [replicas, maxReplicas, plan] of plans) {
         it(`${replicas} to ${maxReplicas} replicas: autoscaler ${plan.autoscale}, budget ${plan.disruptionBudget}`, () => {
             assert.deepStrictEqual(scalingPlan(scaling(replicas, maxReplicas)), plan);
+        });
+    }
+
+    // The sidecars' outbound capture leaves the NodeLocal DNSCache's one address alone, or nothing.
+    const ranges: Array<[string | undefined, string | undefined]> = [
+        [undefined, undefined],
+        ["169.254.20.10", "169.254.20.10/32"],
+    ];
+    for (const [address, range] of ranges) {
+        it(`NodeLocal DNSCache ${address === undefined ? "absent" : `at ${address}`}: sidecars leave ${range ?? "nothing"} uncaptured`, () => {
+            assert.strictEqual(uncapturedRanges(address), range);
         });
     }
 
