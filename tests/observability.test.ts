@@ -5,7 +5,8 @@
  */
 import * as assert from "assert";
 import { parseMeshConfig } from "../config";
-import { kialiChartValues } from "../lib/addons/kiali";
+import { kialiChartValues, KialiChartValues } from "../lib/addons/kiali";
+import type { KialiSettings } from "../model";
 import { prometheusIngress } from "../lib/addons/prometheus";
 import { expectedSpread, POOL_SELECTOR } from "./expected";
 import { isSecret, MOCK_RANDOM_PASSWORD, ProgramRun, RANDOM_PASSWORD_TYPE, shippedRuns } from "./harness";
@@ -302,4 +303,20 @@ describe("observability config errors", () => {
         const values = kialiChartValues(config.observability.kiali, "istio-system", POOL_PLACEMENT);
         assert.deepStrictEqual(values.auth, { strategy: "openid", openid: { issuer_uri: "https://id.example.eu", client_id: "kiali" } });
     });
+
+    // Kiali's auth values for each strategy: the OpenID provider only with openid.
+    const OPENID = { issuerUri: "https://id.example.eu", clientId: "kiali" };
+    const auths: Array<[string, KialiSettings["auth"], KialiChartValues["auth"]]> = [
+        ["token: no provider, even one configured", { strategy: "token", openid: OPENID }, { strategy: "token" }],
+        ["anonymous", { strategy: "anonymous", openid: {} }, { strategy: "anonymous" }],
+        ["openid: its issuer and client id", { strategy: "openid", openid: OPENID }, { strategy: "openid", openid: { issuer_uri: "https://id.example.eu", client_id: "kiali" } }],
+        // Config refuses openid without them (above); the values never carry "undefined".
+        ["openid without issuer or client id: empty", { strategy: "openid", openid: {} }, { strategy: "openid", openid: { issuer_uri: "", client_id: "" } }],
+    ];
+    for (const [name, auth, values] of auths) {
+        it(`gives Kiali its login, ${name}`, () => {
+            const resources = { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "500m", memory: "1Gi" } };
+            assert.deepStrictEqual(kialiChartValues({ auth, resources }, "istio-system", POOL_PLACEMENT).auth, values);
+        });
+    }
 });
