@@ -6,7 +6,8 @@ import * as assert from "assert";
 import { expectedSpread } from "./expected";
 import { grouped, meshDemand, meshOverhead, overBudget, WorkloadDemand } from "../lib/capacity";
 import { poolNodeLabels, poolPlacement, PoolTaint, spreadAcrossNodes, Toleration, tolerationsOf } from "../lib/placement";
-import { preflightJobName, preflightJobRules, preflightNodeRules, requiredPassedNodes } from "../lib/preflight";
+import { preflightJob, preflightJobName, preflightJobRules, preflightNodeRules, requiredPassedNodes } from "../lib/preflight";
+import { at } from "./program-fixtures";
 
 describe("pool placement", () => {
     it("labels pool nodes with the pool, dedicated CPU and NVMe", () => {
@@ -76,6 +77,9 @@ describe("pool placement", () => {
 
     const jobNames: Array<[string, string]> = [
         ["mesh-1", "preflight-mesh-1"],
+        // A label's 63 characters: preflight- and a node name of 53 fit as they are; of 54, cut and hashed.
+        ["gke-production-europe-west3-mesh-pool-2-3f9a2c1b-x7k2", "preflight-gke-production-europe-west3-mesh-pool-2-3f9a2c1b-x7k2"],
+        ["gke-production-europe-west3-mesh-nodes-2-3f9a2c1b-x7k2", "preflight-gke-production-europe-west3-mesh-nodes-2-3f9-7a200ae4"],
         // A name with dots gets a hash too: "a.b" and "a-b" must not share a Job. Hashes: sha256 of the node
         // name, first 8 hex digits (`echo -n <name> | sha256sum`).
         ["node-a.fra1.example.net", "preflight-node-a-fra1-example-net-80dc9f07"],
@@ -94,6 +98,29 @@ describe("pool placement", () => {
             const name = preflightJobName(node);
             assert.strictEqual(name, job);
             assert.ok(name.length <= 63, String(name.length));
+        });
+    }
+
+    // The gate measures the disk in a folder of its own; a mount path may end in slashes (config allows it).
+    const folders: Array<[string, string]> = [
+        ["/mnt/nvme", "/mnt/nvme/.meshstack-preflight"],
+        ["/mnt/nvme/", "/mnt/nvme/.meshstack-preflight"],
+        ["/var/lib/nvme0//", "/var/lib/nvme0/.meshstack-preflight"],
+        ["/", "/.meshstack-preflight"],
+    ];
+    for (const [mount, folder] of folders) {
+        it(`measures a disk mounted at ${mount} in ${folder}`, () => {
+            const job = preflightJob({
+                jobName: "preflight-mesh-1",
+                nodeName: "mesh-1",
+                nvmeMountPath: mount,
+                scriptConfigMap: "meshstack-preflight",
+                tolerations: [],
+                limits: { maxStealPercent: 2, maxFsyncP99Ms: 10, stealSampleSeconds: 10, fsyncWrites: 2000, runAsUser: 1000 },
+                labels: {},
+                scriptHash: "0",
+            });
+            assert.deepStrictEqual(at(job, "spec.template.spec.volumes.1"), { name: "nvme", hostPath: { path: folder, type: "DirectoryOrCreate" } });
         });
     }
 
