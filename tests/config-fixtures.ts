@@ -1,8 +1,15 @@
 /** Shared fixtures of the config tests: a valid node pool and the parse/error helpers around it. */
+import * as assert from "assert";
 import { MeshConfig, parseMeshConfig } from "../config";
 
+/** The first line of an error with `count` problems in stack "dev". */
+export function header(count: number): string {
+    const problems = count === 1 ? "1 problem" : `${count} problems`;
+    return `meshstack: the config of stack "dev" has ${problems}; nothing was changed. Fix them in Pulumi.dev.yaml:`;
+}
+
 /** The first line of a one-problem error in stack "dev". */
-export const HEADER_ONE = 'meshstack: the config of stack "dev" has 1 problem; nothing was changed. Fix them in Pulumi.dev.yaml:';
+export const HEADER_ONE = header(1);
 
 /** A node pool that passes every check, with room for the default (highly available) mesh. */
 export const POOL = {
@@ -33,4 +40,33 @@ export function errorOf(raw: Record<string, unknown>): string {
         return (error as Error).message;
     }
     throw new Error("expected a config error, got none");
+}
+
+/** The whole error of stack "dev" listing `problems`, each "key: message" with the key after `meshstack:`. */
+export function errorListing(problems: readonly string[]): string {
+    return [header(problems.length), ...problems.map((problem) => `  - meshstack:${problem}`)].join("\n");
+}
+
+/** A row of a check's table: what is given, and the exact problems it gets (none: accepted). */
+export type Row<Given> = [name: string, given: Given, problems: readonly string[]];
+
+/**
+ * One test per row: `raw(given)` is accepted, and `read` finds `given` in the resolved config; or it is
+ * refused with exactly the row's problems, in one error.
+ */
+export function checkRows<Given>(rows: ReadonlyArray<Row<Given>>, raw: (given: Given) => Record<string, unknown>, read: (config: MeshConfig, given: Given) => Given): void {
+    for (const [name, given, problems] of rows) {
+        it(`${problems.length === 0 ? "accepts" : "refuses"} ${name}`, () => {
+            if (problems.length === 0) {
+                assert.deepStrictEqual(read(parse(raw(given)), given), given);
+            } else {
+                assert.strictEqual(errorOf(raw(given)), errorListing(problems));
+            }
+        });
+    }
+}
+
+/** The keys of `given` as `resolved` has them: a config section's values read back for the keys a row set. */
+export function readBack(resolved: object, given: Readonly<Record<string, unknown>>): Record<string, unknown> {
+    return Object.fromEntries(Object.keys(given).map((key) => [key, (resolved as Record<string, unknown>)[key]]));
 }
