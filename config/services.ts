@@ -210,7 +210,8 @@ function sidecarLimitProblems(sidecar: SidecarSize, meshProxy: ResourceRequireme
                           `${size[request]} is above the mesh's sidecar ${name} limit ${size[limit]} ` +
                           `(meshstack:istio.proxy.resources.limits.${request}), which this sidecar would get: a limit below its ` +
                           `request, which the API server refuses. Set ${limit} too, or lower ${request}.`,
-                      involves: [[...path, request], ["istio", "proxy", "resources", "limits", request]],
+                      // The verdict reads the sidecar's own limit too: an invalid one is not "unset".
+                      involves: [[...path, request], [...path, limit], ["istio", "proxy", "resources", "limits", request]],
                   },
               ]
             : [

@@ -1,0 +1,130 @@
+/**
+ * Cross-field verdicts and invalid keys. The checks run once on the config with each invalid key at its
+ * default: a verdict that reads an invalid key would judge a value the user did not write, so it waits
+ * until the key is fixed; a verdict whose keys are all valid comes in the same error as every other
+ * problem.
+ */
+import { checkRows, readBack, Row } from "./config-fixtures";
+
+type Raw = Record<string, unknown>;
+
+const SHOP = { namespaces: [{ name: "shop" }] };
+const CHECKOUT = { name: "checkout", namespace: "shop", port: 8080, versions: [{ name: "v1" }, { name: "v2" }], weights: { v1: 90, v2: 10 } };
+const NOT_A_NAMESPACE = 'is not a namespace name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit.';
+
+/** The mesh of {@link SHOP} and checkout with `settings`. */
+function checkout(settings: Raw, raw: Raw = {}): Raw {
+    return { mesh: SHOP, services: [{ ...CHECKOUT, ...settings }], ...raw };
+}
+
+function refusedRows(rows: ReadonlyArray<Row<Raw>>): void {
+    checkRows(rows, (raw) => raw, (config, raw) => readBack(config, raw));
+}
+
+describe("cross-field verdicts and invalid keys", () => {
+    describe("a verdict that reads an invalid key waits: the key's own problem alone is reported", () => {
+        refusedRows([
+            [
+                "a service's namespace while the mesh namespace of that name is misspelt",
+                { mesh: { namespaces: [{ name: "Shop" }] }, services: [CHECKOUT] },
+                [`mesh.namespaces[0].name: "Shop" ${NOT_A_NAMESPACE}`],
+            ],
+            [
+                "an allow rule's namespace while the mesh namespace of that name is misspelt",
+                { mesh: { namespaces: [{ name: "backend", allowFrom: [{ namespace: "shop" }] }, { name: "Shop" }] } },
+                [`mesh.namespaces[1].name: "Shop" ${NOT_A_NAMESPACE}`],
+            ],
+            [
+                "a mesh namespace named like istiod's default namespace while meshstack:istio.namespace is invalid",
+                { istio: { namespace: "Istio_System" }, mesh: { namespaces: [{ name: "istio-system" }] } },
+                [
+                    'istio.namespace: "Istio_System" is not a namespace name. Use at most 63 lowercase letters, digits and "-", starting and ' +
+                        "ending with a letter or digit.",
+                ],
+            ],
+            [
+                "a sidecar's memory request against the mesh's limit while that limit is invalid",
+                checkout({ sidecar: { cpu: "50m", memory: "2Gi" } }, { istio: { proxy: { resources: { limits: { memory: "lots" } } } } }),
+                ['istio.proxy.resources.limits.memory: "lots" is not a memory quantity. Use bytes with a suffix, e.g. "128Mi", "1Gi" or "512M".'],
+            ],
+            [
+                "a sidecar's CPU request against the mesh's limit while its own limit is invalid",
+                checkout({ sidecar: { cpu: "3", memory: "64Mi", cpuLimit: "lots" } }),
+                ['services[0].sidecar.cpuLimit: "lots" is not a CPU quantity. Use cores ("2", "0.5") or millicores ("500m").'],
+            ],
+            [
+                "the weights while one of them is invalid",
+                checkout({ weights: { v1: 150, v3: 10 } }),
+                ["services[0].weights.v1: expected a whole number from 0 to 100, got 150."],
+            ],
+            [
+                "a version's weight while the version has a misspelt key",
+                checkout({ versions: [{ name: "v1" }, { name: "v2", lables: { version: "v2" } }], weights: { v1: 100 } }),
+                ['services[0].versions[1].lables: unknown key. Did you mean "labels"? Known keys here: name, labels.'],
+            ],
+            [
+                "the retry budget while the retries have an invalid condition",
+                checkout({ timeout: "2s", retries: { attempts: 5, perTryTimeout: "1s", retryOn: "5xx,  reset" } }),
+                ['services[0].retries.retryOn: "5xx,  reset" has spaces, which Istio does not trim: "5xx,reset" is what it reads right. Remove them.'],
+            ],
+        ]);
+    });
+
+    describe("a verdict whose keys are all valid is reported with an unrelated invalid key", () => {
+        const unrelated = { demo: { enabled: "yes" } };
+        const rows: Array<Row<Raw>> = [
+            [
+                "a sidecar's memory request above the mesh's limit",
+                checkout({ sidecar: { cpu: "50m", memory: "2Gi" } }),
+                [
+                    "services[0].sidecar.memory: 2Gi is above the mesh's sidecar memory limit 1024Mi (meshstack:istio.proxy.resources.limits.memory), " +
+                        "which this sidecar would get: a limit below its request, which the API server refuses. Set memoryLimit too, or lower memory.",
+                ],
+            ],
+            [
+                "a sidecar's own CPU limit below its request",
+                checkout({ sidecar: { cpu: "200m", memory: "64Mi", cpuLimit: "100m" } }),
+                ["services[0].sidecar.cpuLimit: 100m is below the request 200m, which the API server refuses. Raise cpuLimit, or lower cpu."],
+            ],
+            [
+                "a service outside the mesh namespaces",
+                checkout({ namespace: "web" }),
+                ['services[0].namespace: "web" is not a mesh namespace. Add it to meshstack:mesh.namespaces, or use one of: shop.'],
+            ],
+            [
+                "a weight for a version that does not exist, and a version without one",
+                checkout({ weights: { v1: 90, v3: 10 } }),
+                [
+                    'services[0].weights: "v2" has no weight. Give every version one (0 keeps it idle).',
+                    'services[0].weights.v3: "v3" is not a version of checkout (v1, v2). Add it to versions, or remove its weight.',
+                ],
+            ],
+            [
+                "retries that outlast the timeout",
+                checkout({ timeout: "1s", retries: { attempts: 1, perTryTimeout: "501ms" } }),
+                [
+                    "services[0].retries: 1 try + 1 retries, 501ms each, take up to 1002ms, more than the route's timeout 1s: callers give up " +
+                        "before the retries end, while every retry still loads the service (a retry storm). Lower attempts or perTryTimeout, or " +
+                        "raise timeout.",
+                ],
+            ],
+            [
+                "istiod's namespace as a mesh namespace",
+                { mesh: { namespaces: [{ name: "istio-system" }] } },
+                [
+                    'mesh.namespaces[0].name: "istio-system" is istiod\'s or the egress gateway\'s namespace (meshstack:istio), which ' +
+                        "meshstack runs itself. Onboard application namespaces only.",
+                ],
+            ],
+            [
+                "an allow rule naming a namespace that is not declared",
+                { mesh: { namespaces: [{ name: "backend", allowFrom: [{ namespace: "shop" }] }] } },
+                [
+                    'mesh.namespaces[0].allowFrom[0].namespace: "shop" is not a mesh namespace, so its calls carry no identity to allow. ' +
+                        "Declare it in meshstack:mesh.namespaces, or remove the rule.",
+                ],
+            ],
+        ];
+        refusedRows(rows.map(([name, raw, problems]) => [name, { ...raw, ...unrelated }, [...problems, 'demo.enabled: expected true or false, got "yes".']]));
+    });
+});
