@@ -215,7 +215,8 @@ export function meshProblems(
                     message:
                         `${show(source.namespace)} is not a mesh namespace, so its calls carry no identity to allow. Declare it in ` +
                         `meshstack:mesh.namespaces, or remove the rule.`,
-                    involves: [[...path, "allowFrom", sourceIndex, "namespace"], [...root, "namespaces"]],
+                    // The rule and the namespaces it may name: all of them under meshstack:mesh.namespaces.
+                    involves: [[...root, "namespaces"]],
                 });
             }
         });

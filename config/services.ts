@@ -90,7 +90,7 @@ export const RETRY_ON = [
 /** A problem with a `retryOn` list, or `undefined`. */
 export function checkRetryOn(value: string): string | undefined {
     if (/\s/.test(value)) {
-        return `${show(value)} has spaces, which Istio does not trim: ${show(value.replace(/\s+/g, ""))} is what it reads right. Remove them.`;
+        return `${show(value)} has spaces, which Istio does not trim: ${show(value.replace(/\s/g, ""))} is what it reads right. Remove them.`;
     }
     const unknown = value
         .split(",")
