@@ -10,6 +10,8 @@ type Raw = Record<string, unknown>;
 
 const SHOP = { namespaces: [{ name: "shop" }] };
 const CHECKOUT = { name: "checkout", namespace: "shop", port: 8080, versions: [{ name: "v1" }, { name: "v2" }], weights: { v1: 90, v2: 10 } };
+const SIDECAR = { cpu: "50m", memory: "64Mi" };
+const MISSPELT_PLANE = 'mesh.namespaces[0].dataPlane: expected one of "sidecar", "ambient", got "sidcar".';
 const NOT_A_NAMESPACE = 'is not a namespace name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit.';
 
 /** The mesh of {@link SHOP} and checkout with `settings`. */
@@ -67,6 +69,21 @@ describe("cross-field verdicts and invalid keys", () => {
                 checkout({ timeout: "2s", retries: { attempts: 5, perTryTimeout: "1s", retryOn: "5xx,  reset" } }),
                 ['services[0].retries.retryOn: "5xx,  reset" has spaces, which Istio does not trim: "5xx,reset" is what it reads right. Remove them.'],
             ],
+            [
+                "a service's sidecar size in an ambient mesh while its namespace's own data plane is misspelt",
+                { istio: { dataPlane: "ambient" }, mesh: { namespaces: [{ name: "shop", dataPlane: "sidcar" }] }, services: [{ ...CHECKOUT, sidecar: SIDECAR }] },
+                [MISSPELT_PLANE],
+            ],
+            [
+                "the mesh's sidecar size in an ambient mesh while a namespace's own data plane is misspelt",
+                { istio: { dataPlane: "ambient", proxy: { resources: { requests: { cpu: "50m" } } } }, mesh: { namespaces: [{ name: "shop", dataPlane: "sidcar" }] } },
+                [MISSPELT_PLANE],
+            ],
+            [
+                "a service's sidecar size in a namespace moved to ambient while an earlier namespace is invalid (and left out of the checks)",
+                { mesh: { namespaces: [{ name: "Web" }, { name: "shop", dataPlane: "ambient" }] }, services: [{ ...CHECKOUT, sidecar: SIDECAR }] },
+                [`mesh.namespaces[0].name: "Web" ${NOT_A_NAMESPACE}`],
+            ],
         ]);
     });
 
@@ -122,6 +139,32 @@ describe("cross-field verdicts and invalid keys", () => {
                 [
                     'mesh.namespaces[0].allowFrom[0].namespace: "shop" is not a mesh namespace, so its calls carry no identity to allow. ' +
                         "Declare it in meshstack:mesh.namespaces, or remove the rule.",
+                ],
+            ],
+            [
+                "a service's sidecar size in a namespace moved to ambient",
+                { mesh: { namespaces: [{ name: "web" }, { name: "shop", dataPlane: "ambient" }] }, services: [{ ...CHECKOUT, sidecar: SIDECAR }] },
+                [
+                    'services[0].sidecar: sizes a sidecar, and "shop" runs ambient (meshstack:mesh.namespaces[1].dataPlane): its pods have no ' +
+                        'sidecar, the ztunnel of their node carries their traffic. Remove it, or set meshstack:mesh.namespaces[1].dataPlane to "sidecar".',
+                ],
+            ],
+            [
+                "a service's retries in an ambient mesh",
+                { istio: { dataPlane: "ambient" }, mesh: SHOP, services: [{ ...CHECKOUT, retries: { attempts: 2 } }] },
+                [
+                    'services[0].retries: "shop" runs ambient (meshstack:istio.dataPlane), where the route is an HTTPRoute, and the Gateway ' +
+                        "API's standard channel (v1.6.1, which meshstack installs) has no retry field until v1.7; the waypoint would retry by " +
+                        "Istio's default instead (2 attempts on connect-failure, refused-stream, unavailable, cancelled, retriable-status-codes). " +
+                        'Remove the retries, or set meshstack:mesh.namespaces[0].dataPlane to "sidecar".',
+                ],
+            ],
+            [
+                "the mesh's sidecar size where no pod gets a sidecar",
+                { istio: { dataPlane: "ambient", proxy: { resources: { requests: { cpu: "50m" } } } }, mesh: SHOP },
+                [
+                    'istio.proxy: sizes the sidecars, and no pod gets one: meshstack:istio.dataPlane is "ambient" and no namespace states "sidecar". ' +
+                        "Remove it (ztunnel and the waypoints are sized on their own), or set a namespace's meshstack:mesh.namespaces[].dataPlane to \"sidecar\".",
                 ],
             ],
         ];

@@ -62,10 +62,10 @@ describe("data plane config", () => {
         );
     });
 
-    it("accepts the same keys where sidecars still run", () => {
+    it("accepts the same keys where sidecars still run (in one namespace of two)", () => {
         const config = parse({
             istio: { dataPlane: "ambient", proxy: { resources: { requests: { cpu: "50m" } } } },
-            mesh: { namespaces: [{ name: "shop", dataPlane: "sidecar" }] },
+            mesh: { namespaces: [{ name: "shop", dataPlane: "sidecar" }, { name: "backend" }] },
             services: [{ ...SHOP, sidecar: { cpu: "50m", memory: "64Mi" } }],
         });
         assert.deepStrictEqual([config.istio.proxy.resources.requests.cpu, config.services[0].sidecar?.memory], ["50m", "64Mi"]);
