@@ -10,6 +10,7 @@ type Raw = Record<string, unknown>;
 
 const SHOP = { namespaces: [{ name: "shop" }] };
 const CHECKOUT = { name: "checkout", namespace: "shop", port: 8080, versions: [{ name: "v1" }, { name: "v2" }], weights: { v1: 90, v2: 10 } };
+const HELLOWORLD = { ...CHECKOUT, name: "helloworld", port: 5000 };
 const SIDECAR = { cpu: "50m", memory: "64Mi" };
 const MISSPELT_PLANE = 'mesh.namespaces[0].dataPlane: expected one of "sidecar", "ambient", got "sidcar".';
 const NOT_A_NAMESPACE = 'is not a namespace name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit.';
@@ -84,11 +85,21 @@ describe("cross-field verdicts and invalid keys", () => {
                 { mesh: { namespaces: [{ name: "Web" }, { name: "shop", dataPlane: "ambient" }] }, services: [{ ...CHECKOUT, sidecar: SIDECAR }] },
                 [`mesh.namespaces[0].name: "Web" ${NOT_A_NAMESPACE}`],
             ],
+            [
+                "the demo's namespace while the mesh namespace of that name is misspelt",
+                { highAvailability: false, mesh: { namespaces: [{ name: "Shop" }] }, demo: { enabled: true } },
+                [`mesh.namespaces[0].name: "Shop" ${NOT_A_NAMESPACE}`],
+            ],
+            [
+                "the demo's routing while its service is invalid (and left out of the checks)",
+                { highAvailability: false, mesh: SHOP, services: [{ ...HELLOWORLD, port: 0 }], demo: { enabled: true } },
+                ["services[0].port: expected a port from 1 to 65535, got 0."],
+            ],
         ]);
     });
 
     describe("a verdict whose keys are all valid is reported with an unrelated invalid key", () => {
-        const unrelated = { demo: { enabled: "yes" } };
+        const unrelated = { cluster: { context: " " } };
         const rows: Array<Row<Raw>> = [
             [
                 "a sidecar's memory request above the mesh's limit",
@@ -167,7 +178,20 @@ describe("cross-field verdicts and invalid keys", () => {
                         "Remove it (ztunnel and the waypoints are sized on their own), or set a namespace's meshstack:mesh.namespaces[].dataPlane to \"sidecar\".",
                 ],
             ],
+            [
+                "the demo in a namespace outside the mesh",
+                { highAvailability: false, mesh: SHOP, demo: { enabled: true, namespace: "web" } },
+                ['demo.namespace: "web" is not a mesh namespace. Add it to meshstack:mesh.namespaces, or choose one of them.'],
+            ],
+            [
+                "the demo without its routing",
+                { highAvailability: false, mesh: SHOP, demo: { enabled: true } },
+                [
+                    'demo.enabled: the demo needs its routing: add a meshstack:services entry named "helloworld" in namespace "shop", port 5000, ' +
+                        "versions v1 and v2 (e.g. weights v1: 90, v2: 10).",
+                ],
+            ],
         ];
-        refusedRows(rows.map(([name, raw, problems]) => [name, { ...raw, ...unrelated }, [...problems, 'demo.enabled: expected true or false, got "yes".']]));
+        refusedRows(rows.map(([name, raw, problems]) => [name, { ...raw, ...unrelated }, ["cluster.context: is empty. Set a value, or remove the key to use the default.", ...problems]]));
     });
 });
