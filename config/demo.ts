@@ -31,7 +31,6 @@ export function demoProblems(
     namespaces: ReadonlyArray<{ name: string; defaultDeny: boolean; allowFrom: ReadonlyArray<{ namespace: string }> }>,
     services: ReadonlyArray<{ name: string; namespace: string; port: number; versions: ReadonlyArray<{ name: string }> }>,
 ): PathProblem[] {
-    const meshNamespaces = namespaces.map((namespace) => namespace.name);
     if (!demo.enabled) {
         return [];
     }
@@ -42,7 +41,8 @@ export function demoProblems(
             message: "the demo is for dev stacks: a highly available stack runs no sample workloads. Remove the key.",
         });
     }
-    if (!meshNamespaces.includes(demo.namespace)) {
+    const meshNamespace = namespaces.find((namespace) => namespace.name === demo.namespace);
+    if (meshNamespace === undefined) {
         problems.push({
             path: ["demo", "namespace"],
             message: `${JSON.stringify(demo.namespace)} is not a mesh namespace. Add it to meshstack:mesh.namespaces, or choose one of them.`,
@@ -74,8 +74,7 @@ export function demoProblems(
                 });
             }
         }
-        const meshNamespace = namespaces.find((namespace) => namespace.name === demo.namespace);
-        if (meshNamespace !== undefined && meshNamespace.defaultDeny && !meshNamespace.allowFrom.some((source) => source.namespace === demo.namespace)) {
+        if (meshNamespace.defaultDeny && !meshNamespace.allowFrom.some((source) => source.namespace === demo.namespace)) {
             const at = namespaces.indexOf(meshNamespace);
             problems.push({
                 path: ["mesh", "namespaces", at, "allowFrom"],
