@@ -51,22 +51,33 @@ export function errorListing(problems: readonly string[]): string {
 export type Row<Given> = [name: string, given: Given, problems: readonly string[]];
 
 /**
- * One test per row: `raw(given)` is accepted, and `read` finds `given` in the resolved config; or it is
- * refused with exactly the row's problems, in one error.
+ * One test per row: `raw(given)` is accepted, and the resolved config holds every value it sets; or it
+ * is refused with exactly the row's problems, in one error.
  */
-export function checkRows<Given>(rows: ReadonlyArray<Row<Given>>, raw: (given: Given) => Record<string, unknown>, read: (config: MeshConfig, given: Given) => Given): void {
+export function checkRows<Given>(rows: ReadonlyArray<Row<Given>>, raw: (given: Given) => Record<string, unknown>): void {
     for (const [name, given, problems] of rows) {
         it(`${problems.length === 0 ? "accepts" : "refuses"} ${name}`, () => {
+            const config = raw(given);
             if (problems.length === 0) {
-                assert.deepStrictEqual(read(parse(raw(given)), given), given);
+                assert.deepStrictEqual(readBack(parse(config), config), config);
             } else {
-                assert.strictEqual(errorOf(raw(given)), errorListing(problems));
+                assert.strictEqual(errorOf(config), errorListing(problems));
             }
         });
     }
 }
 
-/** The keys of `given` as `resolved` has them: a config section's values read back for the keys a row set. */
-export function readBack(resolved: object, given: Readonly<Record<string, unknown>>): Record<string, unknown> {
-    return Object.fromEntries(Object.keys(given).map((key) => [key, (resolved as Record<string, unknown>)[key]]));
+/** The values of `resolved` at every key that `given` sets, at any depth (list entries by index). */
+export function readBack(resolved: unknown, given: unknown): unknown {
+    if (Array.isArray(given) && Array.isArray(resolved)) {
+        return given.map((item: unknown, index) => readBack(resolved[index], item));
+    }
+    if (isObject(given) && isObject(resolved)) {
+        return Object.fromEntries(Object.keys(given).map((key) => [key, readBack(resolved[key], given[key])]));
+    }
+    return resolved;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
