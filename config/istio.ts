@@ -278,31 +278,28 @@ export function istioProblems(istio: MeshIstioArgs, highAvailability: boolean): 
     }
     for (const workload of ["istiod", "egressGateway"] as const) {
         const path = [...root, workload];
+        const replicasPath = [...path, "replicas"];
+        const maxPath = [...path, "maxReplicas"];
         const { replicas, maxReplicas } = istio[workload];
         if (maxReplicas < replicas) {
             problems.push({
-                path: [...path, "maxReplicas"],
+                path: maxPath,
                 message: `${maxReplicas} is below replicas (${replicas}). Set it to ${replicas} or more (equal means no autoscaler).`,
-                involves: [
-                    [...path, "replicas"],
-                    [...path, "maxReplicas"],
-                ],
+                involves: [replicasPath, maxPath],
             });
         }
         // The autoscaler scales on CPU use relative to the request: without a request it never scales.
+        const cpuPath = [...path, "resources", "requests", "cpu"];
         if (maxReplicas > replicas && (parseCpu(istio[workload].resources.requests.cpu) ?? 0) === 0) {
             problems.push({
-                path: [...path, "resources", "requests", "cpu"],
+                path: cpuPath,
                 message:
                     `the autoscaler (maxReplicas ${maxReplicas} > replicas ${replicas}) scales on CPU use relative to this request, ` +
                     `and with none it never scales. Set a CPU request above 0, or set maxReplicas to replicas.`,
-                involves: [
-                    [...path, "resources", "requests", "cpu"],
-                    [...path, "maxReplicas"],
-                ],
+                involves: [cpuPath, maxPath],
             });
         }
-        problems.push(...highAvailabilityReplicaProblems(replicas, highAvailability, [...path, "replicas"]));
+        problems.push(...highAvailabilityReplicaProblems(replicas, highAvailability, replicasPath));
     }
     problems.push(...resourceProblems(istio.proxy.resources, [...root, "proxy", "resources"]));
     problems.push(...resourceProblems(istio.istiod.resources, [...root, "istiod", "resources"]));
