@@ -192,19 +192,20 @@ export function observabilityProblems(observability: ObservabilitySettings, high
         });
     }
     const nodePath = ["observability", "prometheus", "persistence", "node"];
+    // An invalid provisioner reads as the default, local volumes': then only the second verdict can be made.
     if (persistence.node !== undefined && pool.storageClass.provisioner !== LOCAL_VOLUMES) {
         problems.push({
             path: nodePath,
             message:
                 `is used only with local volumes (provisioner ${show(LOCAL_VOLUMES)}); ${show(pool.storageClass.provisioner)} ` +
                 `places the volume itself. Remove the key.`,
-            involves: [nodePath, ["nodePool", "storageClass", "provisioner"]],
         });
     } else if (persistence.node !== undefined && !pool.nodes.includes(persistence.node)) {
         problems.push({
             path: nodePath,
             message: `${show(persistence.node)} is not a node of the pool. Use one of ${pool.nodes.map(show).join(", ")}.`,
-            involves: [nodePath, ["nodePool", "nodes"]],
+            // It reads the provisioner too (as local volumes'), which may be an invalid one at its default.
+            involves: [nodePath, ["nodePool", "nodes"], ["nodePool", "storageClass", "provisioner"]],
         });
     }
     return problems;

@@ -21,6 +21,11 @@ function checkout(settings: Raw, raw: Raw = {}): Raw {
     return { mesh: SHOP, services: [{ ...CHECKOUT, ...settings }], ...raw };
 }
 
+/** Prometheus's volume with `settings`. */
+function volume(settings: Raw): Raw {
+    return { prometheus: { persistence: { enabled: true, ...settings } } };
+}
+
 function refusedRows(rows: ReadonlyArray<Row<Raw>>): void {
     checkRows(rows, (raw) => raw);
 }
@@ -124,6 +129,29 @@ describe("cross-field verdicts and invalid keys", () => {
                     'nodePool.taints[0].value: "bad value" is not a label value: at most 63 letters, digits, "-", "_" and ".", starting and ' +
                         "ending with a letter or digit.",
                 ],
+            ],
+            [
+                "Prometheus's StorageClass while the pool's StorageClass name is invalid",
+                { nodePool: { ...POOL, storageClass: { name: "NVMe" } }, observability: volume({ storageClass: "nvme" }) },
+                ['nodePool.storageClass.name: "NVMe" is not a StorageClass name: lowercase letters, digits, "-" and ".", at most 253, e.g. "meshstack-nvme".'],
+            ],
+            [
+                "Prometheus's StorageClass while its volume's size is invalid",
+                { observability: volume({ storageClass: "fast-ssd", size: "0" }) },
+                ['observability.prometheus.persistence.size: "0" is no size for a volume: Kubernetes wants more than 0, e.g. "8Gi".'],
+            ],
+            [
+                "Prometheus's node while the pool's provisioner is invalid",
+                { nodePool: { ...POOL, storageClass: { provisioner: "Rancher.io/local-path" } }, observability: volume({ node: "node-c" }) },
+                [
+                    'nodePool.storageClass.provisioner: "Rancher.io/local-path" is not a qualified name: an optional DNS prefix and "/", then at ' +
+                        'most 63 letters, digits, "-", "_" and ".", e.g. "meshstack.io/pool".',
+                ],
+            ],
+            [
+                "Prometheus's node while a pool node is invalid",
+                { nodePool: { nodes: [...POOL.nodes, { name: "node-c", vcpus: 0, memory: "64Gi" }] }, observability: volume({ node: "node-c" }) },
+                ["nodePool.nodes[2].vcpus: expected a whole number of at least 1, got 0."],
             ],
         ]);
     });
@@ -283,6 +311,32 @@ describe("cross-field verdicts and invalid keys", () => {
                         "meshstack:nodePool.budget.meshedPods or the services' replicas, the requests in meshstack:istio (proxy, istiod, " +
                         "egressGateway) or their maxReplicas, or raise this share.",
                 ],
+            ],
+            [
+                "Prometheus on another StorageClass",
+                { observability: volume({ storageClass: "fast-ssd" }) },
+                [
+                    'observability.prometheus.persistence.storageClass: no StorageClass "fast-ssd" is declared by this stack; the volume would ' +
+                        'never bind. Use the node pool\'s "meshstack-nvme" (remove the key), or switch persistence off.',
+                ],
+            ],
+            [
+                "Prometheus on a node with a provisioner that places volumes itself",
+                { nodePool: { ...POOL, storageClass: { provisioner: "rancher.io/local-path" } }, observability: volume({ node: "node-b" }) },
+                [
+                    'observability.prometheus.persistence.node: is used only with local volumes (provisioner "kubernetes.io/no-provisioner"); ' +
+                        '"rancher.io/local-path" places the volume itself. Remove the key.',
+                ],
+            ],
+            [
+                "Prometheus on a node outside the pool",
+                { observability: volume({ node: "node-c" }) },
+                ['observability.prometheus.persistence.node: "node-c" is not a node of the pool. Use one of "node-a", "node-b".'],
+            ],
+            [
+                "Kiali's OpenID login without a client id",
+                { observability: { kiali: { auth: { strategy: "openid", openid: { issuerUri: "https://id.example.eu" } } } } },
+                ["observability.kiali.auth.openid.clientId: required with the openid strategy: set Kiali's client id at your identity provider."],
             ],
         ];
         refusedRows(rows.map(([name, raw, problems]) => [name, { ...raw, ...unrelated }, ["cluster.context: is empty. Set a value, or remove the key to use the default.", ...problems]]));
