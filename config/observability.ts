@@ -40,12 +40,7 @@ function checkVolumeSize(value: string): string | undefined {
 
 /** A problem with an OpenID issuer (an https URL, no query or fragment), or `undefined`. */
 function checkIssuer(value: string): string | undefined {
-    let url: URL | undefined;
-    try {
-        url = new URL(value);
-    } catch {
-        url = undefined;
-    }
+    const url = URL.canParse(value) ? new URL(value) : undefined;
     return url !== undefined && url.protocol === "https:" && url.search === "" && url.hash === ""
         ? undefined
         : `${show(value)} is not an OpenID issuer: Kiali fetches <issuer>/.well-known/openid-configuration, so give its https URL, e.g. "https://accounts.example.com".`;
@@ -167,8 +162,8 @@ export function observabilityProblems(observability: ObservabilitySettings, high
             if (value === undefined || value.trim() === "") {
                 problems.push({
                     path: [...authPath, "openid", field],
+                    // It reads the strategy too, which is valid: an invalid one reads as its default, never openid.
                     message: `required with the openid strategy: set Kiali's ${field === "issuerUri" ? "issuer URL" : "client id"} at your identity provider.`,
-                    involves: [[...authPath, "openid", field], [...authPath, "strategy"]],
                 });
             }
         }
