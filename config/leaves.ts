@@ -48,10 +48,11 @@ export function text(check?: Check<string>): z.ZodString {
     return withCheck<z.ZodString, string>(z.string({ error: expected("a string", quoteHint) }), check);
 }
 
+// A number schema's error also words the issues of its checks (min, max): one message per leaf.
+
 /** A whole number of at least `min`. */
 export function wholeNumber(min: number): z.ZodInt {
-    const error = expected(`a whole number of at least ${min}`);
-    return z.int({ error }).min(min, { error });
+    return z.int({ error: expected(`a whole number of at least ${min}`) }).min(min);
 }
 
 /** The largest value of the API's 32-bit integers (user ids, Istio's counts). */
@@ -59,20 +60,17 @@ export const INT32_MAX = 2147483647;
 
 /** A whole number from `min` to `max`. */
 export function wholeNumberIn(min: number, max: number): z.ZodInt {
-    const error = expected(`a whole number from ${min} to ${max}`);
-    return z.int({ error }).min(min, { error }).max(max, { error });
+    return z.int({ error: expected(`a whole number from ${min} to ${max}`) }).min(min).max(max);
 }
 
 /** A TCP/UDP port number. */
 export function port(): z.ZodInt {
-    const error = expected("a port from 1 to 65535");
-    return z.int({ error }).min(1, { error }).max(65535, { error });
+    return z.int({ error: expected("a port from 1 to 65535") }).min(1).max(65535);
 }
 
 /** A number (fractions allowed) within `[min, max]`. */
 export function decimal(min: number, max: number): z.ZodNumber {
-    const error = expected(`a number from ${min} to ${max}`);
-    return z.number({ error }).min(min, { error }).max(max, { error });
+    return z.number({ error: expected(`a number from ${min} to ${max}`) }).min(min).max(max);
 }
 
 /** `true` or `false`. */
@@ -133,28 +131,23 @@ export function labelMap() {
  * `1073741824`), which Kubernetes accepts too. Numbers are passed on as strings ("0.5"), the form the
  * charts and the API server both take.
  */
-function quantity(kind: "cpu" | "memory") {
-    const parse = kind === "cpu" ? parseCpu : parseMemory;
-    const fix =
-        kind === "cpu"
-            ? `is not a CPU quantity. Use cores ("2", "0.5") or millicores ("500m").`
-            : `is not a memory quantity. Use bytes with a suffix, e.g. "128Mi", "1Gi" or "512M".`;
+function quantity(parse: (text: string) => number | undefined, fix: string) {
     const error = (issue: { input?: unknown }): string =>
         issue.input === undefined ? `required: set a quantity.` : `${show(issue.input)} ${fix}`;
     return z
         .union([z.string(), z.number()], { error })
-        .transform((value) => (typeof value === "number" ? String(value) : value))
+        .transform((value) => String(value))
         .pipe(withCheck<z.ZodString, string>(z.string(), (value) => (parse(value) === undefined ? `${show(value)} ${fix}` : undefined)));
 }
 
 /** A CPU quantity: cores or millicores. */
 export function cpu(): ReturnType<typeof quantity> {
-    return quantity("cpu");
+    return quantity(parseCpu, `is not a CPU quantity. Use cores ("2", "0.5") or millicores ("500m").`);
 }
 
 /** A memory quantity: bytes with an optional decimal or binary suffix. */
 export function memory(check?: Check<string>): ReturnType<typeof quantity> {
-    return withCheck(quantity("memory"), check);
+    return withCheck(quantity(parseMemory, `is not a memory quantity. Use bytes with a suffix, e.g. "128Mi", "1Gi" or "512M".`), check);
 }
 
 /** A key with its documentation attached (description, and the README's type and default if given). */

@@ -26,12 +26,17 @@ export function isLabelValue(value: string): boolean {
 /** A qualified name's parts (`[prefix/]name`), as Kubernetes checks them: which part is wrong, if any. */
 export function qualifiedNameProblem(value: string): "prefix" | "name" | undefined {
     const slash = value.indexOf("/");
-    const prefix = slash < 0 ? undefined : value.slice(0, slash);
-    const name = value.slice(slash + 1);
-    if (!isLabelValue(name) || (prefix !== undefined && !DNS_SUBDOMAIN.test(prefix))) {
+    if (!isLabelValue(value.slice(slash + 1))) {
         return "name";
     }
-    return prefix !== undefined && prefix.length > 253 ? "prefix" : undefined;
+    if (slash < 0) {
+        return undefined;
+    }
+    const prefix = value.slice(0, slash);
+    if (!DNS_SUBDOMAIN.test(prefix)) {
+        return "name";
+    }
+    return prefix.length > 253 ? "prefix" : undefined;
 }
 
 /** The namespaces that belong to Kubernetes: meshstack neither creates nor deletes them. */
