@@ -215,7 +215,7 @@ function withoutPath(value: unknown, path: KeyPath, replacement: unknown = undef
     const [head, ...rest] = path;
     if (Array.isArray(value) && typeof head === "number") {
         const copy = [...value];
-        copy[head] = rest.length === 0 ? replacement : withoutPath(copy[head], rest, replacement);
+        copy[head] = withoutPath(copy[head], rest, replacement);
         return copy;
     }
     if (value !== null && typeof value === "object" && !Array.isArray(value)) {
