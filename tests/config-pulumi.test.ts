@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 import { errorOf, HEADER_ONE, parse, POOL_CONFIG } from "./config-fixtures";
-import { ConfigError, configFromPulumi } from "../config";
+import { ConfigError, configFromPulumi, forgetStackSchemas, stackSchema } from "../config";
 
 describe("config from Pulumi's config map", () => {
     it("reports a key in a misspelt config namespace instead of deploying the defaults", () => {
@@ -47,6 +47,14 @@ describe("config from Pulumi's config map", () => {
         });
     });
 
+    it("gives a flat key whose first part is no meshstack key the plain unknown-key message", () => {
+        assert.throws(() => configFromPulumi({ ...POOL_CONFIG, "meshstack:isito.version": "1.31.2" }, "dev"), {
+            message:
+                `${HEADER_ONE}\n` +
+                "  - meshstack:isito.version: unknown key. Known keys here: highAvailability, cluster, nodePool, istio, mesh, services, demo, observability.",
+        });
+    });
+
     it("ignores keys of other namespaces", () => {
         const config = configFromPulumi(
             {
@@ -63,15 +71,18 @@ describe("config from Pulumi's config map", () => {
     it("refuses the Kubernetes provider's own keys, which explicit providers would ignore", () => {
         assert.throws(
             () => configFromPulumi(
-                    { ...POOL_CONFIG, "kubernetes:context": "prod-admin", "kubernetes:enableServerSideApply": "false" },
+                    { ...POOL_CONFIG, "kubernetes:context": "prod-admin", "kubernetes:kubeconfig": "~/.kube/prod", "kubernetes:enableServerSideApply": "false" },
                     "prod",
                 ),
             {
                 message: [
-                    'meshstack: the config of stack "prod" has 2 problems; nothing was changed. Fix them in Pulumi.prod.yaml:',
+                    'meshstack: the config of stack "prod" has 3 problems; nothing was changed. Fix them in Pulumi.prod.yaml:',
                     "  - kubernetes:context: is not read: meshstack deploys through explicit Kubernetes providers, " +
                         "which ignore the kubernetes:* config (the object would go to the kubeconfig's current " +
                         "context). Set meshstack:cluster.context instead. Remove the key.",
+                    "  - kubernetes:kubeconfig: is not read: meshstack deploys through explicit Kubernetes providers, " +
+                        "which ignore the kubernetes:* config (the object would go to the kubeconfig's current " +
+                        "context). Set meshstack:cluster.kubeconfig instead. Remove the key.",
                     "  - kubernetes:enableServerSideApply: is not read: meshstack deploys through explicit Kubernetes " +
                         "providers, which ignore the kubernetes:* config (the object would go to the kubeconfig's " +
                         "current context). Remove the key.",
@@ -86,6 +97,14 @@ describe("config from Pulumi's config map", () => {
             [config.highAvailability, config.istio.version, config.istio.istiod.replicas],
             [true, "1.31.1", 2],
         );
+        assert.deepStrictEqual(parse({ istio: null }).istio, parse({}).istio);
+    });
+
+    it("builds each variant of the schema once, until told to forget them", () => {
+        const prod = stackSchema(true);
+        assert.deepStrictEqual([stackSchema(true) === prod, stackSchema(false) === prod], [true, false]);
+        forgetStackSchemas();
+        assert.notStrictEqual(stackSchema(true), prod);
     });
 
     it("names a required value that is missing, and an empty context", () => {

@@ -7,6 +7,7 @@ import { checkRows, Row } from "./config-fixtures";
 type Settings = Record<string, unknown>;
 
 const NODE = { name: "mesh-1", vcpus: 8, memory: "32Gi", nvmeMountPath: "/mnt/nvme" };
+const SHOP = { namespaces: [{ name: "shop" }] };
 const LABEL_VALUE = 'is not a label value: at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit.';
 
 /** The rows of one check, each a dev stack's one-node pool with the row's settings. */
@@ -57,6 +58,25 @@ describe("node pool config, check by check", () => {
                 ["nodePool.preflight.stealSampleSeconds: expected at most 300 seconds.", "nodePool.preflight.fsyncWrites: expected at most 100000 writes."],
             ],
         ]);
+    });
+
+    describe("the capacity budget counts the egress waypoint of an ambient mesh with an allowlist", () => {
+        const TLS = { host: "api.stripe.com", port: 443, protocol: "TLS" };
+        const nodes = [NODE, { ...NODE, name: "mesh-2" }];
+        const overBudget = (cpu: string, cpuShare: string, memory: string, memoryShare: string): string =>
+            `nodePool.budget.maxMeshPercent: the mesh requests ${cpu}m CPU (${cpuShare} % of the pool's 16,000m) and ${memory} MiB memory ` +
+            `(${memoryShare} % of 65,536 MiB), above the 1 % budget. Add nodes or bigger ones to meshstack:nodePool.nodes, lower ` +
+            "meshstack:nodePool.budget.meshedPods or the services' replicas, the requests in meshstack:istio (proxy, istiod, egressGateway) " +
+            "or their maxReplicas, or raise this share.";
+        checkRows<Settings>(
+            [
+                ["ambient without an allowlist", { istio: { dataPlane: "ambient" } }, [overBudget("620", "3.9", "1,384", "2.1")]],
+                ["ambient with an allowlist: a waypoint replica of 100m and 128Mi more (a dev stack's one)", { istio: { dataPlane: "ambient" }, mesh: { ...SHOP, egress: [TLS] } }, [
+                    overBudget("720", "4.5", "1,512", "2.3"),
+                ]],
+            ],
+            (raw) => ({ highAvailability: false, nodePool: { nodes, budget: { maxMeshPercent: 1 } }, mesh: SHOP, ...raw }),
+        );
     });
 
     describe("lists", () => {
