@@ -145,18 +145,15 @@ export function parseMeshConfig(
 ): MeshConfig {
     const highAvailability = flag().safeParse(raw.highAvailability);
     const schema = stackSchema(highAvailability.success ? highAvailability.data : true);
-    // highAvailability decides defaults and rules across every area: while it is invalid, the cross-field
-    // verdicts (made with its default) would mislead, so they wait until it is fixed.
-    const haInvalid = raw.highAvailability !== undefined && raw.highAvailability !== null && !highAvailability.success;
     const rawProxy = typeof raw.istio === "object" && raw.istio !== null ? (raw.istio as Record<string, unknown>).proxy : undefined;
     const proxySet = rawProxy !== undefined && rawProxy !== null;
+    // highAvailability decides defaults and rules across every area: every verdict reads it, and while it
+    // is invalid (its default standing in) the verdicts would mislead, so they wait until it is fixed.
     const checks = (config: MeshConfig): PathProblem[] =>
         [
             ...crossFieldProblems(config),
             ...dataPlaneProblems({ dataPlane: config.istio.dataPlane, namespaces: config.mesh.namespaces, services: config.services, proxySet }),
-        ].map((problem) =>
-            haInvalid ? { ...problem, involves: [...(problem.involves ?? [problem.path]), ["highAvailability"]] } : problem,
-        );
+        ].map((problem) => ({ ...problem, involves: [...(problem.involves ?? [problem.path]), ["highAvailability"]] }));
     const result = validate(schema, raw, checks, topLevelKeyMessage);
     const problems = [...earlier, ...result.problems];
     if (problems.length > 0 || result.config === undefined) {
