@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { configFromPulumi } from "../config";
-import { CONFIG_REFERENCE_FILE, configRows, renderConfigTable, renderStackFileSchema, STACK_SCHEMA_FILE } from "../config/docs";
+import { CONFIG_REFERENCE_FILE, configRows, renderStackFileSchema, STACK_SCHEMA_FILE, withConfigTable, withSection } from "../config/docs";
 import { PROJECT_ROOT } from "./harness";
 
 const STACKS = ["dev", "prod"];
@@ -26,7 +26,26 @@ describe("generated docs", () => {
 
     it("the config reference is what the schema renders (run `npm run docs`)", () => {
         const reference = fs.readFileSync(path.join(PROJECT_ROOT, CONFIG_REFERENCE_FILE), "utf8");
-        assert.ok(reference.includes(renderConfigTable()), `${CONFIG_REFERENCE_FILE}'s config table differs from the schema`);
+        assert.strictEqual(withConfigTable(reference), reference, `${CONFIG_REFERENCE_FILE}'s config table differs from the schema`);
+    });
+
+    describe("a generated section of a document", () => {
+        const section = { what: "example", markers: { start: "<!-- a -->", end: "<!-- b -->" }, render: () => "<!-- a -->\nnew\n<!-- b -->" };
+
+        it("replaces its markers and what is between them, keeping the rest", () => {
+            assert.strictEqual(withSection("before\n<!-- a -->\nold\n<!-- b -->\nafter", section), "before\n<!-- a -->\nnew\n<!-- b -->\nafter");
+        });
+
+        const broken: Array<[string, string]> = [
+            ["without its start marker", "old\n<!-- b -->"],
+            ["without its end marker", "<!-- a -->\nold"],
+            ["with its end marker first", "<!-- b -->\nold\n<!-- a -->"],
+        ];
+        for (const [name, document] of broken) {
+            it(`refuses a document ${name}`, () => {
+                assert.throws(() => withSection(document, section), { message: "the document has no example markers (<!-- a --> … <!-- b -->)" });
+            });
+        }
     });
 
     it("the config reference's example error is the error meshstack gives for that config", () => {
