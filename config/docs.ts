@@ -110,11 +110,12 @@ function typeName(schema: z.ZodType, docs: KeyDocs | undefined): string {
     const def = defOf(leaf);
     switch (def.type) {
         case "number": {
-            // ZodNumber's own getters (its `_zod.bag` fills in only once it has parsed a value).
-            const number = leaf as unknown as { minValue: number | null; maxValue: number | null; isInt: boolean };
+            // ZodNumber's own getters (its `_zod.bag` fills in only once it has parsed a value). Typed `number | null`,
+            // they are numbers: ±Infinity without a bound, ±Number.MAX_SAFE_INTEGER for an integer's own.
+            const number = leaf as unknown as { minValue: number; maxValue: number; isInt: boolean };
             const base = number.isInt ? "integer" : "number";
-            const min = number.minValue !== null && number.minValue > -Number.MAX_SAFE_INTEGER ? number.minValue : undefined;
-            const max = number.maxValue !== null && number.maxValue < Number.MAX_SAFE_INTEGER ? number.maxValue : undefined;
+            const min = number.minValue > -Number.MAX_SAFE_INTEGER ? number.minValue : undefined;
+            const max = number.maxValue < Number.MAX_SAFE_INTEGER ? number.maxValue : undefined;
             if (min !== undefined && max !== undefined) {
                 return `${base} ${min} to ${max}`;
             }
@@ -175,14 +176,12 @@ function rows(withHa: SchemaLike, withoutHa: SchemaLike, key: string, out: Confi
             default: withDefault === withoutDefault ? withDefault : `${withDefault} (${withoutDefault} without HA)`,
             description: docs?.description ?? "",
         });
-        // A documented object (an optional section): its keys too.
-        if (shapeOf(shapeWith[field]) !== undefined) {
-            rows(shapeWith[field], shapeWithout[field], childKey, out);
-        }
-        // A list of objects: one row per key of its entries, as `list[].key`.
+        // A documented object (an optional section): its keys too (none for any other leaf).
+        rows(shapeWith[field], shapeWithout[field], childKey, out);
+        // A list of objects: one row per key of its entries, as `list[].key` (none for a list of strings).
         const elementWith = defOf(core(shapeWith[field])).element;
         const elementWithout = defOf(core(shapeWithout[field])).element;
-        if (elementWith !== undefined && elementWithout !== undefined && shapeOf(elementWith) !== undefined) {
+        if (elementWith !== undefined && elementWithout !== undefined) {
             rows(elementWith, elementWithout, `${childKey}[]`, out);
         }
     }
