@@ -92,6 +92,36 @@ describe("cross-field verdicts and invalid keys", () => {
                 [`mesh.namespaces[0].name: "Web" ${NOT_A_NAMESPACE}`],
             ],
             [
+                "a service's sidecar size in an ambient mesh while the size has an invalid limit",
+                { istio: { dataPlane: "ambient" }, mesh: SHOP, services: [{ ...CHECKOUT, sidecar: { ...SIDECAR, cpuLimit: "lots" } }] },
+                ['services[0].sidecar.cpuLimit: "lots" is not a CPU quantity. Use cores ("2", "0.5") or millicores ("500m").'],
+            ],
+            [
+                "a service's retries in an ambient mesh while they have an invalid condition",
+                { istio: { dataPlane: "ambient" }, mesh: SHOP, services: [{ ...CHECKOUT, retries: { attempts: 2, retryOn: "5xx,  reset" } }] },
+                ['services[0].retries.retryOn: "5xx,  reset" has spaces, which Istio does not trim: "5xx,reset" is what it reads right. Remove them.'],
+            ],
+            [
+                "a service's retries in an ambient mesh while its namespace's own data plane is misspelt",
+                { istio: { dataPlane: "ambient" }, mesh: { namespaces: [{ name: "shop", dataPlane: "sidcar" }] }, services: [{ ...CHECKOUT, retries: { attempts: 2 } }] },
+                [MISSPELT_PLANE],
+            ],
+            [
+                "the mesh's sidecar size in an ambient mesh while the size is invalid",
+                { istio: { dataPlane: "ambient", proxy: { resources: { requests: { cpu: "lots" } } } }, mesh: SHOP },
+                ['istio.proxy.resources.requests.cpu: "lots" is not a CPU quantity. Use cores ("2", "0.5") or millicores ("500m").'],
+            ],
+            [
+                "the demo's namespace (and its routing) while the demo's namespace is invalid",
+                { highAvailability: false, mesh: { namespaces: [{ name: "shop" }, { name: "web" }] }, demo: { enabled: true, namespace: "Web" } },
+                [`demo.namespace: "Web" ${NOT_A_NAMESPACE}`],
+            ],
+            [
+                "the demo's namespace while it is invalid and its default is no mesh namespace",
+                { highAvailability: false, mesh: { namespaces: [{ name: "web" }] }, demo: { enabled: true, namespace: "Web" } },
+                [`demo.namespace: "Web" ${NOT_A_NAMESPACE}`],
+            ],
+            [
                 "the demo's namespace while the mesh namespace of that name is misspelt",
                 { highAvailability: false, mesh: { namespaces: [{ name: "Shop" }] }, demo: { enabled: true } },
                 [`mesh.namespaces[0].name: "Shop" ${NOT_A_NAMESPACE}`],
