@@ -195,17 +195,18 @@ export function meshProblems(
     const seen = new Set<string>();
     mesh.namespaces.forEach((namespace, index) => {
         const path = [...root, "namespaces", index];
+        const namePath = [...path, "name"];
         if (seen.has(namespace.name)) {
-            problems.push({ path: [...path, "name"], message: `${show(namespace.name)} is listed more than once. List each namespace once.` });
+            problems.push({ path: namePath, message: `${show(namespace.name)} is listed more than once. List each namespace once.` });
         }
         seen.add(namespace.name);
         if (namespace.name === reserved.istioNamespace || namespace.name === reserved.egressNamespace) {
             problems.push({
-                path: [...path, "name"],
+                path: namePath,
                 message:
                     `${show(namespace.name)} is istiod's or the egress gateway's namespace (meshstack:istio), which meshstack ` +
                     `runs itself. Onboard application namespaces only.`,
-                involves: [[...path, "name"], ["istio"]],
+                involves: [namePath, ["istio"]],
             });
         }
         namespace.allowFrom.forEach((source, sourceIndex) => {

@@ -217,8 +217,8 @@ function sidecarLimitProblems(sidecar: SidecarSize, meshProxy: ResourceRequireme
             : [
                   {
                       path: [...path, limit],
+                      // It reads the request too, which is valid: an invalid one leaves the service out of the checks.
                       message: `${size[limit]} is below the request ${size[request]}, which the API server refuses. Raise ${limit}, or lower ${request}.`,
-                      involves: [[...path, limit], [...path, request]],
                   },
               ];
     });
@@ -236,11 +236,12 @@ export function servicesProblems(services: ServicesConfig, meshNamespaces: reado
             problems.push({ path: [...path, "name"], message: `${show(id)} is declared more than once. Declare each service once per namespace.` });
         }
         seen.add(id);
+        const namespacePath = [...path, "namespace"];
         if (!meshed.has(service.namespace)) {
             problems.push({
-                path: [...path, "namespace"],
+                path: namespacePath,
                 message: `${show(service.namespace)} is not a mesh namespace. Add it to meshstack:mesh.namespaces, or use one of: ${meshNamespaces.join(", ") || "(none declared)"}.`,
-                involves: [[...path, "namespace"], ["mesh", "namespaces"]],
+                involves: [namespacePath, ["mesh", "namespaces"]],
             });
         }
         const selectors = new Map<string, string>();
@@ -323,7 +324,7 @@ export function servicesProblems(services: ServicesConfig, meshNamespaces: reado
                     `1 try + ${retries.attempts} retries, ${retries.perTryTimeout} each, take up to ${tries * perTry}ms, more than the ` +
                     `route's timeout ${service.timeout}: callers give up before the retries end, while every retry still loads ` +
                     `the service (a retry storm). Lower attempts or perTryTimeout, or raise timeout.`,
-                involves: [[...path, "retries"], [...path, "timeout"]],
+                // It reads the timeout too, which is valid: an invalid one reads as unset, and no verdict is made.
             });
         }
     });
