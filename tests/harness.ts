@@ -36,6 +36,11 @@ export function sharedRunScope(context: MutationContext | undefined): string {
     return context.activeMutant === undefined ? `test ${context.currentTestId ?? ""}` : `mutant ${context.activeMutant}`;
 }
 
+/** Whether Stryker runs the tests (`npm run mutation`): the sources they read as text are instrumented then. */
+export function underMutationTesting(): boolean {
+    return (globalThis as { __stryker__?: MutationContext }).__stryker__ !== undefined;
+}
+
 /**
  * Starts a new scope (see {@link sharedRunScope}) when Stryker's has changed: forgets the shared runs and
  * the program's built config schemas. A no-op under `npm test`. Every test calls it first
