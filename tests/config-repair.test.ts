@@ -3,6 +3,10 @@
  * cross-field checks, a list entry that still does not parse is left out of them with the user's
  * indexes kept, and a verdict that reads an invalid key (or a section holding one) waits.
  */
+import * as assert from "assert";
+import { z } from "zod";
+import { wholeNumber } from "../config/leaves";
+import { validate } from "../config/problems";
 import { checkRows } from "./config-fixtures";
 
 const SHOP = { namespaces: [{ name: "shop" }] };
@@ -61,4 +65,19 @@ describe("config problems, in one pass", () => {
         ],
         (raw) => raw,
     );
+
+    describe("a verdict that names no keys it reads involves its own key", () => {
+        // The defaults would make the verdict: the low default is above the high one.
+        const schema = z.strictObject({ low: wholeNumber(0).default(9), high: wholeNumber(0).default(5) });
+        const checks = (config: z.output<typeof schema>) => (config.low > config.high ? [{ path: ["low"], message: "is above high." }] : []);
+        const cases: Array<[string, Record<string, unknown>, Array<{ key: string; message: string }>]> = [
+            ["made when the key is valid", { low: 7 }, [{ key: "meshstack:low", message: "is above high." }]],
+            ["waiting while it is invalid", { low: "7", high: 3 }, [{ key: "meshstack:low", message: 'expected a whole number of at least 0, got "7".' }]],
+        ];
+        for (const [name, raw, problems] of cases) {
+            it(name, () => {
+                assert.deepStrictEqual(validate(schema, raw, checks), { config: undefined, problems });
+            });
+        }
+    });
 });
