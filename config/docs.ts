@@ -222,7 +222,7 @@ export function withSection(readme: string, section: GeneratedSection): string {
     const { start: open, end: close } = section.markers;
     const start = readme.indexOf(open);
     const end = readme.indexOf(close);
-    if (start === -1 || end === -1 || end < start) {
+    if (start === -1 || end < start) {
         throw new Error(`the document has no ${section.what} markers (${open} … ${close})`);
     }
     return readme.slice(0, start) + section.render() + readme.slice(end + close.length);

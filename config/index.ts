@@ -123,8 +123,9 @@ function crossFieldProblems(config: MeshConfig): PathProblem[] {
 
 /** The message for an unknown top-level key; a path set without `--path` gets the command that works. */
 function topLevelKeyMessage(key: string, known: readonly string[]): string {
+    // A known key's first part: the key has a "." or "[" (an unknown key is no known key itself).
     const head = key.split(/[.[]/)[0];
-    if (head !== key && known.includes(head)) {
+    if (known.includes(head)) {
         return (
             `unknown key: a path set as one flat key. Set it inside ${CONFIG_NAMESPACE}:${head} with ` +
             `\`pulumi config set --path '${CONFIG_NAMESPACE}:${key}' <value>\`, then \`pulumi config rm '${CONFIG_NAMESPACE}:${key}'\`.`
