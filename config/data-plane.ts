@@ -24,8 +24,7 @@ function sidecarsRun(facts: DataPlaneFacts): boolean {
  * The data plane problems of a resolved config. Each verdict involves every mesh namespace (which one
  * holds a service, its own data plane, the index a message names): while one is invalid, the verdict
  * waits, since an invalid data plane reads as unset and a namespace left out of the checks shifts the
- * indexes after it. (An invalid `meshstack:istio.dataPlane` reads as its default, `sidecar`, under which
- * no verdict here is made.)
+ * indexes after it. Each also involves the data plane it reads (the namespace's, or `meshstack:istio.dataPlane`).
  */
 export function dataPlaneProblems(facts: DataPlaneFacts): PathProblem[] {
     const problems: PathProblem[] = [];
@@ -40,6 +39,7 @@ export function dataPlaneProblems(facts: DataPlaneFacts): PathProblem[] {
             return;
         }
         const where = own === undefined ? "meshstack:istio.dataPlane" : `meshstack:mesh.namespaces[${namespaceIndex}].dataPlane`;
+        const planePath = own === undefined ? ["istio", "dataPlane"] : ["mesh", "namespaces", namespaceIndex, "dataPlane"];
         const back = `set meshstack:mesh.namespaces[${namespaceIndex}].dataPlane to "sidecar"`;
         if (service.sidecar !== undefined) {
             problems.push({
@@ -47,7 +47,7 @@ export function dataPlaneProblems(facts: DataPlaneFacts): PathProblem[] {
                 message:
                     `sizes a sidecar, and ${show(service.namespace)} runs ambient (${where}): its pods have no sidecar, the ztunnel of ` +
                     `their node carries their traffic. Remove it, or ${back}.`,
-                involves: [["services", index, "sidecar"], ["mesh", "namespaces"]],
+                involves: [["services", index, "sidecar"], planePath, ["mesh", "namespaces"]],
             });
         }
         if (service.retries !== undefined) {
@@ -58,7 +58,7 @@ export function dataPlaneProblems(facts: DataPlaneFacts): PathProblem[] {
                     `standard channel (v1.6.1, which meshstack installs) has no retry field until v1.7; the waypoint would retry ` +
                     `by Istio's default instead (2 attempts on connect-failure, refused-stream, unavailable, cancelled, ` +
                     `retriable-status-codes). Remove the retries, or ${back}.`,
-                involves: [["services", index, "retries"], ["mesh", "namespaces"]],
+                involves: [["services", index, "retries"], planePath, ["mesh", "namespaces"]],
             });
         }
     });
@@ -68,7 +68,7 @@ export function dataPlaneProblems(facts: DataPlaneFacts): PathProblem[] {
             message:
                 'sizes the sidecars, and no pod gets one: meshstack:istio.dataPlane is "ambient" and no namespace states "sidecar". ' +
                 'Remove it (ztunnel and the waypoints are sized on their own), or set a namespace\'s meshstack:mesh.namespaces[].dataPlane to "sidecar".',
-            involves: [["istio", "proxy"], ["mesh", "namespaces"]],
+            involves: [["istio", "proxy"], ["istio", "dataPlane"], ["mesh", "namespaces"]],
         });
     }
     return problems;

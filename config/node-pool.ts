@@ -174,14 +174,19 @@ export function nodePoolProblems(pool: NodePoolConfig, highAvailability: boolean
                 `meshstack:highAvailability to false (dev stacks only).`,
         });
     }
-    const seen = new Set<string>();
+    const seen = new Map<string, number>();
     pool.nodes.forEach((node, index) => {
-        if (seen.has(node.name)) {
-            // The verdict reads the first node of the name too, whose name is valid: a node with an invalid
-            // name is left out of the checks.
-            problems.push({ path: [...root, "nodes", index, "name"], message: `${show(node.name)} is listed more than once. List each node once.` });
+        const first = seen.get(node.name);
+        const path = [...root, "nodes", index, "name"];
+        if (first !== undefined) {
+            problems.push({
+                path,
+                message: `${show(node.name)} is listed more than once. List each node once.`,
+                involves: [path, [...root, "nodes", first, "name"]],
+            });
+        } else {
+            seen.set(node.name, index);
         }
-        seen.add(node.name);
     });
     const taints = new Map<string, number>();
     pool.taints.forEach((taint, index) => {

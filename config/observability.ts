@@ -162,8 +162,8 @@ export function observabilityProblems(observability: ObservabilitySettings, high
             if (value === undefined || value.trim() === "") {
                 problems.push({
                     path: [...authPath, "openid", field],
-                    // It reads the strategy too, which is valid: an invalid one reads as its default, never openid.
                     message: `required with the openid strategy: set Kiali's ${field === "issuerUri" ? "issuer URL" : "client id"} at your identity provider.`,
+                    involves: [[...authPath, "openid", field], [...authPath, "strategy"]],
                 });
             }
         }
@@ -187,13 +187,13 @@ export function observabilityProblems(observability: ObservabilitySettings, high
         });
     }
     const nodePath = ["observability", "prometheus", "persistence", "node"];
-    // An invalid provisioner reads as the default, local volumes': then only the second verdict can be made.
     if (persistence.node !== undefined && pool.storageClass.provisioner !== LOCAL_VOLUMES) {
         problems.push({
             path: nodePath,
             message:
                 `is used only with local volumes (provisioner ${show(LOCAL_VOLUMES)}); ${show(pool.storageClass.provisioner)} ` +
                 `places the volume itself. Remove the key.`,
+            involves: [nodePath, ["nodePool", "storageClass", "provisioner"]],
         });
     } else if (persistence.node !== undefined && !pool.nodes.includes(persistence.node)) {
         problems.push({

@@ -217,8 +217,8 @@ function sidecarLimitProblems(sidecar: SidecarSize, meshProxy: ResourceRequireme
             : [
                   {
                       path: [...path, limit],
-                      // It reads the request too, which is valid: an invalid one leaves the service out of the checks.
                       message: `${size[limit]} is below the request ${size[request]}, which the API server refuses. Raise ${limit}, or lower ${request}.`,
+                      involves: [[...path, limit], [...path, request]],
                   },
               ];
     });
@@ -324,7 +324,7 @@ export function servicesProblems(services: ServicesConfig, meshNamespaces: reado
                     `1 try + ${retries.attempts} retries, ${retries.perTryTimeout} each, take up to ${tries * perTry}ms, more than the ` +
                     `route's timeout ${service.timeout}: callers give up before the retries end, while every retry still loads ` +
                     `the service (a retry storm). Lower attempts or perTryTimeout, or raise timeout.`,
-                // It reads the timeout too, which is valid: an invalid one reads as unset, and no verdict is made.
+                involves: [[...path, "retries"], [...path, "timeout"]],
             });
         }
     });
